@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Thin wrapper: the module is built by the kernel's build system from Kbuild
+# and kmod/Kbuild; xtunctl by tools/tunctl/Makefile.  See README.md.
+
+# The kernel to build for.  Defaults to the running one, or, when it has no
+# headers installed (a build host, or this project's CI), to the newest kernel
+# whose headers are.
+KERNELRELEASE ?= $(shell r=$$(uname -r); \
+	if [ -d /lib/modules/$$r/build ]; then echo $$r; else \
+	ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V | tail -n1; fi)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+PREFIX ?= /usr
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^\#define XTUN_VERSION "\(.*\)"/\1/p' kmod/version.h)
+DKMS_SRC := $(DESTDIR)/usr/src/xtun-$(VERSION)
+# What DKMS needs to build the module, and nothing else.
+DKMS_FILES := dkms.conf Kbuild Makefile uapi/linux/xtun.h \
+	$(wildcard kmod/Kbuild kmod/*.c kmod/*.h kmod/compat/*.h)
+
+# Selftest harness knobs: which kernel series to boot, or HOST=1 to run on
+# the running kernel instead of in QEMU.
+KERNELS ?= 6.1 6.12
+HOST ?=
+
+.PHONY: all module tools install module-install tools-install dkms-install \
+	check check-build demo clean
+
+all: module tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools/tunctl
+
+install: module-install tools-install
+
+module-install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KERNELRELEASE)
+
+tools-install: tools
+	$(MAKE) -C tools/tunctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+dkms-install:
+	@for f in $(DKMS_FILES); do \
+		install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; \
+	done
+	@echo "installed sources to $(DKMS_SRC); now: dkms install xtun/$(VERSION)"
+
+check:
+	selftests/vm/check.sh $(if $(HOST),--host) $(KERNELS)
+
+demo:
+	selftests/vm/check.sh --demo $(lastword $(KERNELS))
+
+clean:
+	$(MAKE) -C tools/tunctl clean
+	rm -rf .build
+	@if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

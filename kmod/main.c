@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtun: an encrypting layer-3 tunnel device.
+ *
+ * Module entry points only: the device lives in device.c, the generic
+ * netlink configuration interface in netlink.c.
+ */
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/rtnetlink.h>
+
+#include "device.h"
+#include "netlink.h"
+#include "version.h"
+
+static int __init xtun_mod_init(void)
+{
+	int ret;
+
+	ret = xtun_device_init();
+	if (ret)
+		return ret;
+
+	ret = xtun_genl_init();
+	if (ret)
+		goto err_uninit_device;
+
+	pr_info("xtun " XTUN_VERSION " loaded\n");
+	return 0;
+
+err_uninit_device:
+	xtun_device_uninit();
+	return ret;
+}
+
+static void __exit xtun_mod_exit(void)
+{
+	/* Stop configuration first so nobody looks up a dying device. */
+	xtun_genl_uninit();
+	xtun_device_uninit();
+}
+
+module_init(xtun_mod_init);
+module_exit(xtun_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xtun: in-kernel encrypting layer-3 tunnel");
+MODULE_AUTHOR("The xtun developers");
+MODULE_VERSION(XTUN_VERSION);
+MODULE_ALIAS_RTNL_LINK(XTUN_LINK_KIND);
+MODULE_ALIAS_GENL_FAMILY(XTUN_GENL_NAME);
