@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XTUN_GENL_H
+#define _XTUN_GENL_H
+
+#include <libmnl/libmnl.h>
+#include <stdint.h>
+
+/*
+ * A generic netlink session with the xtun family.  All functions that talk
+ * to the kernel print what went wrong (the kernel's extended-ack message as
+ * "Error: ...") and return an xtunctl exit status.
+ */
+/* Large enough for a whole dump message: the kernel fills up to 32 KiB. */
+#define XTUN_GENL_BUFSIZE 32768
+
+struct xtun_genl {
+	struct mnl_socket *nl;
+	uint16_t family;
+	uint32_t seq;
+	char buf[XTUN_GENL_BUFSIZE];
+};
+
+int xtun_genl_open(struct xtun_genl *g);
+void xtun_genl_close(struct xtun_genl *g);
+
+/* Start a request for command @cmd of the xtun family in g->buf. */
+struct nlmsghdr *xtun_genl_msg(struct xtun_genl *g, uint8_t cmd, uint16_t flags);
+
+/* Send @nlh and feed every reply message to @cb until the kernel is done. */
+int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
+		   mnl_cb_t cb, void *data);
+
+#endif /* _XTUN_GENL_H */

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtunctl: configure xtun tunnel devices.
+ *
+ * Each subcommand is one entry in the table below and one handler, in a file
+ * of its own when it grows.  Exit status: see xtunctl.h.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "version.h"
+#include "xtunctl.h"
+
+const char *prog = "xtunctl";
+
+struct subcommand {
+	const char *name;
+	int (*handler)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct subcommand subcommands[] = {
+	{ "show",	cmd_show,	"[IFNAME]",
+	  "show xtun devices, or one device" },
+	{ "help",	cmd_help,	"",
+	  "show this help" },
+	{ "version",	cmd_version,	"",
+	  "show the xtunctl version" },
+};
+
+static void usage(FILE *out)
+{
+	const struct subcommand *c;
+
+	fprintf(out, "Usage: %s COMMAND [ARGS...]\n\nCommands:\n", prog);
+	for (c = subcommands; c < subcommands + ARRAY_LEN(subcommands); c++)
+		fprintf(out, "  %-8s %-10s %s\n", c->name, c->usage, c->help);
+	fprintf(out, "\nxtunctl(8) documents every command and its output.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return XTUNCTL_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("xtunctl %s\n", XTUN_VERSION);
+	return XTUNCTL_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct subcommand *c;
+	const char *name;
+
+	if (argc < 2) {
+		usage(stderr);
+		return XTUNCTL_EUSAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		return cmd_help(0, NULL);
+	if (!strcmp(name, "--version") || !strcmp(name, "-V"))
+		return cmd_version(0, NULL);
+
+	for (c = subcommands; c < subcommands + ARRAY_LEN(subcommands); c++)
+		if (!strcmp(name, c->name))
+			return c->handler(argc - 1, argv + 1);
+
+	fprintf(stderr, "%s: unknown command '%s'; try '%s help'\n",
+		prog, name, prog);
+	return XTUNCTL_EUSAGE;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XTUN_XTUNCTL_H
+#define _XTUN_XTUNCTL_H
+
+/* Exit status, documented in xtunctl(8). */
+enum {
+	XTUNCTL_OK		= 0,
+	XTUNCTL_EUSAGE		= 1,	/* bad arguments or configuration */
+	XTUNCTL_EKERNEL		= 2,	/* the kernel refused or failed */
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+extern const char *prog;
+
+int cmd_show(int argc, char **argv);
+
+#endif /* _XTUN_XTUNCTL_H */
