@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The xtun net_device: a layer-3 point-to-point link in any namespace.
+#
+#   namespace "a": xtun0 (10.99.0.1/24, fd99::1/64)
+#   namespace "b": where xtun0 moves to
+
+source "$(dirname "$0")/lib.sh"
+
+link_add_and_del() {
+	local ns
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_match "$(ip -n "$ns" -d link show xtun0)" 'xtun' "link kind"
+	check_ok ip -n "$ns" link del xtun0
+	check_fails ip -n "$ns" link show xtun0
+}
+
+link_is_layer3_point_to_point() {
+	local ns out
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	out=$(ip -n "$ns" link show xtun0)
+	check_match "$out" '<POINTOPOINT,NOARP>' "flags"
+	check_match "$out" 'link/none' "link type"
+	check_match "$out" 'mtu 1420 ' "default MTU"
+	check_eq "$(cat /sys/class/net/lo/type)" 772 "sanity: loopback type"
+	check_eq "$(ip netns exec "$ns" cat /sys/class/net/xtun0/type)" 65534 "ARPHRD_NONE"
+	check_eq "$(ip netns exec "$ns" cat /sys/class/net/xtun0/addr_len)" 0 "addr_len"
+	# Up, with addresses of both families, like any layer-3 link.
+	check_ok ip -n "$ns" link set xtun0 up
+	check_ok ip -n "$ns" addr add 10.99.0.1/24 dev xtun0
+	check_ok ip -n "$ns" addr add fd99::1/64 dev xtun0 nodad
+	check_match "$(ip -n "$ns" link show xtun0)" 'UP,LOWER_UP' "link is up"
+}
+
+link_rejects_hardware_address() {
+	check_fails ip link add xtun0 address 02:00:00:00:00:01 type xtun
+	check_match "$OUT" 'xtun devices have no link-layer address' "extack"
+	check_fails ip link show xtun0
+}
+
+mtu_stays_within_limits() {
+	local ns
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_ok ip -n "$ns" link set xtun0 mtu 1280
+	check_ok ip -n "$ns" link set xtun0 mtu 68
+	check_ok ip -n "$ns" link set xtun0 mtu 65455
+	check_fails ip -n "$ns" link set xtun0 mtu 67
+	check_fails ip -n "$ns" link set xtun0 mtu 65456
+	check_match "$(ip -n "$ns" link show xtun0)" 'mtu 65455 ' "MTU after rejected changes"
+	check_ok ip -n "$ns" link add xtun1 mtu 9000 type xtun
+	check_match "$(ip -n "$ns" link show xtun1)" 'mtu 9000 ' "MTU given at creation"
+}
+
+unrouted_packet_is_dropped_and_answered_unreachable() {
+	local ns before after
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_ok ip -n "$ns" link set xtun0 up
+	check_ok ip -n "$ns" addr add 10.99.0.1/24 dev xtun0
+	before=$(ip netns exec "$ns" cat /sys/class/net/xtun0/statistics/tx_dropped)
+	check_fails ip netns exec "$ns" ping -c 1 -W 2 10.99.0.2
+	check_match "$OUT" 'Destination Host Unreachable' "ping's report"
+	after=$(ip netns exec "$ns" cat /sys/class/net/xtun0/statistics/tx_dropped)
+	check_eq "$after" "$((before + 1))" "tx_dropped"
+}
+
+device_moves_between_namespaces() {
+	local a b
+
+	a=$(ns_new a)
+	b=$(ns_new b)
+	check_ok ip -n "$a" link add xtun0 type xtun
+	check_ok ip -n "$a" link set xtun0 netns "$b"
+	check_fails ip -n "$a" link show xtun0
+	check_ok ip -n "$b" link show xtun0
+	check_ok ip -n "$b" link set xtun0 up
+	check_ok ip -n "$b" addr add 10.99.0.1/24 dev xtun0
+	check_ok ip netns exec "$b" "$XTUNCTL" show xtun0
+	check_ok ip netns exec "$a" "$XTUNCTL" show
+	check_eq "$OUT" "" "xtun devices left in the old namespace"
+}
+
+namespace_deletion_removes_device() {
+	local ns
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_ok ip -n "$ns" link set xtun0 up
+	check_ok ip -n "$ns" addr add 10.99.0.1/24 dev xtun0
+	check_ok ip -n "$ns" route add 10.98.0.0/16 dev xtun0
+	check_ok ip netns del "$ns"
+	# Nothing may still hold the module: deleted devices were released.
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		xtun_unload 2>/dev/null && break
+		sleep 0.5
+	done
+	! xtun_loaded || fail "xtun cannot be unloaded after its namespace died"
+}
+
+ktap_run_tests \
+	link_add_and_del \
+	link_is_layer3_point_to_point \
+	link_rejects_hardware_address \
+	mtu_stays_within_limits \
+	unrouted_packet_is_dropped_and_answered_unreachable \
+	device_moves_between_namespaces \
+	namespace_deletion_removes_device

@@ -1,0 +1,156 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel in QEMU with the host's userspace and run one command
+# in it.  Sourced by check.sh.
+#
+#   vm_initramfs REL OUT      build the initramfs for kernel release REL
+#   vm_modules REL KO OUT     module tree for REL with KO added, indexed
+#   vm_run REL INITRD MODS CMD ARG TIMEOUT LOGDIR
+#                             boot REL with module tree MODS, run "CMD ARG"
+#                             in the guest; returns the command's status, or
+#                             124 on timeout, 125 when the guest died without
+#                             saying
+#
+# Logs: LOGDIR/console.log (the whole kernel log, ignore_loglevel) and
+# LOGDIR/output.log (what the command printed, also streamed to stdout).
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VM_MEM=${VM_MEM:-2048}
+VM_CPUS=${VM_CPUS:-2}
+VM_ACCEL=
+
+# What the initramfs must load to reach the host's root.
+VM_INITRD_MODULES="virtio_pci 9pnet_virtio 9p overlay"
+
+# Kernel log lines that fail a run even when every test passed.
+VM_BAD_LOG='WARNING:|unregister_netdevice: waiting for|BUG:|Oops|Kernel panic|KASAN:|UBSAN:|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|unreferenced object|refcount_t:'
+
+vm_initramfs() {
+	local rel=$1 out=$2 tmp mod path
+
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp/bin" "$tmp/modules" "$tmp/proc" "$tmp/sys" "$tmp/dev"
+	cp /bin/busybox "$tmp/bin/busybox"
+	install -m 0755 "$VM_DIR/initramfs-init" "$tmp/init"
+	# shellcheck disable=SC2086
+	modprobe -S "$rel" -a --show-depends $VM_INITRD_MODULES 2>/dev/null |
+		awk '$1 == "insmod" { print $2 }' | while read -r path; do
+			mod=$(basename "$path")
+			mod=${mod%.xz}; mod=${mod%.zst}
+			[ -e "$tmp/modules/$mod" ] && continue
+			case "$path" in
+			*.xz)	xz -dc "$path" > "$tmp/modules/$mod" ;;
+			*.zst)	zstd -qdc "$path" > "$tmp/modules/$mod" ;;
+			*)	cp "$path" "$tmp/modules/$mod" ;;
+			esac
+			echo "$mod" >> "$tmp/modules/order"
+		done
+	touch "$tmp/modules/order"
+	(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
+	rm -rf "$tmp"
+}
+
+# The guest's modprobe must find KO.  depmod over a whole Debian module tree
+# takes minutes under TCG (6.12's modules are xz-compressed), so index here:
+# OUT/lib/modules/REL mirrors the installed tree with symlinks, KO is added
+# under updates/, and the guest copies in the index files and KO.
+vm_modules() {
+	local rel=$1 ko=$2 out=$3 dir
+
+	dir="$out/lib/modules/$rel"
+	rm -rf "$out"
+	mkdir -p "$dir/updates"
+	cp -rs "/lib/modules/$rel/kernel" "$dir/" &&
+		cp /lib/modules/"$rel"/modules.order /lib/modules/"$rel"/modules.builtin* "$dir/" &&
+		cp "$ko" "$dir/updates/xtun.ko" &&
+		depmod -b "$out" "$rel"
+}
+
+# qemu's arguments for kernel REL with INITRD, guest env on the command line.
+vm_qemu_args() {
+	local rel=$1 initrd=$2 logdir=$3; shift 3
+
+	echo -machine q35 -cpu max -m "$VM_MEM" -smp "$VM_CPUS" \
+		-nodefaults -display none -no-reboot -nic none \
+		-kernel "/boot/vmlinuz-$rel" -initrd "$initrd" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-serial "file:$logdir/console.log" -serial stdio
+}
+
+vm_cmdline() {
+	echo "console=ttyS0 ignore_loglevel panic=-1 $*"
+}
+
+# Decide once whether KVM boots here; nested KVM may hang, so give it a
+# short deadline and fall back to TCG.
+vm_pick_accel() {
+	local rel=$1 initrd=$2 logdir
+
+	[ -n "$VM_ACCEL" ] && return
+	VM_ACCEL=tcg
+	[ -w /dev/kvm ] || return 0
+	logdir=$(mktemp -d)
+	# shellcheck disable=SC2046
+	if timeout -k 2 10 qemu-system-x86_64 -accel kvm \
+		$(vm_qemu_args "$rel" "$initrd" "$logdir") \
+		-append "$(vm_cmdline XTUN_GUEST=probe)" </dev/null 2>/dev/null |
+		grep -q XTUN-VM-PROBE-OK; then
+		VM_ACCEL=kvm
+	fi
+	rm -rf "$logdir"
+}
+
+vm_boot() {
+	local rel=$1 initrd=$2 mods=$3 cmd=$4 arg=$5 tmo=$6 logdir=$7
+
+	# shellcheck disable=SC2046
+	timeout -k 5 "$tmo" qemu-system-x86_64 -accel "$VM_ACCEL" \
+		$(vm_qemu_args "$rel" "$initrd" "$logdir") \
+		-append "$(vm_cmdline XTUN_GUEST="$VM_DIR/guest.sh" \
+			XTUN_REPO="$XTUN_REPO" XTUN_MODULES="$mods/lib/modules/$rel" \
+			XTUN_CMD="$cmd" XTUN_ARG="$arg")" \
+		</dev/null 2>"$logdir/qemu.err" | tr -d '\r' | tee "$logdir/output.log"
+	return "${PIPESTATUS[0]}"
+}
+
+vm_run() {
+	local rel=$1 logdir=$7 tmo=$6 rc attempt
+
+	mkdir -p "$logdir"
+	vm_pick_accel "$rel" "$2"
+	for attempt in 1 2 3; do
+		echo "# vm: booting $rel ($VM_ACCEL)"
+		vm_boot "$@"
+		rc=$?
+		grep -q '^XTUN-VM-UP$' "$logdir/output.log" && break
+		# TCG occasionally oopses while the kernel patches its own text
+		# during early boot, before any xtun code is loaded: boot again.
+		echo "# vm: $rel died before userspace started; booting again"
+		mv "$logdir/console.log" "$logdir/console-boot$attempt.log"
+	done
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "# vm: $rel: timed out after ${tmo}s"
+		return 124
+	fi
+	rc=$(sed -n 's/^XTUN-VM-EXIT: \([0-9]*\)$/\1/p' "$logdir/output.log" | tail -n1)
+	if [ -z "$rc" ]; then
+		echo "# vm: $rel: the guest died before reporting (see $logdir/console.log)"
+		grep -m3 -E 'Kernel panic|xtun-vm-init' "$logdir/console.log" | sed 's/^/# vm: /'
+		sed 's/^/# qemu: /' "$logdir/qemu.err"
+		return 125
+	fi
+	return "$rc"
+}
+
+# Fail when the guest's kernel log shows a warning, bug, oops or splat.
+vm_check_log() {
+	local logdir=$1 rel=$2
+
+	if grep -qE "$VM_BAD_LOG" "$logdir/console.log"; then
+		echo "# vm: $rel: the kernel log shows a problem:"
+		grep -E -A12 "$VM_BAD_LOG" "$logdir/console.log" | head -n 60 | sed 's/^/# kernel: /'
+		return 1
+	fi
+	return 0
+}
