@@ -23,13 +23,19 @@ DKMS_FILES := dkms.conf Kbuild Makefile uapi/linux/xtun.h \
 KERNELS ?= 6.1 6.12
 HOST ?=
 
-.PHONY: all module tools install module-install tools-install dkms-install \
+.PHONY: all module kdir-exists tools install module-install tools-install dkms-install \
 	check check-build demo clean
 
 all: module tools
 
-module:
+module: kdir-exists
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+kdir-exists:
+	@test -d "$(KDIR)" || { \
+		echo "No kernel headers in '$(KDIR)'."; \
+		echo "Install them (apt-get install linux-headers-\$$(uname -r)) or set KERNELRELEASE= or KDIR=."; \
+		exit 1; }
 
 tools:
 	$(MAKE) -C tools/tunctl

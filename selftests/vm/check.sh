@@ -206,8 +206,8 @@ main() {
 		rel=$(release_of "$1") || exit 1
 		prepare_kernel "$rel"
 		vm_run "$rel" "$BUILD/$rel/initrd.gz" "$BUILD/$rel/modules" \
-			"$VM_DIR/demo.sh" - "$VM_TIMEOUT" \
-			"$BUILD/$rel/demo"
+			"$VM_DIR/demo.sh" - "$VM_TIMEOUT" "$BUILD/$rel/demo" &&
+			vm_check_log "$BUILD/$rel/demo" "$rel"
 		return ;;
 	harness)
 		run_harness_tests "$1" ;;
