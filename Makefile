@@ -24,7 +24,7 @@ KERNELS ?= 6.1 6.12
 HOST ?=
 
 .PHONY: all module kdir-exists tools install module-install tools-install dkms-install \
-	check check-build demo clean
+	checkpatch check demo clean
 
 all: module tools
 
@@ -55,6 +55,18 @@ dkms-install:
 		install -D -m 0644 $$f $(DKMS_SRC)/$$f || exit 1; \
 	done
 	@echo "installed sources to $(DKMS_SRC); now: dkms install xtun/$(VERSION)"
+
+# The kernel's style checker, from Debian's linux-source package.
+CHECKPATCH ?= .build/checkpatch/scripts/checkpatch.pl
+checkpatch:
+	@test -e $(CHECKPATCH) || { \
+		src=$$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1); \
+		test -n "$$src" || { echo "apt-get install linux-source-6.1, or set CHECKPATCH="; exit 1; }; \
+		mkdir -p .build/checkpatch && tar -xJf $$src -C .build/checkpatch --strip-components=1 \
+			--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+			'*/scripts/const_structs.checkpatch'; }
+	$(CHECKPATCH) --no-tree --strict --quiet -f \
+		$(filter-out %.mod.c,$(wildcard kmod/*.[ch])) kmod/compat/*.h uapi/linux/xtun.h
 
 check:
 	selftests/vm/check.sh $(if $(HOST),--host) $(KERNELS)

@@ -30,7 +30,7 @@
  */
 struct xtun_device {
 	struct net_device *dev;
-	struct mutex update_lock;
+	struct mutex update_lock;	/* config writers, never the data path */
 };
 
 extern struct rtnl_link_ops xtun_link_ops;

@@ -42,6 +42,7 @@ enum xtun_cmd {
 
 	__XTUN_CMD_MAX
 };
+
 #define XTUN_CMD_MAX (__XTUN_CMD_MAX - 1)
 
 /**
@@ -58,6 +59,7 @@ enum xtun_device_attr {
 
 	__XTUN_DEVICE_A_MAX
 };
+
 #define XTUN_DEVICE_A_MAX (__XTUN_DEVICE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_XTUN_H */
