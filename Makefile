@@ -45,7 +45,8 @@ install: module-install tools-install
 module-install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
-	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KERNELRELEASE)
+	@# A staged install (DESTDIR) is indexed by the package's own postinst.
+	$(if $(DESTDIR),@echo "DESTDIR set: run depmod -a $(KERNELRELEASE) after unpacking",depmod -a $(KERNELRELEASE))
 
 tools-install: tools
 	$(MAKE) -C tools/tunctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
