@@ -17,7 +17,7 @@ set -euo pipefail
 BPO_SUITE=bookworm-backports
 PKGS=(qemu-system-x86 busybox-static iproute2 libmnl-dev pkgconf iperf3
       wireguard-tools ncat dkms sparse kmod xz-utils zstd cpio python3
-      build-essential bc iputils-ping util-linux)
+      build-essential bc iputils-ping util-linux xxd)
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed'; }
 

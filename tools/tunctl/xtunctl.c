@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "key.h"
 #include "version.h"
 #include "xtunctl.h"
 
@@ -27,6 +28,12 @@ static int cmd_version(int argc, char **argv);
 static const struct subcommand subcommands[] = {
 	{ "show",	cmd_show,	"[IFNAME]",
 	  "show xtun devices, or one device" },
+	{ "genkey",	cmd_genkey,	"",
+	  "print a new private key (base64)" },
+	{ "pubkey",	cmd_pubkey,	"< KEY",
+	  "print the public key of the private key on stdin" },
+	{ "genpsk",	cmd_genpsk,	"",
+	  "print a new preshared key (base64)" },
 	{ "help",	cmd_help,	"",
 	  "show this help" },
 	{ "version",	cmd_version,	"",
