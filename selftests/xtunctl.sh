@@ -101,6 +101,18 @@ genkey_makes_distinct_clamped_keys() {
 	check_eq "$((last & 192))" 64 "high bits of the last byte"
 }
 
+genkey_warns_when_others_can_read_the_file() {
+	local dir
+
+	dir=$(mktemp -d)
+	(umask 022 && "$XTUNCTL" genkey > "$dir/open.key") 2> "$dir/open.err"
+	check_match "$(cat "$dir/open.err")" 'others can read' "warning for mode 0644"
+	(umask 077 && "$XTUNCTL" genkey > "$dir/closed.key") 2> "$dir/closed.err"
+	check_eq "$(cat "$dir/closed.err")" "" "stderr for mode 0600"
+	check_ok "$XTUNCTL" pubkey < "$dir/closed.key"
+	rm -rf "$dir"
+}
+
 genpsk_makes_distinct_32_byte_keys() {
 	local a b
 
@@ -130,6 +142,7 @@ ktap_run_tests \
 	pubkey_matches_rfc7748_test_vector \
 	keys_agree_with_wireguard_tools \
 	genkey_makes_distinct_clamped_keys \
+	genkey_warns_when_others_can_read_the_file \
 	genpsk_makes_distinct_32_byte_keys \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
