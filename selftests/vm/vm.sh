@@ -69,7 +69,7 @@ vm_modules() {
 
 # qemu's arguments for kernel REL with INITRD, guest env on the command line.
 vm_qemu_args() {
-	local rel=$1 initrd=$2 logdir=$3; shift 3
+	local rel=$1 initrd=$2 logdir=$3
 
 	echo -machine q35 -cpu max -m "$VM_MEM" -smp "$VM_CPUS" \
 		-nodefaults -display none -no-reboot -nic none \
@@ -124,8 +124,10 @@ vm_run() {
 		vm_boot "$@"
 		rc=$?
 		grep -q '^XTUN-VM-UP$' "$logdir/output.log" && break
+		[ "$attempt" = 3 ] && break
 		# TCG occasionally oopses while the kernel patches its own text
-		# during early boot, before any xtun code is loaded: boot again.
+		# during early boot, before any xtun code is loaded: boot again,
+		# keeping the log of the failed boot beside the final one.
 		echo "# vm: $rel died before userspace started; booting again"
 		mv "$logdir/console.log" "$logdir/console-boot$attempt.log"
 	done
@@ -143,13 +145,18 @@ vm_run() {
 	return "$rc"
 }
 
-# Fail when the guest's kernel log shows a warning, bug, oops or splat.
+# vm_check_log LOG LABEL: fail when kernel log LOG shows a warning, bug,
+# oops or splat.  A missing log is a failure too: nothing proves it clean.
 vm_check_log() {
-	local logdir=$1 rel=$2
+	local log=$1 label=$2
 
-	if grep -qE "$VM_BAD_LOG" "$logdir/console.log"; then
-		echo "# vm: $rel: the kernel log shows a problem:"
-		grep -E -A12 "$VM_BAD_LOG" "$logdir/console.log" | head -n 60 | sed 's/^/# kernel: /'
+	if [ ! -r "$log" ]; then
+		echo "# vm: $label: no kernel log at $log"
+		return 1
+	fi
+	if grep -qE "$VM_BAD_LOG" "$log"; then
+		echo "# vm: $label: the kernel log shows a problem:"
+		grep -E -A12 "$VM_BAD_LOG" "$log" | head -n 60 | sed 's/^/# kernel: /'
 		return 1
 	fi
 	return 0
