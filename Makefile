@@ -69,8 +69,13 @@ checkpatch:
 	$(CHECKPATCH) --no-tree --strict --quiet -f \
 		$(filter-out %.mod.c,$(wildcard kmod/*.[ch])) kmod/compat/*.h uapi/linux/xtun.h
 
+empty :=
+space := $(empty) $(empty)
+comma := ,
+
+# TESTS="a.sh b.sh" runs only those selftest scripts (no DKMS or harness tests).
 check:
-	selftests/vm/check.sh $(if $(HOST),--host) $(KERNELS)
+	selftests/vm/check.sh $(if $(HOST),--host) $(if $(TESTS),--only $(subst $(space),$(comma),$(strip $(TESTS)))) $(KERNELS)
 
 demo:
 	selftests/vm/check.sh --demo $(lastword $(KERNELS))

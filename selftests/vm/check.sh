@@ -9,6 +9,12 @@
 #   check.sh --host               selftests on the running kernel, no VM
 #   check.sh --demo SERIES        the site-to-site demo in a guest
 #   check.sh --harness [SERIES]   only the harness's own tests
+#   check.sh --only A.sh,B.sh [SERIES...]
+#                                 only these selftest scripts, nothing else
+#
+# Environment: XTUN_BUILD (default .build) holds builds and logs, so that two
+# runs can use two directories; XTUN_KMOD_REPO (default this checkout) is the
+# tree the module is built from.
 #
 # Prints KTAP; each kernel ends with "RELEASE: N passed, N failed, N skipped"
 # and the run with "total: N passed, N failed, N skipped".  Fails when a test
@@ -18,7 +24,9 @@
 set -u
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 XTUN_REPO=$(cd "$VM_DIR/../.." && pwd)
-BUILD=$XTUN_REPO/.build
+BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
+KMOD_REPO=${XTUN_KMOD_REPO:-$XTUN_REPO}
+ONLY=
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
 export XTUN_REPO
 # shellcheck source=vm.sh
@@ -58,7 +66,7 @@ build_module() {
 	local rel=$1 src="$BUILD/$1/src" log="$BUILD/$1/build.log"
 
 	rm -rf "$src"
-	make -s -C "$XTUN_REPO" dkms-install DKMS_SRC="$src" >/dev/null ||
+	make -s -C "$KMOD_REPO" dkms-install DKMS_SRC="$src" >/dev/null ||
 		die "copying the module sources failed"
 	if ! make -C "$src" module KERNELRELEASE="$rel" W=1 C=1 >"$log" 2>&1; then
 		cat "$log"
@@ -94,7 +102,7 @@ run_kernel() {
 	logdir="$BUILD/$rel/log"
 
 	vm_run "$rel" "$initrd" "$BUILD/$rel/modules" "$VM_DIR/ktap-run.sh" \
-		"$XTUN_REPO/selftests" "$VM_TIMEOUT" "$logdir"
+		"$XTUN_REPO/selftests${ONLY:+:$ONLY}" "$VM_TIMEOUT" "$logdir"
 	rc=$?
 	res=$(result_of "$logdir/output.log")
 	read -r passed failed skipped <<<"${res:-0 0 0}"
@@ -183,6 +191,7 @@ main() {
 	--host)		mode=host; shift ;;
 	--demo)		mode=demo; shift ;;
 	--harness)	mode=harness; shift ;;
+	--only)		mode=only; ONLY=${2:?--only needs a list of scripts}; shift 2 ;;
 	esac
 	[ $# -gt 0 ] || set -- 6.1 6.12
 
@@ -208,6 +217,10 @@ main() {
 		return ;;
 	harness)
 		run_harness_tests "$1" ;;
+	only)
+		for series; do
+			run_kernel "$series"
+		done ;;
 	check)
 		for series; do
 			run_kernel "$series"

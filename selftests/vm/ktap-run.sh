@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# ktap-run.sh DIR: run every DIR/*.sh test script (lib.sh excepted) as one
+# ktap-run.sh DIR[:A.sh,B.sh]: run every DIR/*.sh test script (lib.sh
+# excepted), or only the scripts listed after the colon, as one
 # KTAP test each, their own test cases nested four spaces in, and close with
 #
 #   XTUN-RESULT: passed=N failed=N skipped=N
@@ -11,11 +12,18 @@
 # failed.  Scripts follow kselftest conventions: exit 0 pass, 4 skip.
 
 set -u
-dir=$(cd "${1:-.}" && pwd)
+arg=${1:-.}
+only=
+case "$arg" in *:*) only=${arg#*:}; arg=${arg%%:*} ;; esac
+dir=$(cd "$arg" && pwd)
 timeout=${XTUN_TEST_TIMEOUT:-$(sed -n 's/^timeout=//p' "$dir/settings" 2>/dev/null)}
 timeout=${timeout:-600}
 
-mapfile -t scripts < <(cd "$dir" && ls -1 ./*.sh 2>/dev/null | sed 's|^\./||' | grep -vx lib.sh)
+if [ -n "$only" ]; then
+	mapfile -t scripts < <(tr ',' '\n' <<<"$only")
+else
+	mapfile -t scripts < <(cd "$dir" && ls -1 ./*.sh 2>/dev/null | sed 's|^\./||' | grep -vx lib.sh)
+fi
 
 if [ ${#scripts[@]} = 0 ]; then
 	echo "ktap-run: no test scripts in $dir" >&2
