@@ -12,7 +12,11 @@
  *              are looked up in that network namespace only.
  * Validation:  strict.  Unknown attributes, wrong lengths and out-of-range
  *              values are rejected with an extended-ack message that names
- *              the problem, and nothing is changed.
+ *              the problem, and nothing is changed: a request is checked
+ *              completely before any of it is applied.
+ * Secrets:     private keys and preshared keys are write-only.  The kernel
+ *              reports the public key derived from the private key, and
+ *              whether a peer has a preshared key, never the keys themselves.
  *
  * Selecting a device
  * ------------------
@@ -20,6 +24,22 @@
  * XTUN_DEVICE_A_IFNAME.  When both are given they must name the same device.
  * A device that exists but is not of link kind "xtun" is refused with
  * EOPNOTSUPP; a device that does not exist with ENODEV.
+ *
+ * Consistency of dumps
+ * --------------------
+ * Every configuration change of a device increments its generation
+ * (XTUN_DEVICE_A_GENERATION).  A dump of a device that spans several
+ * messages carries NLM_F_DUMP_INTR on a message when the configuration
+ * changed after the dump began; userspace should then dump again.
+ *
+ * Large devices in dumps
+ * ----------------------
+ * GET_DEVICE dump splits a device with many peers, and a peer with many
+ * allowed IPs, across messages.  Every message starts with the device's
+ * XTUN_DEVICE_A_IFINDEX and XTUN_DEVICE_A_IFNAME; the first message of a
+ * device also carries the device's own attributes.  A peer continued in the
+ * next message repeats its XTUN_PEER_A_PUBLIC_KEY there, followed by the
+ * rest of its allowed IPs.  Userspace merges by ifindex and public key.
  */
 #ifndef _UAPI_LINUX_XTUN_H
 #define _UAPI_LINUX_XTUN_H
@@ -27,18 +47,42 @@
 #define XTUN_GENL_NAME		"xtun"
 #define XTUN_GENL_VERSION	1
 
+#define XTUN_KEY_LEN		32	/* Curve25519 keys and preshared keys */
+
 /**
  * enum xtun_cmd - generic netlink commands of the "xtun" family
  * @XTUN_CMD_UNSPEC: unused
  * @XTUN_CMD_GET_DEVICE: read the state of xtun devices.
  *	do:   select one device (see "Selecting a device"); the reply carries
- *	      the device attributes listed in enum xtun_device_attr.
- *	dump: without a device selector, one message per xtun device in the
- *	      requester's network namespace; with a selector, only that device.
+ *	      the device attributes and its peers, as far as they fit in one
+ *	      message; use dump for devices with many peers.
+ *	dump: without a device selector, every xtun device in the requester's
+ *	      network namespace; with a selector, only that device.  Devices,
+ *	      peers and allowed IPs are split across messages as needed.
+ * @XTUN_CMD_SET_DEVICE: change a device.  Takes a device selector and any
+ *	of XTUN_DEVICE_A_PRIVATE_KEY, _LISTEN_PORT, _FWMARK, _FLAGS.  With
+ *	XTUN_DEVICE_F_REPLACE_PEERS every peer is removed first.  A private
+ *	key equal to a peer's public key removes that peer.  Changing the
+ *	private key ends every session (the peers hand-shake again).
+ * @XTUN_CMD_NEW_PEER: add a peer.  Takes a device selector and one nested
+ *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY and optionally
+ *	_PRESHARED_KEY, _ENDPOINT, _PERSISTENT_KEEPALIVE, _ALLOWEDIPS.
+ *	EEXIST when the device already has a peer with that public key.
+ * @XTUN_CMD_SET_PEER: change an existing peer (ENOENT if there is none).
+ *	Same attributes as NEW_PEER, plus XTUN_PEER_A_FLAGS.  Attributes not
+ *	given are left unchanged; 32 zero bytes of XTUN_PEER_A_PRESHARED_KEY
+ *	remove the preshared key.
+ * @XTUN_CMD_DEL_PEER: remove a peer.  Takes a device selector and a nested
+ *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY only.  Its sessions and
+ *	queued packets are dropped at once.
  */
 enum xtun_cmd {
 	XTUN_CMD_UNSPEC,
 	XTUN_CMD_GET_DEVICE,
+	XTUN_CMD_SET_DEVICE,
+	XTUN_CMD_NEW_PEER,
+	XTUN_CMD_SET_PEER,
+	XTUN_CMD_DEL_PEER,
 
 	__XTUN_CMD_MAX
 };
@@ -46,20 +90,164 @@ enum xtun_cmd {
 #define XTUN_CMD_MAX (__XTUN_CMD_MAX - 1)
 
 /**
+ * enum xtun_device_flag - bits of XTUN_DEVICE_A_FLAGS
+ * @XTUN_DEVICE_F_REPLACE_PEERS: SET_DEVICE removes every peer before
+ *	applying the rest of the request.
+ */
+enum xtun_device_flag {
+	XTUN_DEVICE_F_REPLACE_PEERS = 1U << 0,
+};
+
+#define XTUN_DEVICE_F_ALL	(XTUN_DEVICE_F_REPLACE_PEERS)
+
+/**
  * enum xtun_device_attr - attributes of a device, top level of a message
  * @XTUN_DEVICE_A_UNSPEC: unused
  * @XTUN_DEVICE_A_IFINDEX: u32, interface index; never 0.
  * @XTUN_DEVICE_A_IFNAME: NUL-terminated string of at most IFNAMSIZ - 1
  *	characters, interface name.
+ * @XTUN_DEVICE_A_PRIVATE_KEY: binary, XTUN_KEY_LEN bytes, write-only.
+ *	SET_DEVICE: the device's Curve25519 private key; all zeros removes it
+ *	(the device then neither sends nor accepts handshakes).
+ * @XTUN_DEVICE_A_PUBLIC_KEY: binary, XTUN_KEY_LEN bytes, read-only:
+ *	the public key of the private key; absent when no key is set.
+ * @XTUN_DEVICE_A_FLAGS: u32, enum xtun_device_flag bits (SET_DEVICE).
+ * @XTUN_DEVICE_A_LISTEN_PORT: u16, UDP port the device listens on, for
+ *	IPv4 and IPv6.  0 in SET_DEVICE picks a free port; GET_DEVICE reports
+ *	the port in use (0 while the device is down and no port was chosen).
+ * @XTUN_DEVICE_A_FWMARK: u32, mark given to the device's encapsulated
+ *	packets; 0 means none.
+ * @XTUN_DEVICE_A_GENERATION: u32, read-only, see "Consistency of dumps".
+ * @XTUN_DEVICE_A_PEERS: nested array (GET_DEVICE): each element is a nest
+ *	of enum xtun_peer_attr; the element's own type is its index and
+ *	carries no meaning.
+ * @XTUN_DEVICE_A_PEER: nest of enum xtun_peer_attr: the peer that a
+ *	NEW_PEER, SET_PEER or DEL_PEER request is about.
  */
 enum xtun_device_attr {
 	XTUN_DEVICE_A_UNSPEC,
 	XTUN_DEVICE_A_IFINDEX,
 	XTUN_DEVICE_A_IFNAME,
+	XTUN_DEVICE_A_PRIVATE_KEY,
+	XTUN_DEVICE_A_PUBLIC_KEY,
+	XTUN_DEVICE_A_FLAGS,
+	XTUN_DEVICE_A_LISTEN_PORT,
+	XTUN_DEVICE_A_FWMARK,
+	XTUN_DEVICE_A_GENERATION,
+	XTUN_DEVICE_A_PEERS,
+	XTUN_DEVICE_A_PEER,
 
 	__XTUN_DEVICE_A_MAX
 };
 
 #define XTUN_DEVICE_A_MAX (__XTUN_DEVICE_A_MAX - 1)
+
+/**
+ * enum xtun_peer_flag - bits of XTUN_PEER_A_FLAGS
+ * @XTUN_PEER_F_REPLACE_ALLOWEDIPS: SET_PEER removes all of the peer's
+ *	allowed IPs before applying XTUN_PEER_A_ALLOWEDIPS.
+ */
+enum xtun_peer_flag {
+	XTUN_PEER_F_REPLACE_ALLOWEDIPS = 1U << 0,
+};
+
+#define XTUN_PEER_F_ALL		(XTUN_PEER_F_REPLACE_ALLOWEDIPS)
+
+/**
+ * enum xtun_peer_attr - attributes of a peer, inside XTUN_DEVICE_A_PEER or
+ *	an element of XTUN_DEVICE_A_PEERS
+ * @XTUN_PEER_A_UNSPEC: unused
+ * @XTUN_PEER_A_PUBLIC_KEY: binary, XTUN_KEY_LEN bytes; identifies the peer.
+ *	Required in every peer request.
+ * @XTUN_PEER_A_PRESHARED_KEY: binary, XTUN_KEY_LEN bytes, write-only; all
+ *	zeros means none.
+ * @XTUN_PEER_A_HAS_PRESHARED_KEY: flag, read-only: the peer has a
+ *	preshared key.
+ * @XTUN_PEER_A_FLAGS: u32, enum xtun_peer_flag bits (SET_PEER).
+ * @XTUN_PEER_A_ENDPOINT: binary, a struct sockaddr_in (AF_INET) or struct
+ *	sockaddr_in6 (AF_INET6): where the peer is reached.  Port 0 and
+ *	unspecified or multicast addresses are refused.  The endpoint moves to
+ *	the source of the peer's latest authenticated packet (roaming).
+ * @XTUN_PEER_A_PERSISTENT_KEEPALIVE: u16, seconds between keepalives sent
+ *	while the link is otherwise idle; 0 (the default) disables them.
+ * @XTUN_PEER_A_LAST_HANDSHAKE: u64, read-only, nanoseconds since the Unix
+ *	epoch (CLOCK_REALTIME) of the latest completed handshake; 0 if none.
+ * @XTUN_PEER_A_RX_BYTES: u64, read-only, decrypted inner bytes received.
+ * @XTUN_PEER_A_TX_BYTES: u64, read-only, inner bytes sent encrypted.
+ * @XTUN_PEER_A_RX_PACKETS: u64, read-only, data packets received.
+ * @XTUN_PEER_A_TX_PACKETS: u64, read-only, data packets sent.
+ * @XTUN_PEER_A_DROP_REPLAY: u64, read-only, data packets dropped because
+ *	their counter was already seen or is too old for the replay window.
+ * @XTUN_PEER_A_DROP_AUTH: u64, read-only, data packets that failed
+ *	authentication with the session their receiver index named.
+ * @XTUN_PEER_A_DROP_SOURCE: u64, read-only, decrypted packets dropped
+ *	because their inner source address is not in the peer's allowed IPs.
+ * @XTUN_PEER_A_DROP_NO_SESSION: u64, read-only, packets for this peer
+ *	dropped for want of a usable session (queue full, handshake gave up,
+ *	keys expired).
+ * @XTUN_PEER_A_ALLOWEDIPS: nested array of nests of enum xtun_allowedip_attr:
+ *	inner addresses this peer may send from and that are routed to it.
+ *	NEW_PEER and SET_PEER add each entry (or remove it, see
+ *	XTUN_ALLOWEDIP_A_FLAGS); a prefix that belonged to another peer of
+ *	the device moves to this one.  Host bits below the prefix length are
+ *	ignored.
+ * @XTUN_PEER_A_PAD: padding for 64-bit attributes.
+ */
+enum xtun_peer_attr {
+	XTUN_PEER_A_UNSPEC,
+	XTUN_PEER_A_PUBLIC_KEY,
+	XTUN_PEER_A_PRESHARED_KEY,
+	XTUN_PEER_A_HAS_PRESHARED_KEY,
+	XTUN_PEER_A_FLAGS,
+	XTUN_PEER_A_ENDPOINT,
+	XTUN_PEER_A_PERSISTENT_KEEPALIVE,
+	XTUN_PEER_A_LAST_HANDSHAKE,
+	XTUN_PEER_A_RX_BYTES,
+	XTUN_PEER_A_TX_BYTES,
+	XTUN_PEER_A_RX_PACKETS,
+	XTUN_PEER_A_TX_PACKETS,
+	XTUN_PEER_A_DROP_REPLAY,
+	XTUN_PEER_A_DROP_AUTH,
+	XTUN_PEER_A_DROP_SOURCE,
+	XTUN_PEER_A_DROP_NO_SESSION,
+	XTUN_PEER_A_ALLOWEDIPS,
+	XTUN_PEER_A_PAD,
+
+	__XTUN_PEER_A_MAX
+};
+
+#define XTUN_PEER_A_MAX (__XTUN_PEER_A_MAX - 1)
+
+/**
+ * enum xtun_allowedip_flag - bits of XTUN_ALLOWEDIP_A_FLAGS
+ * @XTUN_ALLOWEDIP_F_REMOVE: remove this prefix from the peer instead of
+ *	adding it (a prefix the peer does not have is ignored).
+ */
+enum xtun_allowedip_flag {
+	XTUN_ALLOWEDIP_F_REMOVE = 1U << 0,
+};
+
+#define XTUN_ALLOWEDIP_F_ALL	(XTUN_ALLOWEDIP_F_REMOVE)
+
+/**
+ * enum xtun_allowedip_attr - one allowed-IPs prefix
+ * @XTUN_ALLOWEDIP_A_UNSPEC: unused
+ * @XTUN_ALLOWEDIP_A_FAMILY: u16, AF_INET or AF_INET6.
+ * @XTUN_ALLOWEDIP_A_ADDR: binary, 4 bytes (AF_INET) or 16 (AF_INET6),
+ *	network byte order.
+ * @XTUN_ALLOWEDIP_A_CIDR: u8, prefix length, at most 32 or 128.
+ * @XTUN_ALLOWEDIP_A_FLAGS: u32, enum xtun_allowedip_flag bits (requests).
+ */
+enum xtun_allowedip_attr {
+	XTUN_ALLOWEDIP_A_UNSPEC,
+	XTUN_ALLOWEDIP_A_FAMILY,
+	XTUN_ALLOWEDIP_A_ADDR,
+	XTUN_ALLOWEDIP_A_CIDR,
+	XTUN_ALLOWEDIP_A_FLAGS,
+
+	__XTUN_ALLOWEDIP_A_MAX
+};
+
+#define XTUN_ALLOWEDIP_A_MAX (__XTUN_ALLOWEDIP_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_XTUN_H */
