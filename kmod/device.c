@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The xtun net_device: a layer-3, point-to-point interface with no link-layer
- * header and no ARP, created with "ip link add NAME type xtun".
+ * header and no ARP, created with "ip link add NAME type xtun".  Its transmit
+ * routine finds the peer that owns the destination and stages the packet on
+ * it for encryption.
  */
 
 #include <linux/icmp.h>
@@ -9,17 +11,107 @@
 #include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <net/dst_metadata.h>
 #include <net/icmp.h>
+#include <net/ip_tunnels.h>
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "peer.h"
+#include "receive.h"
+#include "send.h"
+#include "socket.h"
+#include "timers.h"
+
+static int xtun_open(struct net_device *dev)
+{
+	struct xtun_device *xtun = netdev_priv(dev);
+	struct xtun_peer *peer;
+	int ret;
+
+	mutex_lock(&xtun->update_lock);
+	ret = xtun_socket_init(xtun, xtun->listen_port);
+	if (ret)
+		goto out;
+	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
+		xtun_send_staged_packets(peer);
+		if (peer->persistent_keepalive_interval)
+			xtun_send_keepalive(peer);
+	}
+out:
+	mutex_unlock(&xtun->update_lock);
+	return ret;
+}
+
+/* Forget every session of @peer; it hand-shakes anew when used. */
+static void xtun_peer_reset(struct xtun_peer *peer)
+{
+	xtun_timers_stop(peer);
+	flush_work(&peer->transmit_handshake_work);
+	xtun_noise_keypairs_clear(&peer->keypairs);
+	xtun_noise_handshake_clear(&peer->handshake);
+	xtun_send_purge_staged_packets(peer);
+	xtun_reset_last_sent_handshake(&peer->last_sent_handshake);
+}
+
+static int xtun_stop(struct net_device *dev)
+{
+	struct xtun_device *xtun = netdev_priv(dev);
+	struct xtun_peer *peer;
+
+	mutex_lock(&xtun->update_lock);
+	list_for_each_entry(peer, &xtun->peer_list, peer_list)
+		xtun_peer_reset(peer);
+	xtun_socket_reinit(xtun, NULL, NULL);
+	mutex_unlock(&xtun->update_lock);
+
+	cancel_work_sync(&xtun->handshake_work);
+	skb_queue_purge(&xtun->handshake_queue);
+	return 0;
+}
 
 static int xtun_dev_init(struct net_device *dev)
 {
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return -ENOMEM;
+	struct xtun_device *xtun = netdev_priv(dev);
+	int ret;
+
+	ret = xtun_dev_alloc_tstats(dev);
+	if (ret)
+		return ret;
+
+	xtun->index_table = xtun_index_table_alloc();
+	if (!xtun->index_table) {
+		ret = -ENOMEM;
+		goto err_free_tstats;
+	}
+
+	ret = gro_cells_init(&xtun->gro_cells, dev);
+	if (ret)
+		goto err_free_index_table;
 	return 0;
+
+err_free_index_table:
+	kvfree(xtun->index_table);
+	xtun->index_table = NULL;
+err_free_tstats:
+	xtun_dev_free_tstats(dev);
+	return ret;
+}
+
+/* Unregistration: the device is down; take every peer away. */
+static void xtun_dev_uninit(struct net_device *dev)
+{
+	struct xtun_device *xtun = netdev_priv(dev);
+
+	mutex_lock(&xtun->update_lock);
+	xtun_peer_remove_all(xtun);
+	xtun_socket_reinit(xtun, NULL, NULL);
+	xtun_allowedips_free(&xtun->allowedips);
+	mutex_unlock(&xtun->update_lock);
+
+	cancel_work_sync(&xtun->handshake_work);
+	skb_queue_purge(&xtun->handshake_queue);
+	gro_cells_destroy(&xtun->gro_cells);
 }
 
 /* Tell the sender its packet went nowhere, the way a router would. */
@@ -31,17 +123,122 @@ static void xtun_xmit_unreachable(struct sk_buff *skb)
 		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
 }
 
+static bool xtun_xmit_protocol_ok(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
+		       ip_hdr(skb)->version == 4;
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
+		       ipv6_hdr(skb)->version == 6;
+	return false;
+}
+
+static bool xtun_peer_has_endpoint(struct xtun_peer *peer)
+{
+	sa_family_t family;
+
+	read_lock_bh(&peer->endpoint_lock);
+	family = peer->endpoint.addr.sa_family;
+	read_unlock_bh(&peer->endpoint_lock);
+	return family == AF_INET || family == AF_INET6;
+}
+
+/* Segment GSO packets; the result is a list of skbs, or NULL. */
+static struct sk_buff *xtun_xmit_segments(struct sk_buff *skb)
+{
+	struct sk_buff *segs;
+
+	if (!skb_is_gso(skb)) {
+		skb_mark_not_on_list(skb);
+		return skb;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs))
+		return NULL;
+	consume_skb(skb);
+	return segs;
+}
+
+/* Add @packets to the peer's queue, dropping the oldest beyond its bound. */
+static void xtun_stage_packets(struct xtun_peer *peer,
+			       struct sk_buff_head *packets)
+{
+	struct sk_buff_head *staged = &peer->staged_packet_queue;
+	unsigned int dropped = 0;
+
+	spin_lock_bh(&staged->lock);
+	skb_queue_splice_tail(packets, staged);
+	while (skb_queue_len(staged) > XTUN_MAX_STAGED_PACKETS) {
+		kfree_skb(__skb_dequeue(staged));
+		dropped++;
+	}
+	spin_unlock_bh(&staged->lock);
+
+	if (unlikely(dropped)) {
+		atomic64_add(dropped, &peer->stats.drop_no_session);
+		DEV_STATS_ADD(peer->device->dev, tx_dropped, dropped);
+	}
+}
+
 static netdev_tx_t xtun_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	/* No peer can take this packet yet: drop it, count it, say so. */
-	DEV_STATS_INC(dev, tx_dropped);
-	xtun_xmit_unreachable(skb);
+	struct xtun_device *xtun = netdev_priv(dev);
+	struct sk_buff *segs, *next;
+	struct sk_buff_head packets;
+	struct xtun_peer *peer;
+	unsigned int mtu;
+
+	if (unlikely(!xtun_xmit_protocol_ok(skb))) {
+		DEV_STATS_INC(dev, tx_errors);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+
+	peer = xtun_allowedips_lookup_dst(&xtun->allowedips, skb);
+	if (unlikely(!peer || !xtun_peer_has_endpoint(peer))) {
+		/* No peer can take this packet: drop it, count it, say so. */
+		DEV_STATS_INC(dev, tx_dropped);
+		xtun_xmit_unreachable(skb);
+		goto err_put_peer;
+	}
+
+	mtu = skb_valid_dst(skb) ? dst_mtu(skb_dst(skb)) : dev->mtu;
+	segs = xtun_xmit_segments(skb);
+	if (unlikely(!segs)) {
+		DEV_STATS_INC(dev, tx_errors);
+		goto err_put_peer;
+	}
+
+	__skb_queue_head_init(&packets);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		skb = skb_share_check(skb, GFP_ATOMIC);
+		if (unlikely(!skb))
+			continue;
+		XTUN_SKB_CB(skb)->mtu = mtu;
+		XTUN_SKB_CB(skb)->ds = ip_tunnel_ecn_encap(0, ip_hdr(skb), skb);
+		/* The route was only needed for ICMP errors. */
+		skb_dst_drop(skb);
+		__skb_queue_tail(&packets, skb);
+	}
+
+	xtun_stage_packets(peer, &packets);
+	xtun_send_staged_packets(peer);
+	xtun_peer_put(peer);
+	return NETDEV_TX_OK;
+
+err_put_peer:
+	xtun_peer_put(peer);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
 
 static const struct net_device_ops xtun_netdev_ops = {
 	.ndo_init		= xtun_dev_init,
+	.ndo_uninit		= xtun_dev_uninit,
+	.ndo_open		= xtun_open,
+	.ndo_stop		= xtun_stop,
 	.ndo_start_xmit		= xtun_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 };
@@ -51,12 +248,19 @@ static void xtun_dev_destruct(struct net_device *dev)
 {
 	struct xtun_device *xtun = netdev_priv(dev);
 
+	memzero_explicit(&xtun->static_identity.static_private, XTUN_KEY_SIZE);
+	memzero_explicit(&xtun->cookie_checker.secret, XTUN_HASH_SIZE);
+	kvfree(xtun->index_table);
 	mutex_destroy(&xtun->update_lock);
-	free_percpu(dev->tstats);
+	xtun_dev_free_tstats(dev);
 }
 
 static void xtun_setup(struct net_device *dev)
 {
+	const netdev_features_t features = NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
+					   NETIF_F_SG | NETIF_F_GSO |
+					   NETIF_F_GSO_SOFTWARE |
+					   NETIF_F_HIGHDMA;
 	struct xtun_device *xtun = netdev_priv(dev);
 
 	dev->netdev_ops = &xtun_netdev_ops;
@@ -65,19 +269,29 @@ static void xtun_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
-	dev->needed_headroom = LL_MAX_HEADER + XTUN_OUTER_HEADER_MAX +
-			       XTUN_DATA_HEADER_LEN;
+	dev->needed_headroom = XTUN_SKB_HEADROOM;
 	dev->needed_tailroom = XTUN_PADDING_MAX + XTUN_AUTHTAG_LEN;
 	dev->mtu = XTUN_DEFAULT_MTU;
 	dev->min_mtu = XTUN_MIN_MTU;
 	dev->max_mtu = XTUN_MAX_MTU;
+	dev->features |= features;
+	dev->hw_features |= features;
+	dev->hw_enc_features |= features;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = xtun_dev_destruct;
 	xtun_dev_set_lltx(dev);
+	xtun_dev_setup_tstats(dev);
 	netif_keep_dst(dev);
 
 	xtun->dev = dev;
 	mutex_init(&xtun->update_lock);
+	INIT_LIST_HEAD(&xtun->peer_list);
+	hash_init(xtun->peer_hashtable);
+	init_rwsem(&xtun->static_identity.lock);
+	xtun_cookie_checker_init(&xtun->cookie_checker, xtun);
+	xtun_allowedips_init(&xtun->allowedips, &xtun->update_lock);
+	skb_queue_head_init(&xtun->handshake_queue);
+	INIT_WORK(&xtun->handshake_work, xtun_receive_handshake_work);
 }
 
 static int xtun_validate(struct nlattr *tb[], struct nlattr *data[],

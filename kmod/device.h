@@ -2,10 +2,18 @@
 #ifndef _XTUN_DEVICE_H
 #define _XTUN_DEVICE_H
 
-#include <linux/mutex.h>
+#include <linux/hashtable.h>
 #include <linux/ipv6.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/udp.h>
+#include <linux/workqueue.h>
+#include <net/gro_cells.h>
+
+#include "allowedips.h"
+#include "cookie.h"
+#include "index.h"
+#include "noise.h"
 
 #define XTUN_LINK_KIND		"xtun"
 
@@ -17,6 +25,10 @@
 #define XTUN_OVERHEAD_MAX	(XTUN_OUTER_HEADER_MAX + XTUN_DATA_HEADER_LEN + \
 				 XTUN_AUTHTAG_LEN)
 
+/* Room in front of a packet for our header and every outer header. */
+#define XTUN_SKB_HEADROOM	ALIGN(LL_MAX_HEADER + XTUN_OUTER_HEADER_MAX + \
+				      XTUN_DATA_HEADER_LEN, 16)
+
 /* The default MTU keeps a 1500-byte path unfragmented for either outer family. */
 #define XTUN_DEFAULT_MTU	(ETH_DATA_LEN - XTUN_OVERHEAD_MAX)
 #define XTUN_MIN_MTU		68	/* RFC 791: every IPv4 host takes 68 */
@@ -25,13 +37,47 @@
 /**
  * struct xtun_device - private part of an xtun net_device
  * @dev: the net_device this is embedded in
- * @update_lock: serialises configuration changes (netlink writers).  Readers
- *	on the data path never take it; they use RCU.
+ * @update_lock: serialises configuration changes (netlink writers), and
+ *	guards @peer_list, @peer_hashtable, @num_peers, @listen_port,
+ *	@fwmark, @generation and the writers of @allowedips and of the
+ *	sockets.  The data path never takes it; it uses RCU.
+ * @sock4/@sock6: the UDP sockets, present while the device is up
+ * @incoming_port: the port the sockets are bound to
+ * @handshake_queue: received handshake messages, processed by
+ *	@handshake_work in process context because they cost Curve25519
+ * @last_under_load: jiffies when the queue was last long; for a second
+ *	after that, handshakes must carry a cookie (mac2)
  */
 struct xtun_device {
 	struct net_device *dev;
-	struct mutex update_lock;	/* config writers, never the data path */
+	struct mutex update_lock;
+	struct list_head peer_list;
+	DECLARE_HASHTABLE(peer_hashtable, 11);
+	unsigned int num_peers;
+	struct xtun_static_identity static_identity;
+	struct xtun_cookie_checker cookie_checker;
+	struct xtun_index_table *index_table;
+	struct xtun_allowedips allowedips;
+	struct sock __rcu *sock4;
+	struct sock __rcu *sock6;
+	u16 listen_port;
+	u16 incoming_port;
+	u32 fwmark;
+	u32 generation;
+	struct sk_buff_head handshake_queue;
+	struct work_struct handshake_work;
+	unsigned long last_under_load;
+	struct gro_cells gro_cells;
 };
+
+/* What the data path keeps in skb->cb while a packet is ours. */
+struct xtun_skb_cb {
+	u64 nonce;
+	u32 mtu;	/* of the inner route: padding never exceeds it */
+	u8 ds;		/* outer DS field: the inner packet's ECN bits */
+};
+
+#define XTUN_SKB_CB(skb) ((struct xtun_skb_cb *)(skb)->cb)
 
 extern struct rtnl_link_ops xtun_link_ops;
 

@@ -2,8 +2,10 @@
 /*
  * xtun: an encrypting layer-3 tunnel device.
  *
- * Module entry points only: the device lives in device.c, the generic
- * netlink configuration interface in netlink.c.
+ * Module entry points only.  The device is in device.c, configuration in
+ * netlink.c, peers in peer.c, the protocol in noise.c, cookie.c and
+ * timers.c, the data path in send.c, receive.c and socket.c, cryptokey
+ * routing in allowedips.c.
  */
 
 #include <linux/module.h>
@@ -12,12 +14,14 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "noise.h"
 #include "version.h"
 
 static int __init xtun_mod_init(void)
 {
 	int ret;
 
+	xtun_noise_init();
 	ret = xtun_device_init();
 	if (ret)
 		return ret;
@@ -39,6 +43,8 @@ static void __exit xtun_mod_exit(void)
 	/* Stop configuration first so nobody looks up a dying device. */
 	xtun_genl_uninit();
 	xtun_device_uninit();
+	/* Sessions and peers are freed by RCU callbacks in this module. */
+	rcu_barrier();
 }
 
 module_init(xtun_mod_init);

@@ -22,6 +22,43 @@ static inline void xtun_dev_set_lltx(struct net_device *dev)
 #endif
 }
 
+/*
+ * Since 6.7 (and in 6.12's ip tunnels) the core allocates per-CPU stats
+ * for a device that declares their type, and iptunnel_xmit() counts only
+ * on such a device.  Before, drivers allocated dev->tstats themselves.
+ */
+#ifdef XTUN_CORE_TSTATS
+static inline void xtun_dev_setup_tstats(struct net_device *dev)
+{
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+}
+
+static inline int xtun_dev_alloc_tstats(struct net_device *dev)
+{
+	return 0;
+}
+
+static inline void xtun_dev_free_tstats(struct net_device *dev)
+{
+}
+#else
+static inline void xtun_dev_setup_tstats(struct net_device *dev)
+{
+}
+
+static inline int xtun_dev_alloc_tstats(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static inline void xtun_dev_free_tstats(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+	dev->tstats = NULL;
+}
+#endif
+
 /* 6.2 embedded a struct genl_info in the dump state. */
 static inline struct nlattr **xtun_genl_dump_attrs(struct netlink_callback *cb)
 {
@@ -31,5 +68,22 @@ static inline struct nlattr **xtun_genl_dump_attrs(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->attrs;
 #endif
 }
+
+/* 6.1's udp_tunnel6_xmit_skb returns an (always zero) int, non-const. */
+#ifdef XTUN_UDP6_XMIT_RETURNS_INT
+#define xtun_udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, \
+				  ttl, label, sport, dport, nocheck)	    \
+	((void)udp_tunnel6_xmit_skb(dst, sk, skb, dev,			    \
+				    (struct in6_addr *)(saddr),		    \
+				    (struct in6_addr *)(daddr), prio, ttl,   \
+				    label, sport, dport, nocheck))
+#else
+#define xtun_udp_tunnel6_xmit_skb udp_tunnel6_xmit_skb
+#endif
+
+/* 6.4 moved skb_gso_segment() out of netdevice.h. */
+#ifdef XTUN_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
 
 #endif /* _XTUN_COMPAT_H */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Noise_IKpsk2 handshake and the session keys it yields.
+ */
+#ifndef _XTUN_NOISE_H
+#define _XTUN_NOISE_H
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+
+#include "index.h"
+#include "messages.h"
+
+struct xtun_device;
+struct xtun_peer;
+
+/* Receive side of a session: which counters were already accepted. */
+struct xtun_replay {
+	u64 greatest;
+	unsigned long bitmap[XTUN_COUNTER_BITS_TOTAL / BITS_PER_LONG];
+	spinlock_t lock;	/* guards both fields */
+};
+
+struct xtun_symmetric_key {
+	u8 key[XTUN_KEY_SIZE];
+	u64 birthdate;		/* ktime_get_coarse_boottime_ns() */
+	bool is_valid;
+};
+
+/**
+ * struct xtun_keypair - the transport keys of one session
+ * @entry: our receiver index for this session, in the device's index table
+ * @sending_counter: next counter (nonce) to send; read by every sender
+ * @replay: counters received so far
+ * @i_am_initiator: we sent the initiation; only the initiator rekeys by time
+ * @remote_index: the peer's receiver index, put in every data message
+ * @internal_id: distinguishes sessions in logs
+ */
+struct xtun_keypair {
+	struct xtun_index_entry entry;
+	struct xtun_symmetric_key sending;
+	atomic64_t sending_counter;
+	struct xtun_symmetric_key receiving;
+	struct xtun_replay replay;
+	struct kref refcount;
+	struct rcu_head rcu;
+	u64 internal_id;
+	__le32 remote_index;
+	bool i_am_initiator;
+};
+
+/**
+ * struct xtun_keypairs - a peer's session slots
+ * @current_keypair: used for sending
+ * @previous_keypair: still accepted for receiving, after a rekey
+ * @next_keypair: a responder's new session, promoted when the initiator
+ *	first uses it (key confirmation)
+ * @keypair_update_lock: serialises changes of the slots; readers use RCU
+ */
+struct xtun_keypairs {
+	struct xtun_keypair __rcu *current_keypair;
+	struct xtun_keypair __rcu *previous_keypair;
+	struct xtun_keypair __rcu *next_keypair;
+	spinlock_t keypair_update_lock;
+};
+
+/**
+ * struct xtun_static_identity - the device's own key pair
+ * @lock: readers are handshakes in progress, the writer is SET_DEVICE
+ */
+struct xtun_static_identity {
+	u8 static_public[XTUN_KEY_SIZE];
+	u8 static_private[XTUN_KEY_SIZE];
+	struct rw_semaphore lock;
+	bool has_identity;
+};
+
+enum xtun_handshake_state {
+	XTUN_HANDSHAKE_ZEROED,
+	XTUN_HANDSHAKE_CREATED_INITIATION,
+	XTUN_HANDSHAKE_CONSUMED_INITIATION,
+	XTUN_HANDSHAKE_CREATED_RESPONSE,
+	XTUN_HANDSHAKE_CONSUMED_RESPONSE,
+};
+
+/**
+ * struct xtun_handshake - a peer's handshake in progress
+ * @lock: guards every field below; handshakes run in process context
+ * @precomputed_static_static: DH(our static, peer's static), recomputed when
+ *	either key changes
+ * @latest_timestamp: greatest TAI64N accepted from the peer (replay guard)
+ * @last_initiation_consumption: boottime ns, for the initiation rate limit
+ */
+struct xtun_handshake {
+	struct xtun_index_entry entry;
+	struct xtun_static_identity *static_identity;
+	enum xtun_handshake_state state;
+	u64 last_initiation_consumption;
+	u8 ephemeral_private[XTUN_KEY_SIZE];
+	u8 remote_static[XTUN_KEY_SIZE];
+	u8 remote_ephemeral[XTUN_KEY_SIZE];
+	u8 precomputed_static_static[XTUN_KEY_SIZE];
+	u8 preshared_key[XTUN_KEY_SIZE];
+	u8 hash[XTUN_HASH_SIZE];
+	u8 chaining_key[XTUN_HASH_SIZE];
+	u8 latest_timestamp[XTUN_TIMESTAMP_SIZE];
+	__le32 remote_index;
+	struct rw_semaphore lock;
+};
+
+void xtun_noise_init(void);
+void xtun_noise_handshake_init(struct xtun_handshake *handshake,
+			       struct xtun_static_identity *static_identity,
+			       const u8 peer_public_key[XTUN_KEY_SIZE],
+			       const u8 peer_preshared_key[XTUN_KEY_SIZE],
+			       struct xtun_peer *peer);
+void xtun_noise_handshake_clear(struct xtun_handshake *handshake);
+void xtun_noise_precompute_static_static(struct xtun_peer *peer);
+void xtun_noise_set_static_identity_private_key(struct xtun_static_identity *static_identity,
+						const u8 private_key[XTUN_KEY_SIZE]);
+void xtun_noise_set_preshared_key(struct xtun_handshake *handshake,
+				  const u8 preshared_key[XTUN_KEY_SIZE]);
+
+bool xtun_noise_handshake_create_initiation(struct xtun_msg_initiation *dst,
+					    struct xtun_handshake *handshake);
+struct xtun_peer *
+xtun_noise_handshake_consume_initiation(struct xtun_msg_initiation *src,
+					struct xtun_device *xtun);
+bool xtun_noise_handshake_create_response(struct xtun_msg_response *dst,
+					  struct xtun_handshake *handshake);
+struct xtun_peer *
+xtun_noise_handshake_consume_response(struct xtun_msg_response *src,
+				      struct xtun_device *xtun);
+bool xtun_noise_handshake_begin_session(struct xtun_handshake *handshake,
+					struct xtun_keypairs *keypairs);
+
+void xtun_noise_keypair_put(struct xtun_keypair *keypair, bool unreference_now);
+struct xtun_keypair *xtun_noise_keypair_get(struct xtun_keypair *keypair);
+void xtun_noise_keypairs_clear(struct xtun_keypairs *keypairs);
+bool xtun_noise_received_with_keypair(struct xtun_keypairs *keypairs,
+				      struct xtun_keypair *received_keypair);
+void xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer);
+
+bool xtun_replay_counter_validate(struct xtun_replay *replay, u64 counter);
+
+#endif /* _XTUN_NOISE_H */

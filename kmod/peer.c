@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Peers: creation, lookup by public key, reference counting and removal.
+ */
+
+#include <linux/jhash.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+
+#include "device.h"
+#include "peer.h"
+#include "send.h"
+#include "timers.h"
+
+static atomic64_t xtun_peer_counter = ATOMIC64_INIT(0);
+
+static u32 xtun_pubkey_hash(const u8 public_key[XTUN_KEY_SIZE])
+{
+	/* Public keys are chosen by anyone: hash, don't just take bits. */
+	return jhash(public_key, XTUN_KEY_SIZE, 0);
+}
+
+static void xtun_peer_clear_work(struct work_struct *work)
+{
+	struct xtun_peer *peer = container_of(work, struct xtun_peer,
+					      clear_peer_work);
+
+	xtun_noise_handshake_clear(&peer->handshake);
+	xtun_noise_keypairs_clear(&peer->keypairs);
+	xtun_peer_put(peer);
+}
+
+/* Called with update_lock held; the peer starts with one reference. */
+struct xtun_peer *xtun_peer_create(struct xtun_device *xtun,
+				   const u8 public_key[XTUN_KEY_SIZE],
+				   const u8 preshared_key[XTUN_KEY_SIZE])
+{
+	struct xtun_peer *peer;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	if (xtun->num_peers >= XTUN_MAX_PEERS_PER_DEVICE)
+		return ERR_PTR(-ENOSPC);
+
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	if (unlikely(!peer))
+		return ERR_PTR(-ENOMEM);
+	if (dst_cache_init(&peer->endpoint_cache, GFP_KERNEL))
+		goto err_free_peer;
+
+	peer->device = xtun;
+	xtun_noise_handshake_init(&peer->handshake, &xtun->static_identity,
+				  public_key, preshared_key, peer);
+	peer->internal_id = atomic64_inc_return(&xtun_peer_counter);
+	spin_lock_init(&peer->keypairs.keypair_update_lock);
+	xtun_cookie_init(&peer->latest_cookie);
+	xtun_cookie_checker_precompute_peer_keys(peer);
+	rwlock_init(&peer->endpoint_lock);
+	spin_lock_init(&peer->walltime_lock);
+	skb_queue_head_init(&peer->staged_packet_queue);
+	INIT_WORK(&peer->transmit_handshake_work, xtun_send_handshake_work);
+	INIT_WORK(&peer->clear_peer_work, xtun_peer_clear_work);
+	xtun_reset_last_sent_handshake(&peer->last_sent_handshake);
+	xtun_timers_init(peer);
+	kref_init(&peer->refcount);
+
+	list_add_tail(&peer->peer_list, &xtun->peer_list);
+	hash_add_rcu(xtun->peer_hashtable, &peer->pubkey_hash,
+		     xtun_pubkey_hash(public_key));
+	++xtun->num_peers;
+	return peer;
+
+err_free_peer:
+	kfree(peer);
+	return ERR_PTR(-ENOMEM);
+}
+
+/* Under RCU: the peer with this public key, without a reference. */
+struct xtun_peer *xtun_peer_lookup(struct xtun_device *xtun,
+				   const u8 public_key[XTUN_KEY_SIZE])
+{
+	struct xtun_peer *peer;
+
+	hash_for_each_possible_rcu(xtun->peer_hashtable, peer, pubkey_hash,
+				   xtun_pubkey_hash(public_key),
+				   lockdep_is_held(&xtun->update_lock))
+		if (!memcmp(peer->handshake.remote_static, public_key,
+			    XTUN_KEY_SIZE))
+			return peer;
+	return NULL;
+}
+
+struct xtun_peer *xtun_peer_get_maybe_zero(struct xtun_peer *peer)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_bh_held(),
+			 "taking a peer reference outside of RCU");
+	if (unlikely(!peer || !kref_get_unless_zero(&peer->refcount)))
+		return NULL;
+	return peer;
+}
+
+struct xtun_peer *xtun_peer_get(struct xtun_peer *peer)
+{
+	kref_get(&peer->refcount);
+	return peer;
+}
+
+static void xtun_peer_free_rcu(struct rcu_head *rcu)
+{
+	struct xtun_peer *peer = container_of(rcu, struct xtun_peer, rcu);
+
+	dst_cache_destroy(&peer->endpoint_cache);
+	/* Keys, cookies and handshake state all go with it. */
+	kfree_sensitive(peer);
+}
+
+static void xtun_peer_free_kref(struct kref *kref)
+{
+	struct xtun_peer *peer = container_of(kref, struct xtun_peer, refcount);
+
+	/* Nothing can reach the peer any more: free it after readers. */
+	xtun_index_remove(peer->device->index_table, &peer->handshake.entry);
+	skb_queue_purge(&peer->staged_packet_queue);
+	call_rcu(&peer->rcu, xtun_peer_free_rcu);
+}
+
+void xtun_peer_put(struct xtun_peer *peer)
+{
+	if (unlikely(!peer))
+		return;
+	kref_put(&peer->refcount, xtun_peer_free_kref);
+}
+
+void xtun_peer_stat_inc(atomic64_t *counter)
+{
+	atomic64_inc(counter);
+}
+
+/*
+ * Take the peer out of every structure the data path finds it through,
+ * then stop its timers and work, then drop the device's reference.
+ * Sessions and queued packets are gone when this returns.
+ */
+static void xtun_peer_make_dead(struct xtun_peer *peer)
+{
+	struct xtun_device *xtun = peer->device;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	xtun_allowedips_remove_by_peer(&xtun->allowedips, peer);
+	WRITE_ONCE(peer->is_dead, true);
+	list_del_init(&peer->peer_list);
+	hash_del_rcu(&peer->pubkey_hash);
+	--xtun->num_peers;
+}
+
+static void xtun_peer_finish_removal(struct xtun_peer *peer)
+{
+	/* Let readers that found the peer before it died finish. */
+	synchronize_net();
+
+	xtun_timers_stop(peer);
+	flush_work(&peer->transmit_handshake_work);
+	xtun_noise_keypairs_clear(&peer->keypairs);
+	xtun_noise_handshake_clear(&peer->handshake);
+	xtun_send_purge_staged_packets(peer);
+	/* Timers may have queued the clear work, holding a reference. */
+	if (cancel_work_sync(&peer->clear_peer_work))
+		xtun_peer_put(peer);
+	xtun_peer_put(peer);
+}
+
+void xtun_peer_remove(struct xtun_peer *peer)
+{
+	xtun_peer_make_dead(peer);
+	xtun_peer_finish_removal(peer);
+}
+
+void xtun_peer_remove_all(struct xtun_device *xtun)
+{
+	struct xtun_peer *peer, *tmp;
+	LIST_HEAD(dead);
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	list_for_each_entry_safe(peer, tmp, &xtun->peer_list, peer_list) {
+		xtun_peer_make_dead(peer);
+		list_add_tail(&peer->peer_list, &dead);
+	}
+	/* One grace period for all of them. */
+	synchronize_net();
+	list_for_each_entry_safe(peer, tmp, &dead, peer_list) {
+		list_del_init(&peer->peer_list);
+		xtun_peer_finish_removal(peer);
+	}
+}

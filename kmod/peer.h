@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A peer: the other end of a tunnel, identified by its public key.
+ *
+ * Lifetime: the device's peer list and pubkey table hold the initial
+ * reference, taken away by xtun_peer_remove() under update_lock.  The data
+ * path finds peers under RCU (allowed IPs, receiver indices) and takes a
+ * reference with xtun_peer_get_maybe_zero() for as long as it works on one.
+ */
+#ifndef _XTUN_PEER_H
+#define _XTUN_PEER_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/net.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <net/dst_cache.h>
+
+#include "cookie.h"
+#include "noise.h"
+
+struct xtun_device;
+
+/**
+ * struct xtun_endpoint - where a peer is, and the source we answer from
+ * @addr: the peer's address and port (AF_INET, AF_INET6 or AF_UNSPEC)
+ * @src4/@src6: our address the peer last reached us at; sticky replies
+ * @src_if4: interface of @src4, for link-local routing decisions
+ */
+struct xtun_endpoint {
+	union {
+		struct sockaddr addr;
+		struct sockaddr_in addr4;
+		struct sockaddr_in6 addr6;
+	};
+	union {
+		struct {
+			struct in_addr src4;
+			int src_if4;
+		};
+		struct in6_addr src6;
+	};
+};
+
+/* Per-peer counters; atomics so that every CPU may update them. */
+struct xtun_peer_stats {
+	atomic64_t rx_bytes;
+	atomic64_t tx_bytes;
+	atomic64_t rx_packets;
+	atomic64_t tx_packets;
+	atomic64_t drop_replay;
+	atomic64_t drop_auth;
+	atomic64_t drop_source;
+	atomic64_t drop_no_session;
+};
+
+/**
+ * struct xtun_peer - a configured peer
+ * @device: the device it belongs to
+ * @peer_list: entry in device->peer_list (update_lock)
+ * @pubkey_hash: entry in device->peer_hashtable (update_lock, RCU readers)
+ * @endpoint_lock: guards @endpoint and resets of @endpoint_cache
+ * @staged_packet_queue: packets waiting for a session
+ * @last_sent_handshake: boottime ns of our last initiation (rate limit)
+ * @walltime_last_handshake: realtime of the last completed handshake
+ * @is_dead: set once removal began; nothing new is started for it
+ */
+struct xtun_peer {
+	struct xtun_device *device;
+	struct list_head peer_list;
+	struct hlist_node pubkey_hash;
+	struct xtun_handshake handshake;
+	struct xtun_keypairs keypairs;
+	struct xtun_cookie latest_cookie;
+	struct xtun_endpoint endpoint;
+	rwlock_t endpoint_lock;
+	struct dst_cache endpoint_cache;
+	struct sk_buff_head staged_packet_queue;
+	struct work_struct transmit_handshake_work;
+	struct work_struct clear_peer_work;
+	struct timer_list timer_retransmit_handshake;
+	struct timer_list timer_send_keepalive;
+	struct timer_list timer_new_handshake;
+	struct timer_list timer_zero_key_material;
+	struct timer_list timer_persistent_keepalive;
+	unsigned int timer_handshake_attempts;
+	u16 persistent_keepalive_interval;
+	bool timer_need_another_keepalive;
+	bool sent_lastminute_handshake;
+	atomic64_t last_sent_handshake;
+	struct timespec64 walltime_last_handshake;
+	spinlock_t walltime_lock;	/* guards walltime_last_handshake */
+	struct xtun_peer_stats stats;
+	struct kref refcount;
+	struct rcu_head rcu;
+	u64 internal_id;
+	bool is_dead;
+};
+
+struct xtun_peer *xtun_peer_create(struct xtun_device *xtun,
+				   const u8 public_key[XTUN_KEY_SIZE],
+				   const u8 preshared_key[XTUN_KEY_SIZE]);
+struct xtun_peer *__must_check xtun_peer_get_maybe_zero(struct xtun_peer *peer);
+struct xtun_peer *xtun_peer_get(struct xtun_peer *peer);
+void xtun_peer_put(struct xtun_peer *peer);
+void xtun_peer_remove(struct xtun_peer *peer);
+void xtun_peer_remove_all(struct xtun_device *xtun);
+struct xtun_peer *xtun_peer_lookup(struct xtun_device *xtun,
+				   const u8 public_key[XTUN_KEY_SIZE]);
+
+void xtun_peer_stat_inc(atomic64_t *counter);
+
+#endif /* _XTUN_PEER_H */

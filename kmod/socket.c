@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP sockets: one for IPv4 and one for IPv6, bound to the same port in
+ * the device's network namespace while the device is up.  Received
+ * datagrams go to xtun_receive() through the socket's encap_rcv hook; sent
+ * ones use a per-peer cached route.
+ */
+
+#include <linux/inetdevice.h>
+#include <linux/net.h>
+#include <linux/udp.h>
+#include <net/addrconf.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "device.h"
+#include "peer.h"
+#include "receive.h"
+#include "socket.h"
+
+/* Where a send goes: the peer's endpoint, copied under its lock. */
+struct xtun_send_target {
+	struct xtun_endpoint endpoint;
+	bool stale_src;		/* our remembered source is gone */
+};
+
+static int xtun_send4(struct xtun_device *xtun, struct sk_buff *skb,
+		      struct xtun_send_target *target, u8 ds,
+		      struct dst_cache *cache)
+{
+	struct xtun_endpoint *endpoint = &target->endpoint;
+	struct flowi4 fl = {
+		.saddr = endpoint->src4.s_addr,
+		.daddr = endpoint->addr4.sin_addr.s_addr,
+		.fl4_dport = endpoint->addr4.sin_port,
+		.flowi4_mark = xtun->fwmark,
+		.flowi4_proto = IPPROTO_UDP,
+	};
+	struct rtable *rt = NULL;
+	struct sock *sock;
+	int ret = 0;
+
+	skb_mark_not_on_list(skb);
+	skb->dev = xtun->dev;
+	skb->mark = xtun->fwmark;
+
+	rcu_read_lock_bh();
+	sock = rcu_dereference_bh(xtun->sock4);
+	if (unlikely(!sock)) {
+		ret = -ENONET;
+		goto err;
+	}
+	fl.fl4_sport = inet_sk(sock)->inet_sport;
+
+	if (cache)
+		rt = dst_cache_get_ip4(cache, &fl.saddr);
+	if (!rt) {
+		/* The address the peer reached us at may have gone. */
+		if (fl.saddr && !inet_confirm_addr(sock_net(sock), NULL, 0,
+						   fl.saddr, RT_SCOPE_HOST)) {
+			fl.saddr = 0;
+			target->stale_src = true;
+			if (cache)
+				dst_cache_reset(cache);
+		}
+		rt = ip_route_output_flow(sock_net(sock), &fl, sock);
+		if (unlikely(IS_ERR(rt) && PTR_ERR(rt) == -EINVAL &&
+			     fl.saddr)) {
+			fl.saddr = 0;
+			target->stale_src = true;
+			if (cache)
+				dst_cache_reset(cache);
+			rt = ip_route_output_flow(sock_net(sock), &fl, sock);
+		}
+		if (IS_ERR(rt)) {
+			ret = PTR_ERR(rt);
+			net_dbg_ratelimited("%s: no route to %pISpfsc: %d\n",
+					    xtun->dev->name, &endpoint->addr,
+					    ret);
+			goto err;
+		}
+		if (unlikely(rt->dst.dev == xtun->dev)) {
+			/* Routing the tunnel into itself: refuse the loop. */
+			ip_rt_put(rt);
+			ret = -ELOOP;
+			net_dbg_ratelimited("%s: route to %pISpfsc loops into the tunnel\n",
+					    xtun->dev->name, &endpoint->addr);
+			goto err;
+		}
+		if (cache)
+			dst_cache_set_ip4(cache, &rt->dst, fl.saddr);
+	}
+
+	skb->ignore_df = 1;
+	udp_tunnel_xmit_skb(rt, sock, skb, fl.saddr, fl.daddr, ds,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
+			    fl.fl4_dport, false, false);
+	goto out;
+
+err:
+	kfree_skb(skb);
+out:
+	rcu_read_unlock_bh();
+	return ret;
+}
+
+static int xtun_send6(struct xtun_device *xtun, struct sk_buff *skb,
+		      struct xtun_send_target *target, u8 ds,
+		      struct dst_cache *cache)
+{
+	struct xtun_endpoint *endpoint = &target->endpoint;
+	struct flowi6 fl = {
+		.saddr = endpoint->src6,
+		.daddr = endpoint->addr6.sin6_addr,
+		.fl6_dport = endpoint->addr6.sin6_port,
+		.flowi6_mark = xtun->fwmark,
+		.flowi6_oif = endpoint->addr6.sin6_scope_id,
+		.flowi6_proto = IPPROTO_UDP,
+	};
+	struct dst_entry *dst = NULL;
+	struct sock *sock;
+	int ret = 0;
+
+	skb_mark_not_on_list(skb);
+	skb->dev = xtun->dev;
+	skb->mark = xtun->fwmark;
+
+	rcu_read_lock_bh();
+	sock = rcu_dereference_bh(xtun->sock6);
+	if (unlikely(!sock)) {
+		ret = -ENONET;
+		goto err;
+	}
+	fl.fl6_sport = inet_sk(sock)->inet_sport;
+
+	if (cache)
+		dst = dst_cache_get_ip6(cache, &fl.saddr);
+	if (!dst) {
+		if (!ipv6_addr_any(&fl.saddr) &&
+		    !ipv6_chk_addr(sock_net(sock), &fl.saddr, NULL, 0)) {
+			fl.saddr = in6addr_any;
+			target->stale_src = true;
+			if (cache)
+				dst_cache_reset(cache);
+		}
+		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sock), sock,
+						      &fl, NULL);
+		if (IS_ERR(dst)) {
+			ret = PTR_ERR(dst);
+			net_dbg_ratelimited("%s: no route to %pISpfsc: %d\n",
+					    xtun->dev->name, &endpoint->addr,
+					    ret);
+			goto err;
+		}
+		if (unlikely(dst->dev == xtun->dev)) {
+			dst_release(dst);
+			ret = -ELOOP;
+			net_dbg_ratelimited("%s: route to %pISpfsc loops into the tunnel\n",
+					    xtun->dev->name, &endpoint->addr);
+			goto err;
+		}
+		if (cache)
+			dst_cache_set_ip6(cache, dst, &fl.saddr);
+	}
+
+	skb->ignore_df = 1;
+	xtun_udp_tunnel6_xmit_skb(dst, sock, skb, skb->dev, &fl.saddr,
+				  &fl.daddr, ds, ip6_dst_hoplimit(dst), 0,
+				  fl.fl6_sport, fl.fl6_dport, false);
+	goto out;
+
+err:
+	kfree_skb(skb);
+out:
+	rcu_read_unlock_bh();
+	return ret;
+}
+
+static int xtun_send(struct xtun_device *xtun, struct sk_buff *skb,
+		     struct xtun_send_target *target, u8 ds,
+		     struct dst_cache *cache)
+{
+	switch (target->endpoint.addr.sa_family) {
+	case AF_INET:
+		return xtun_send4(xtun, skb, target, ds, cache);
+	case AF_INET6:
+		return xtun_send6(xtun, skb, target, ds, cache);
+	default:
+		kfree_skb(skb);
+		return -EDESTADDRREQ;	/* no endpoint known yet */
+	}
+}
+
+/* Consumes @skb. */
+int xtun_socket_send_skb_to_peer(struct xtun_peer *peer, struct sk_buff *skb,
+				 u8 ds)
+{
+	struct xtun_send_target target = { };
+	int ret;
+
+	read_lock_bh(&peer->endpoint_lock);
+	target.endpoint = peer->endpoint;
+	read_unlock_bh(&peer->endpoint_lock);
+
+	ret = xtun_send(peer->device, skb, &target, ds, &peer->endpoint_cache);
+	if (target.stale_src)
+		xtun_socket_clear_peer_endpoint_src(peer);
+	return ret;
+}
+
+static struct sk_buff *xtun_socket_skb_of_buffer(void *buffer, size_t len)
+{
+	struct sk_buff *skb = alloc_skb(len + XTUN_SKB_HEADROOM, GFP_ATOMIC);
+
+	if (unlikely(!skb))
+		return NULL;
+	skb_reserve(skb, XTUN_SKB_HEADROOM);
+	skb_set_inner_network_header(skb, 0);
+	skb_put_data(skb, buffer, len);
+	return skb;
+}
+
+int xtun_socket_send_buffer_to_peer(struct xtun_peer *peer, void *buffer,
+				    size_t len, u8 ds)
+{
+	struct sk_buff *skb = xtun_socket_skb_of_buffer(buffer, len);
+
+	if (unlikely(!skb))
+		return -ENOMEM;
+	return xtun_socket_send_skb_to_peer(peer, skb, ds);
+}
+
+/* Answer the sender of @in_skb (a cookie reply), without any peer. */
+int xtun_socket_send_buffer_as_reply_to_skb(struct xtun_device *xtun,
+					    struct sk_buff *in_skb,
+					    void *buffer, size_t len)
+{
+	struct xtun_send_target target = { };
+	struct sk_buff *skb;
+	int ret;
+
+	ret = xtun_socket_endpoint_from_skb(&target.endpoint, in_skb);
+	if (unlikely(ret < 0))
+		return ret;
+	skb = xtun_socket_skb_of_buffer(buffer, len);
+	if (unlikely(!skb))
+		return -ENOMEM;
+	return xtun_send(xtun, skb, &target, 0, NULL);
+}
+
+/* The peer's address and our address it reached, from a received skb. */
+int xtun_socket_endpoint_from_skb(struct xtun_endpoint *endpoint,
+				  const struct sk_buff *skb)
+{
+	memset(endpoint, 0, sizeof(*endpoint));
+	if (skb->protocol == htons(ETH_P_IP)) {
+		endpoint->addr4.sin_family = AF_INET;
+		endpoint->addr4.sin_port = udp_hdr(skb)->source;
+		endpoint->addr4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		endpoint->src4.s_addr = ip_hdr(skb)->daddr;
+		endpoint->src_if4 = skb->skb_iif;
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		endpoint->addr6.sin6_family = AF_INET6;
+		endpoint->addr6.sin6_port = udp_hdr(skb)->source;
+		endpoint->addr6.sin6_addr = ipv6_hdr(skb)->saddr;
+		endpoint->addr6.sin6_scope_id =
+			ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr,
+					    skb->skb_iif);
+		endpoint->src6 = ipv6_hdr(skb)->daddr;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool xtun_endpoint_eq(const struct xtun_endpoint *a,
+			     const struct xtun_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr &&
+		       a->src4.s_addr == b->src4.s_addr &&
+		       a->src_if4 == b->src_if4;
+	if (a->addr.sa_family == AF_INET6)
+		return a->addr6.sin6_port == b->addr6.sin6_port &&
+		       ipv6_addr_equal(&a->addr6.sin6_addr,
+				       &b->addr6.sin6_addr) &&
+		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
+		       ipv6_addr_equal(&a->src6, &b->src6);
+	return true;
+}
+
+void xtun_socket_set_peer_endpoint(struct xtun_peer *peer,
+				   const struct xtun_endpoint *endpoint)
+{
+	/* Nearly every packet comes from where the last one did. */
+	read_lock_bh(&peer->endpoint_lock);
+	if (xtun_endpoint_eq(endpoint, &peer->endpoint)) {
+		read_unlock_bh(&peer->endpoint_lock);
+		return;
+	}
+	read_unlock_bh(&peer->endpoint_lock);
+
+	write_lock_bh(&peer->endpoint_lock);
+	peer->endpoint = *endpoint;
+	dst_cache_reset(&peer->endpoint_cache);
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
+/* Roaming: the endpoint follows the latest authenticated packet. */
+void xtun_socket_set_peer_endpoint_from_skb(struct xtun_peer *peer,
+					    const struct sk_buff *skb)
+{
+	struct xtun_endpoint endpoint;
+
+	if (!xtun_socket_endpoint_from_skb(&endpoint, skb))
+		xtun_socket_set_peer_endpoint(peer, &endpoint);
+}
+
+void xtun_socket_clear_peer_endpoint_src(struct xtun_peer *peer)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
+	dst_cache_reset_now(&peer->endpoint_cache);
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
+static void xtun_socket_set_encap(struct net *net, struct socket *sock,
+				  struct xtun_device *xtun)
+{
+	struct udp_tunnel_sock_cfg cfg = {
+		.sk_user_data = xtun,
+		.encap_type = 1,
+		.encap_rcv = xtun_receive,
+	};
+
+	setup_udp_tunnel_sock(net, sock, &cfg);
+}
+
+static int xtun_socket_create(struct net *net, int family, u16 port,
+			      struct socket **sockp)
+{
+	struct udp_port_cfg cfg = {
+		.family = family,
+		.local_udp_port = htons(port),
+		.use_udp_checksums = true,
+		.use_udp6_tx_checksums = true,
+		.use_udp6_rx_checksums = true,
+		.ipv6_v6only = true,
+	};
+
+	if (family == AF_INET)
+		cfg.local_ip.s_addr = htonl(INADDR_ANY);
+	else
+		cfg.local_ip6 = in6addr_any;
+	return udp_sock_create(net, &cfg, sockp);
+}
+
+static void xtun_socket_release(struct socket *sock)
+{
+	if (sock)
+		udp_tunnel_sock_release(sock);
+}
+
+/*
+ * Open the sockets on @port (0: any free port, the same for both
+ * families) and put them in place of the old ones.  Called with
+ * update_lock held.
+ */
+int xtun_socket_init(struct xtun_device *xtun, u16 port)
+{
+	struct net *net = dev_net(xtun->dev);
+	struct socket *new4 = NULL, *new6 = NULL;
+	unsigned int retries = 0;
+	int ret;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+retry:
+	ret = xtun_socket_create(net, AF_INET, port, &new4);
+	if (ret < 0) {
+		netdev_err(xtun->dev, "cannot open UDP port %u for IPv4: %d\n",
+			   port, ret);
+		return ret;
+	}
+	xtun_socket_set_encap(net, new4, xtun);
+
+	ret = xtun_socket_create(net, AF_INET6, ntohs(inet_sk(new4->sk)->inet_sport),
+				 &new6);
+	if (ret < 0) {
+		/* The random port may be taken for IPv6 only: try another. */
+		if (ret == -EADDRINUSE && !port && retries++ < 100) {
+			xtun_socket_release(new4);
+			new4 = NULL;
+			goto retry;
+		}
+		/* A namespace without IPv6 still gets an IPv4 tunnel. */
+		if (ret != -EAFNOSUPPORT && ret != -EPFNOSUPPORT) {
+			netdev_err(xtun->dev, "cannot open UDP port %u for IPv6: %d\n",
+				   port, ret);
+			xtun_socket_release(new4);
+			return ret;
+		}
+		new6 = NULL;
+	} else {
+		xtun_socket_set_encap(net, new6, xtun);
+	}
+
+	xtun->incoming_port = ntohs(inet_sk(new4->sk)->inet_sport);
+	xtun_socket_reinit(xtun, new4->sk, new6 ? new6->sk : NULL);
+	return 0;
+}
+
+/* Swap in new sockets (NULL: close them); the old ones are released. */
+void xtun_socket_reinit(struct xtun_device *xtun, struct sock *new4,
+			struct sock *new6)
+{
+	struct sock *old4, *old6;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	old4 = rcu_dereference_protected(xtun->sock4,
+					 lockdep_is_held(&xtun->update_lock));
+	old6 = rcu_dereference_protected(xtun->sock6,
+					 lockdep_is_held(&xtun->update_lock));
+	rcu_assign_pointer(xtun->sock4, new4);
+	rcu_assign_pointer(xtun->sock6, new6);
+	if (!new4)
+		xtun->incoming_port = 0;
+	synchronize_net();
+	xtun_socket_release(old4 ? old4->sk_socket : NULL);
+	xtun_socket_release(old6 ? old6->sk_socket : NULL);
+}
