@@ -339,9 +339,10 @@ static struct xtun_peer *xtun_allowedips_lookup(struct xtun_allowedips *table,
 
 	rcu_read_lock_bh();
 	t = rcu_dereference_bh(*xtun_aip_slot(table, family));
-	if (t)
-		peer = xtun_peer_get_maybe_zero(xtun_aip_lookup(t, addr,
-						xtun_aip_addr_len(family)));
+	if (t) {
+		peer = xtun_aip_lookup(t, addr, xtun_aip_addr_len(family));
+		peer = xtun_peer_get_maybe_zero(peer);
+	}
 	rcu_read_unlock_bh();
 	return peer;
 }

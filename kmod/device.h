@@ -50,7 +50,7 @@
  */
 struct xtun_device {
 	struct net_device *dev;
-	struct mutex update_lock;
+	struct mutex update_lock;	/* see above */
 	struct list_head peer_list;
 	DECLARE_HASHTABLE(peer_hashtable, 11);
 	unsigned int num_peers;

@@ -28,7 +28,7 @@ struct xtun_index_entry {
 /* Readers use RCU; @lock serialises writers. */
 struct xtun_index_table {
 	DECLARE_HASHTABLE(hashtable, 13);
-	spinlock_t lock;
+	spinlock_t lock;	/* writers of hashtable */
 };
 
 struct xtun_index_table *xtun_index_table_alloc(void);

@@ -10,6 +10,7 @@
 #include <crypto/blake2s.h>
 #include <crypto/chacha20poly1305.h>
 #include <crypto/curve25519.h>
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/param.h>
 #include <linux/skbuff.h>
@@ -29,7 +30,7 @@ enum xtun_cookie_lengths {
 };
 
 /* Protocol constants, named as in the paper. */
-#define XTUN_REKEY_AFTER_MESSAGES	(1ULL << 60)
+#define XTUN_REKEY_AFTER_MESSAGES	BIT_ULL(60)
 #define XTUN_REJECT_AFTER_MESSAGES	(U64_MAX - XTUN_COUNTER_WINDOW - 1)
 #define XTUN_REKEY_TIMEOUT		5	/* seconds */
 #define XTUN_REKEY_TIMEOUT_JITTER_MS	334
@@ -38,7 +39,7 @@ enum xtun_cookie_lengths {
 #define XTUN_REJECT_AFTER_TIME		180
 #define XTUN_REKEY_ATTEMPT_TIME		90
 #define XTUN_INITIATIONS_PER_SECOND	50
-#define XTUN_MAX_PEERS_PER_DEVICE	(1U << 20)
+#define XTUN_MAX_PEERS_PER_DEVICE	BIT(20)
 #define XTUN_MAX_TIMER_HANDSHAKES	(XTUN_REKEY_ATTEMPT_TIME / XTUN_REKEY_TIMEOUT)
 #define XTUN_MAX_STAGED_PACKETS		128
 #define XTUN_MAX_QUEUED_HANDSHAKES	4096

@@ -64,7 +64,7 @@ struct xtun_keypairs {
 	struct xtun_keypair __rcu *current_keypair;
 	struct xtun_keypair __rcu *previous_keypair;
 	struct xtun_keypair __rcu *next_keypair;
-	spinlock_t keypair_update_lock;
+	spinlock_t keypair_update_lock;	/* the three slots */
 };
 
 /**

@@ -67,8 +67,7 @@ static int xtun_send4(struct xtun_device *xtun, struct sk_buff *skb,
 				dst_cache_reset(cache);
 		}
 		rt = ip_route_output_flow(sock_net(sock), &fl, sock);
-		if (unlikely(IS_ERR(rt) && PTR_ERR(rt) == -EINVAL &&
-			     fl.saddr)) {
+		if (IS_ERR(rt) && PTR_ERR(rt) == -EINVAL && fl.saddr) {
 			fl.saddr = 0;
 			target->stale_src = true;
 			if (cache)
