@@ -37,6 +37,15 @@ static const struct nla_policy xtun_peer_policy[XTUN_PEER_A_MAX + 1] = {
 	[XTUN_PEER_A_ALLOWEDIPS]	= NLA_POLICY_NESTED_ARRAY(xtun_allowedip_policy),
 };
 
+/* NEW_PEER: a peer has no allowed IPs to replace yet, so no flags. */
+static const struct nla_policy xtun_new_peer_policy[XTUN_PEER_A_MAX + 1] = {
+	[XTUN_PEER_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
+	[XTUN_PEER_A_PRESHARED_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
+	[XTUN_PEER_A_ENDPOINT]		= NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
+	[XTUN_PEER_A_PERSISTENT_KEEPALIVE] = { .type = NLA_U16 },
+	[XTUN_PEER_A_ALLOWEDIPS]	= NLA_POLICY_NESTED_ARRAY(xtun_allowedip_policy),
+};
+
 static const struct nla_policy xtun_peer_del_policy[XTUN_PEER_A_MAX + 1] = {
 	[XTUN_PEER_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
 };
@@ -53,6 +62,12 @@ static const struct nla_policy xtun_set_device_policy[XTUN_DEVICE_A_MAX + 1] = {
 	[XTUN_DEVICE_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, XTUN_DEVICE_F_ALL),
 	[XTUN_DEVICE_A_LISTEN_PORT] = { .type = NLA_U16 },
 	[XTUN_DEVICE_A_FWMARK]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy xtun_new_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] = {
+	[XTUN_DEVICE_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[XTUN_DEVICE_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[XTUN_DEVICE_A_PEER]	= NLA_POLICY_NESTED(xtun_new_peer_policy),
 };
 
 static const struct nla_policy xtun_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] = {
@@ -841,7 +856,7 @@ static int xtun_nl_new_peer_doit(struct sk_buff *skb, struct genl_info *info)
 	bool changed = false;
 	int ret;
 
-	ret = xtun_nl_parse_peer(&req, info, xtun_peer_policy);
+	ret = xtun_nl_parse_peer(&req, info, xtun_new_peer_policy);
 	if (ret)
 		goto out_free_req;
 	xtun = xtun_nl_lock_device(info);
@@ -984,8 +999,8 @@ static const struct genl_ops xtun_genl_ops[] = {
 	{
 		.cmd	= XTUN_CMD_NEW_PEER,
 		.doit	= xtun_nl_new_peer_doit,
-		.policy	= xtun_peer_cmd_policy,
-		.maxattr = ARRAY_SIZE(xtun_peer_cmd_policy) - 1,
+		.policy	= xtun_new_peer_cmd_policy,
+		.maxattr = ARRAY_SIZE(xtun_new_peer_cmd_policy) - 1,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{

@@ -94,6 +94,8 @@ static int xtun_send4(struct xtun_device *xtun, struct sk_buff *skb,
 	}
 
 	skb->ignore_df = 1;
+	/* The tunnel code counts from here: our whole message. */
+	skb_set_inner_network_header(skb, 0);
 	udp_tunnel_xmit_skb(rt, sock, skb, fl.saddr, fl.daddr, ds,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
 			    fl.fl4_dport, false, false);
@@ -166,6 +168,7 @@ static int xtun_send6(struct xtun_device *xtun, struct sk_buff *skb,
 	}
 
 	skb->ignore_df = 1;
+	skb_set_inner_network_header(skb, 0);
 	xtun_udp_tunnel6_xmit_skb(dst, sock, skb, skb->dev, &fl.saddr,
 				  &fl.daddr, ds, ip6_dst_hoplimit(dst), 0,
 				  fl.fl6_sport, fl.fl6_dport, false);
@@ -217,7 +220,6 @@ static struct sk_buff *xtun_socket_skb_of_buffer(void *buffer, size_t len)
 	if (unlikely(!skb))
 		return NULL;
 	skb_reserve(skb, XTUN_SKB_HEADROOM);
-	skb_set_inner_network_header(skb, 0);
 	skb_put_data(skb, buffer, len);
 	return skb;
 }

@@ -27,8 +27,9 @@
  *
  * Consistency of dumps
  * --------------------
- * Every configuration change of a device increments its generation
- * (XTUN_DEVICE_A_GENERATION).  A dump of a device that spans several
+ * Every successful SET_DEVICE, NEW_PEER, SET_PEER and DEL_PEER increments
+ * the device's generation (XTUN_DEVICE_A_GENERATION); a peer's endpoint
+ * moving by roaming does not.  A dump of a device that spans several
  * messages carries NLM_F_DUMP_INTR on a message when the configuration
  * changed after the dump began; userspace should then dump again.
  *
@@ -54,8 +55,9 @@
  * @XTUN_CMD_UNSPEC: unused
  * @XTUN_CMD_GET_DEVICE: read the state of xtun devices.
  *	do:   select one device (see "Selecting a device"); the reply carries
- *	      the device attributes and its peers, as far as they fit in one
- *	      message; use dump for devices with many peers.
+ *	      the device attributes and all its peers in one message.  A
+ *	      device too large for one message is refused with EMSGSIZE;
+ *	      use dump for devices with many peers.
  *	dump: without a device selector, every xtun device in the requester's
  *	      network namespace; with a selector, only that device.  Devices,
  *	      peers and allowed IPs are split across messages as needed.
@@ -67,14 +69,15 @@
  * @XTUN_CMD_NEW_PEER: add a peer.  Takes a device selector and one nested
  *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY and optionally
  *	_PRESHARED_KEY, _ENDPOINT, _PERSISTENT_KEEPALIVE, _ALLOWEDIPS.
- *	EEXIST when the device already has a peer with that public key.
+ *	EEXIST when the device already has a peer with that public key,
+ *	EINVAL when the public key is the device's own.
  * @XTUN_CMD_SET_PEER: change an existing peer (ENOENT if there is none).
  *	Same attributes as NEW_PEER, plus XTUN_PEER_A_FLAGS.  Attributes not
  *	given are left unchanged; 32 zero bytes of XTUN_PEER_A_PRESHARED_KEY
  *	remove the preshared key.
  * @XTUN_CMD_DEL_PEER: remove a peer.  Takes a device selector and a nested
  *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY only.  Its sessions and
- *	queued packets are dropped at once.
+ *	queued packets are dropped at once.  ENOENT if there is no such peer.
  */
 enum xtun_cmd {
 	XTUN_CMD_UNSPEC,
@@ -165,8 +168,9 @@ enum xtun_peer_flag {
  *	preshared key.
  * @XTUN_PEER_A_FLAGS: u32, enum xtun_peer_flag bits (SET_PEER).
  * @XTUN_PEER_A_ENDPOINT: binary, a struct sockaddr_in (AF_INET) or struct
- *	sockaddr_in6 (AF_INET6): where the peer is reached.  Port 0 and
- *	unspecified or multicast addresses are refused.  The endpoint moves to
+ *	sockaddr_in6 (AF_INET6): where the peer is reached.  Port 0, and
+ *	unspecified (0.0.0.0/8, ::), broadcast or multicast addresses are
+ *	refused.  The endpoint moves to
  *	the source of the peer's latest authenticated packet (roaming).
  * @XTUN_PEER_A_PERSISTENT_KEEPALIVE: u16, seconds between keepalives sent
  *	while the link is otherwise idle; 0 (the default) disables them.
@@ -232,7 +236,7 @@ enum xtun_allowedip_flag {
 /**
  * enum xtun_allowedip_attr - one allowed-IPs prefix
  * @XTUN_ALLOWEDIP_A_UNSPEC: unused
- * @XTUN_ALLOWEDIP_A_FAMILY: u16, AF_INET or AF_INET6.
+ * @XTUN_ALLOWEDIP_A_FAMILY: u16, AF_INET or AF_INET6 (others: EAFNOSUPPORT).
  * @XTUN_ALLOWEDIP_A_ADDR: binary, 4 bytes (AF_INET) or 16 (AF_INET6),
  *	network byte order.
  * @XTUN_ALLOWEDIP_A_CIDR: u8, prefix length, at most 32 or 128.
