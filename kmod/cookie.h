@@ -39,7 +39,6 @@ struct xtun_cookie {
 enum xtun_cookie_mac_state {
 	XTUN_INVALID_MAC,
 	XTUN_VALID_MAC_BUT_NO_COOKIE,
-	XTUN_VALID_MAC_WITH_COOKIE_BUT_RATELIMITED,
 	XTUN_VALID_MAC_WITH_COOKIE,
 };
 

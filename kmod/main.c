@@ -15,6 +15,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "noise.h"
+#include "ratelimiter.h"
 #include "version.h"
 
 static int __init xtun_mod_init(void)
@@ -22,9 +23,13 @@ static int __init xtun_mod_init(void)
 	int ret;
 
 	xtun_noise_init();
-	ret = xtun_device_init();
+	ret = xtun_ratelimiter_init();
 	if (ret)
 		return ret;
+
+	ret = xtun_device_init();
+	if (ret)
+		goto err_uninit_ratelimiter;
 
 	ret = xtun_genl_init();
 	if (ret)
@@ -35,6 +40,8 @@ static int __init xtun_mod_init(void)
 
 err_uninit_device:
 	xtun_device_uninit();
+err_uninit_ratelimiter:
+	xtun_ratelimiter_uninit();
 	return ret;
 }
 
@@ -43,6 +50,7 @@ static void __exit xtun_mod_exit(void)
 	/* Stop configuration first so nobody looks up a dying device. */
 	xtun_genl_uninit();
 	xtun_device_uninit();
+	xtun_ratelimiter_uninit();
 	/* Sessions and peers are freed by RCU callbacks in this module. */
 	rcu_barrier();
 }

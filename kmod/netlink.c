@@ -82,6 +82,10 @@ static const struct nla_policy xtun_del_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] =
 	[XTUN_DEVICE_A_PEER]	= NLA_POLICY_NESTED(xtun_peer_del_policy),
 };
 
+/* Like NL_SET_ERR_MSG_MOD, the module's name first, and the bad attribute. */
+#define XTUN_SET_ERR_MSG_ATTR(extack, attr, msg) \
+	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
+
 /* A do request's reply; bigger devices need a dump. */
 #define XTUN_NL_DO_REPLY_SIZE	32768
 
@@ -554,11 +558,11 @@ static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 	if (netif_running(xtun->dev)) {
 		ret = xtun_socket_init(xtun, port);
 		if (ret == -EADDRINUSE) {
-			NL_SET_ERR_MSG_ATTR(extack, attr, "listen port is in use");
+			XTUN_SET_ERR_MSG_ATTR(extack, attr, "listen port is in use");
 			return ret;
 		}
 		if (ret) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
+			XTUN_SET_ERR_MSG_ATTR(extack, attr,
 					    "cannot open the listen port");
 			return ret;
 		}
@@ -674,7 +678,7 @@ static int xtun_nl_parse_endpoint(struct xtun_nl_peer_req *req,
 
 		if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
 		    ipv4_is_lbcast(addr)) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
+			XTUN_SET_ERR_MSG_ATTR(extack, attr,
 					    "endpoint address must be a unicast address");
 			return -EINVAL;
 		}
@@ -685,14 +689,14 @@ static int xtun_nl_parse_endpoint(struct xtun_nl_peer_req *req,
 		const struct in6_addr *addr = &endpoint->addr6.sin6_addr;
 
 		if (ipv6_addr_any(addr) || ipv6_addr_is_multicast(addr)) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
+			XTUN_SET_ERR_MSG_ATTR(extack, attr,
 					    "endpoint address must be a unicast address");
 			return -EINVAL;
 		}
 		if (!endpoint->addr6.sin6_port)
 			goto err_port;
 	} else {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
+		XTUN_SET_ERR_MSG_ATTR(extack, attr,
 				    "endpoint must be a sockaddr_in or sockaddr_in6");
 		return -EINVAL;
 	}
@@ -700,7 +704,7 @@ static int xtun_nl_parse_endpoint(struct xtun_nl_peer_req *req,
 	return 0;
 
 err_port:
-	NL_SET_ERR_MSG_ATTR(extack, attr, "endpoint port must not be 0");
+	XTUN_SET_ERR_MSG_ATTR(extack, attr, "endpoint port must not be 0");
 	return -EINVAL;
 }
 
@@ -732,18 +736,18 @@ static int xtun_nl_parse_aip(struct xtun_aip_change *change,
 		addr_len = sizeof(struct in6_addr);
 		max_cidr = 128;
 	} else {
-		NL_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_FAMILY],
+		XTUN_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_FAMILY],
 				    "allowed IP family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
 	if (nla_len(tb[XTUN_ALLOWEDIP_A_ADDR]) != addr_len) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_ADDR],
+		XTUN_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_ADDR],
 				    "allowed IP address length does not match its family");
 		return -EINVAL;
 	}
 	change->cidr = nla_get_u8(tb[XTUN_ALLOWEDIP_A_CIDR]);
 	if (change->cidr > max_cidr) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_CIDR],
+		XTUN_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_CIDR],
 				    "prefix length is too long for the family");
 		return -EINVAL;
 	}

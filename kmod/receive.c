@@ -17,6 +17,7 @@
 
 #include "device.h"
 #include "peer.h"
+#include "ratelimiter.h"
 #include "receive.h"
 #include "send.h"
 #include "socket.h"
@@ -168,6 +169,12 @@ static void xtun_receive_handshake(struct xtun_device *xtun,
 		DEV_STATS_INC(xtun->dev, rx_errors);
 		net_dbg_ratelimited("%s: handshake message with an invalid mac1\n",
 				    xtun->dev->name);
+		return;
+	}
+	/* Under load, a valid cookie still buys only so much work. */
+	if (under_load && mac_state == XTUN_VALID_MAC_WITH_COOKIE &&
+	    !xtun_ratelimiter_allow(skb, dev_net(xtun->dev))) {
+		DEV_STATS_INC(xtun->dev, rx_dropped);
 		return;
 	}
 
