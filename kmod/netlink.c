@@ -563,7 +563,7 @@ static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 		}
 		if (ret) {
 			XTUN_SET_ERR_MSG_ATTR(extack, attr,
-					    "cannot open the listen port");
+					      "cannot open the listen port");
 			return ret;
 		}
 	}
@@ -665,39 +665,41 @@ static int xtun_nl_parse_endpoint(struct xtun_nl_peer_req *req,
 				  struct nlattr *attr,
 				  struct netlink_ext_ack *extack)
 {
+	const struct sockaddr *sa = nla_data(attr);
 	struct xtun_endpoint *endpoint = &req->endpoint;
 	int len = nla_len(attr);
 
+	/* The policy guarantees a sockaddr_in's length, so sa_family is there. */
 	memset(endpoint, 0, sizeof(*endpoint));
-	memcpy(&endpoint->addr, nla_data(attr),
-	       min_t(int, len, sizeof(endpoint->addr6)));
+	if (sa->sa_family == AF_INET && len == sizeof(endpoint->addr4))
+		memcpy(&endpoint->addr4, sa, sizeof(endpoint->addr4));
+	else if (sa->sa_family == AF_INET6 && len == sizeof(endpoint->addr6))
+		memcpy(&endpoint->addr6, sa, sizeof(endpoint->addr6));
 
-	if (endpoint->addr.sa_family == AF_INET &&
-	    len == sizeof(struct sockaddr_in)) {
+	if (endpoint->addr.sa_family == AF_INET) {
 		__be32 addr = endpoint->addr4.sin_addr.s_addr;
 
 		if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
 		    ipv4_is_lbcast(addr)) {
 			XTUN_SET_ERR_MSG_ATTR(extack, attr,
-					    "endpoint address must be a unicast address");
+					      "endpoint address must be a unicast address");
 			return -EINVAL;
 		}
 		if (!endpoint->addr4.sin_port)
 			goto err_port;
-	} else if (endpoint->addr.sa_family == AF_INET6 &&
-		   len == sizeof(struct sockaddr_in6)) {
+	} else if (endpoint->addr.sa_family == AF_INET6) {
 		const struct in6_addr *addr = &endpoint->addr6.sin6_addr;
 
 		if (ipv6_addr_any(addr) || ipv6_addr_is_multicast(addr)) {
 			XTUN_SET_ERR_MSG_ATTR(extack, attr,
-					    "endpoint address must be a unicast address");
+					      "endpoint address must be a unicast address");
 			return -EINVAL;
 		}
 		if (!endpoint->addr6.sin6_port)
 			goto err_port;
 	} else {
 		XTUN_SET_ERR_MSG_ATTR(extack, attr,
-				    "endpoint must be a sockaddr_in or sockaddr_in6");
+				      "endpoint must be a sockaddr_in or sockaddr_in6");
 		return -EINVAL;
 	}
 	req->has_endpoint = true;
@@ -737,18 +739,18 @@ static int xtun_nl_parse_aip(struct xtun_aip_change *change,
 		max_cidr = 128;
 	} else {
 		XTUN_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_FAMILY],
-				    "allowed IP family must be AF_INET or AF_INET6");
+				      "allowed IP family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
 	if (nla_len(tb[XTUN_ALLOWEDIP_A_ADDR]) != addr_len) {
 		XTUN_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_ADDR],
-				    "allowed IP address length does not match its family");
+				      "allowed IP address length does not match its family");
 		return -EINVAL;
 	}
 	change->cidr = nla_get_u8(tb[XTUN_ALLOWEDIP_A_CIDR]);
 	if (change->cidr > max_cidr) {
 		XTUN_SET_ERR_MSG_ATTR(extack, tb[XTUN_ALLOWEDIP_A_CIDR],
-				    "prefix length is too long for the family");
+				      "prefix length is too long for the family");
 		return -EINVAL;
 	}
 	memset(change->addr, 0, sizeof(change->addr));
