@@ -17,6 +17,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "netlink.h"
 #include "peer.h"
 #include "receive.h"
 #include "send.h"
@@ -88,6 +89,7 @@ static int xtun_dev_init(struct net_device *dev)
 	ret = gro_cells_init(&xtun->gro_cells, dev);
 	if (ret)
 		goto err_free_index_table;
+	xtun_nl_config_changed();	/* a dump in progress missed it */
 	return 0;
 
 err_free_index_table:
@@ -112,6 +114,7 @@ static void xtun_dev_uninit(struct net_device *dev)
 	cancel_work_sync(&xtun->handshake_work);
 	skb_queue_purge(&xtun->handshake_queue);
 	gro_cells_destroy(&xtun->gro_cells);
+	xtun_nl_config_changed();
 }
 
 /* Tell the sender its packet went nowhere, the way a router would. */

@@ -91,6 +91,19 @@ static const struct nla_policy xtun_del_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] =
 
 static struct genl_family xtun_genl_family;
 
+/*
+ * Moves with every change of any xtun device, so that a dump spanning
+ * several devices detects a change of any of them (NLM_F_DUMP_INTR).
+ * Never 0: netlink checks consistency only from a nonzero sequence on.
+ */
+static atomic_t xtun_nl_config_seq = ATOMIC_INIT(1);
+
+void xtun_nl_config_changed(void)
+{
+	if (unlikely(!atomic_inc_return(&xtun_nl_config_seq)))
+		atomic_set(&xtun_nl_config_seq, 1);
+}
+
 static const u8 xtun_zero_key[XTUN_KEY_SIZE];
 
 static bool xtun_key_is_zero(const u8 key[XTUN_KEY_SIZE])
@@ -341,7 +354,7 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb) {
-		cb->seq = xtun->generation;
+		cb->seq = atomic_read(&xtun_nl_config_seq);
 		genl_dump_check_consistent(cb, hdr);
 	}
 
@@ -529,8 +542,10 @@ static struct xtun_device *xtun_nl_lock_device(struct genl_info *info)
 
 static void xtun_nl_unlock_device(struct xtun_device *xtun, bool changed)
 {
-	if (changed)
+	if (changed) {
 		xtun->generation++;
+		xtun_nl_config_changed();
+	}
 	mutex_unlock(&xtun->update_lock);
 	dev_put(xtun->dev);
 }

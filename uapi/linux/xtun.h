@@ -29,9 +29,10 @@
  * --------------------
  * Every successful SET_DEVICE, NEW_PEER, SET_PEER and DEL_PEER increments
  * the device's generation (XTUN_DEVICE_A_GENERATION); a peer's endpoint
- * moving by roaming does not.  A dump of a device that spans several
- * messages carries NLM_F_DUMP_INTR on a message when the configuration
- * changed after the dump began; userspace should then dump again.
+ * moving by roaming does not.  A dump that spans several messages carries
+ * NLM_F_DUMP_INTR on a message when the configuration of an xtun device
+ * changed, or an xtun device was created or deleted, after the dump began;
+ * userspace should then dump again.
  *
  * Large devices in dumps
  * ----------------------
