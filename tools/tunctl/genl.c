@@ -183,7 +183,11 @@ int xtun_genl_open(struct xtun_genl *g)
 		xtun_genl_close(g);
 		return XTUNCTL_EKERNEL;
 	}
-	return resolve_family(g);
+	if (resolve_family(g)) {
+		xtun_genl_close(g);
+		return XTUNCTL_EKERNEL;
+	}
+	return XTUNCTL_OK;
 }
 
 void xtun_genl_close(struct xtun_genl *g)
@@ -191,6 +195,8 @@ void xtun_genl_close(struct xtun_genl *g)
 	if (g->nl)
 		mnl_socket_close(g->nl);
 	g->nl = NULL;
+	/* Requests carry private and preshared keys. */
+	explicit_bzero(g->buf, sizeof(g->buf));
 }
 
 struct nlmsghdr *xtun_genl_msg(struct xtun_genl *g, uint8_t cmd, uint16_t flags)
@@ -207,4 +213,22 @@ int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
 		return XTUNCTL_OK;
 	report(&x, "talking to the xtun module");
 	return XTUNCTL_EKERNEL;
+}
+
+int xtun_genl_dump(struct xtun_genl *g, struct nlmsghdr *nlh,
+		   mnl_cb_t cb, void *data)
+{
+	struct exchange x = { .cb = cb, .data = data };
+	int ret;
+
+	if (genl_exchange(g, nlh, &x) == 0)
+		return XTUNCTL_OK;
+	/* libmnl stops at a message with NLM_F_DUMP_INTR with errno EINTR. */
+	if (x.error != -EINTR) {
+		report(&x, "talking to the xtun module");
+		return XTUNCTL_EKERNEL;
+	}
+	xtun_genl_close(g);
+	ret = xtun_genl_open(g);
+	return ret ?: XTUN_GENL_INTERRUPTED;
 }

@@ -30,4 +30,17 @@ struct nlmsghdr *xtun_genl_msg(struct xtun_genl *g, uint8_t cmd, uint16_t flags)
 int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
 		   mnl_cb_t cb, void *data);
 
+/*
+ * xtun_genl_dump() returns this, and prints nothing, when the kernel marked
+ * the dump NLM_F_DUMP_INTR: the configuration changed while it was read and
+ * what @cb saw may be inconsistent.  The session has been reopened, since the
+ * rest of the old dump may still be queued on the old socket; build the
+ * request again and retry.
+ */
+#define XTUN_GENL_INTERRUPTED	(-1)
+
+/* xtun_genl_talk() for a request with NLM_F_DUMP. */
+int xtun_genl_dump(struct xtun_genl *g, struct nlmsghdr *nlh,
+		   mnl_cb_t cb, void *data);
+
 #endif /* _XTUN_GENL_H */

@@ -127,8 +127,7 @@ int cmd_genpsk(int argc, char **argv)
 	return no_arguments(argc, "genpsk") ?: print_random_key(false);
 }
 
-/* Read one key from @f: its base64 form, surrounding white space allowed. */
-static bool read_key(FILE *f, uint8_t key[XTUN_KEY_LEN])
+bool key_read(FILE *f, uint8_t key[XTUN_KEY_LEN])
 {
 	char buf[128], *start, *end;
 	size_t len;
@@ -157,7 +156,7 @@ int cmd_pubkey(int argc, char **argv)
 	ret = no_arguments(argc, "pubkey < PRIVATE-KEY-FILE");
 	if (ret)
 		return ret;
-	if (!read_key(stdin, private_key)) {
+	if (!key_read(stdin, private_key)) {
 		fprintf(stderr, "%s: pubkey: standard input is not a base64 key "
 			"(44 characters, as from 'xtunctl genkey')\n", prog);
 		return XTUNCTL_EUSAGE;

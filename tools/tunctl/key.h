@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define XTUN_KEY_LEN		32
 /* WireGuard's text form of a key: base64 with padding, 44 characters. */
@@ -13,6 +14,12 @@ void key_to_base64(char out[XTUN_KEY_B64_LEN + 1], const uint8_t key[XTUN_KEY_LE
 
 /* Strict: exactly 44 characters, canonical encoding.  False on bad input. */
 bool key_from_base64(uint8_t key[XTUN_KEY_LEN], const char *in);
+
+/*
+ * Read one key from @f: its base64 form, white space around it allowed, as
+ * written by genkey or "wg genkey".  False on anything else.
+ */
+bool key_read(FILE *f, uint8_t key[XTUN_KEY_LEN]);
 
 int cmd_genkey(int argc, char **argv);
 int cmd_genpsk(int argc, char **argv);

@@ -26,12 +26,16 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
-	{ "show",	cmd_show,	"[IFNAME]",
-	  "show xtun devices, or one device" },
+	{ "show",	cmd_show,	"[IFNAME | all] [dump]",
+	  "show devices and their peers" },
+	{ "dev",	cmd_dev,	"set IFNAME [OPTION VALUE]...",
+	  "change a device" },
+	{ "peer",	cmd_peer,	"add|set|del IFNAME PUBKEY ...",
+	  "add, change or remove a peer" },
 	{ "genkey",	cmd_genkey,	"",
 	  "print a new private key (base64)" },
 	{ "pubkey",	cmd_pubkey,	"< KEY",
-	  "print the public key of the private key on stdin" },
+	  "public key of the private key on stdin" },
 	{ "genpsk",	cmd_genpsk,	"",
 	  "print a new preshared key (base64)" },
 	{ "help",	cmd_help,	"",
@@ -46,8 +50,13 @@ static void usage(FILE *out)
 
 	fprintf(out, "Usage: %s COMMAND [ARGS...]\n\nCommands:\n", prog);
 	for (c = subcommands; c < subcommands + ARRAY_LEN(subcommands); c++)
-		fprintf(out, "  %-8s %-10s %s\n", c->name, c->usage, c->help);
-	fprintf(out, "\nxtunctl(8) documents every command and its output.\n");
+		fprintf(out, "  %-8s %-30s %s\n", c->name, c->usage, c->help);
+	fprintf(out, "\n"
+		"dev set options: private-key FILE, listen-port PORT, fwmark MARK|off\n"
+		"peer add and set options: endpoint HOST:PORT,\n"
+		"  allowed-ips [+|-]PREFIX[,...], persistent-keepalive SECONDS|off,\n"
+		"  preshared-key FILE\n"
+		"\nxtunctl(8) documents every command and its output.\n");
 }
 
 static int cmd_help(int argc, char **argv)

@@ -14,5 +14,7 @@ enum {
 extern const char *prog;
 
 int cmd_show(int argc, char **argv);
+int cmd_dev(int argc, char **argv);
+int cmd_peer(int argc, char **argv);
 
 #endif /* _XTUN_XTUNCTL_H */

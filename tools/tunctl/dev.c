@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtunctl dev set IFNAME [private-key FILE] [listen-port PORT] [fwmark MARK]:
+ * change a device's own settings with one SET_DEVICE request.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/xtun.h>
+
+#include "genl.h"
+#include "parse.h"
+#include "xtunctl.h"
+
+#define DEV_SET_USAGE \
+	"dev set IFNAME [private-key FILE] [listen-port PORT] [fwmark MARK]"
+
+/* What the command line asked to change; the rest is left as it is. */
+struct dev_change {
+	bool has_private_key, has_listen_port, has_fwmark;
+	uint8_t private_key[XTUN_KEY_LEN];
+	uint16_t listen_port;
+	uint32_t fwmark;
+};
+
+static int opt_private_key(const char *value, void *ctx)
+{
+	struct dev_change *c = ctx;
+
+	c->has_private_key = true;
+	return parse_key_file("private-key", value, c->private_key);
+}
+
+static int opt_listen_port(const char *value, void *ctx)
+{
+	struct dev_change *c = ctx;
+
+	c->has_listen_port = true;
+	return parse_u16("listen-port", value, false, &c->listen_port);
+}
+
+static int opt_fwmark(const char *value, void *ctx)
+{
+	struct dev_change *c = ctx;
+
+	c->has_fwmark = true;
+	return parse_fwmark(value, &c->fwmark);
+}
+
+static const struct option_spec dev_set_options[] = {
+	{ "private-key", opt_private_key },
+	{ "listen-port", opt_listen_port },
+	{ "fwmark", opt_fwmark },
+};
+
+static int dev_set_send(const char *ifname, const struct dev_change *c)
+{
+	struct nlmsghdr *nlh;
+	struct xtun_genl g;
+	int ret;
+
+	ret = xtun_genl_open(&g);
+	if (ret)
+		return ret;
+	nlh = xtun_genl_msg(&g, XTUN_CMD_SET_DEVICE, 0);
+	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
+	if (c->has_private_key)
+		mnl_attr_put(nlh, XTUN_DEVICE_A_PRIVATE_KEY, XTUN_KEY_LEN,
+			     c->private_key);
+	if (c->has_listen_port)
+		mnl_attr_put_u16(nlh, XTUN_DEVICE_A_LISTEN_PORT, c->listen_port);
+	if (c->has_fwmark)
+		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FWMARK, c->fwmark);
+	ret = xtun_genl_talk(&g, nlh, NULL, NULL);
+	xtun_genl_close(&g);
+	return ret;
+}
+
+static int dev_set(int argc, char **argv)
+{
+	struct dev_change c = { 0 };
+	int ret;
+
+	if (argc < 2) {
+		fprintf(stderr, "Usage: %s " DEV_SET_USAGE "\n", prog);
+		return XTUNCTL_EUSAGE;
+	}
+	ret = parse_ifname(argv[1]) ?:
+	      parse_options(argc - 2, argv + 2, dev_set_options,
+			    ARRAY_LEN(dev_set_options), &c) ?:
+	      dev_set_send(argv[1], &c);
+	explicit_bzero(&c, sizeof(c));
+	return ret;
+}
+
+int cmd_dev(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "set"))
+		return dev_set(argc - 1, argv + 1);
+	if (argc >= 2)
+		fprintf(stderr, "%s: unknown dev command '%s'\n", prog, argv[1]);
+	fprintf(stderr, "Usage: %s " DEV_SET_USAGE "\n", prog);
+	return XTUNCTL_EUSAGE;
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading xtun devices: a GET_DEVICE dump, merged back into one object per
+ * device and per peer.
+ *
+ * The kernel splits a device with many peers, and a peer with many allowed
+ * IPs, across dump messages (uapi/linux/xtun.h, "Large devices in dumps").
+ * Every message names its device by ifindex and ifname; a peer continued in
+ * the next message repeats its public key there, followed by more allowed
+ * IPs.  A dump the kernel marks NLM_F_DUMP_INTR saw a configuration change
+ * half-way and is read again.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/xtun.h>
+
+#include "device.h"
+#include "genl.h"
+#include "xtunctl.h"
+
+/* A device that keeps changing faster than it can be read is an error. */
+#define DUMP_TRIES	5
+
+/* Report a reply that breaks the ABI; the callback then fails with EPROTO. */
+static int malformed(const char *what)
+{
+	fprintf(stderr, "Error: the kernel sent a malformed %s\n", what);
+	errno = EPROTO;
+	return MNL_CB_ERROR;
+}
+
+/* Make room for one more element of @size in *@array; sets errno on failure. */
+static bool grow(void **array, size_t *cap, size_t n, size_t size)
+{
+	size_t new_cap = *cap ? *cap * 2 : 4;
+	void *p;
+
+	if (n < *cap)
+		return true;
+	p = reallocarray(*array, new_cap, size);
+	if (!p)
+		return false;
+	*array = p;
+	*cap = new_cap;
+	return true;
+}
+
+struct attr_table {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int table_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_table *t = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	/* The ABI only grows: attributes newer than xtunctl are skipped. */
+	if (type <= t->max)
+		t->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static void parse_nest(const struct nlattr *nest, const struct nlattr **tb,
+		       unsigned int max)
+{
+	struct attr_table t = { .tb = tb, .max = max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_parse_nested(nest, table_cb, &t);
+}
+
+static bool valid(const struct nlattr *attr, enum mnl_attr_data_type type)
+{
+	return mnl_attr_validate(attr, type) == 0;
+}
+
+static bool valid_len(const struct nlattr *attr, size_t len)
+{
+	return mnl_attr_get_payload_len(attr) == len;
+}
+
+static int parse_allowedip(const struct nlattr *nest, struct xtun_prefix *p)
+{
+	const struct nlattr *tb[XTUN_ALLOWEDIP_A_MAX + 1];
+	size_t addr_len;
+
+	parse_nest(nest, tb, XTUN_ALLOWEDIP_A_MAX);
+	if (!tb[XTUN_ALLOWEDIP_A_FAMILY] || !tb[XTUN_ALLOWEDIP_A_ADDR] ||
+	    !tb[XTUN_ALLOWEDIP_A_CIDR] ||
+	    !valid(tb[XTUN_ALLOWEDIP_A_FAMILY], MNL_TYPE_U16) ||
+	    !valid(tb[XTUN_ALLOWEDIP_A_CIDR], MNL_TYPE_U8))
+		return malformed("allowed IP");
+
+	memset(p, 0, sizeof(*p));
+	p->family = mnl_attr_get_u16(tb[XTUN_ALLOWEDIP_A_FAMILY]);
+	p->cidr = mnl_attr_get_u8(tb[XTUN_ALLOWEDIP_A_CIDR]);
+	addr_len = p->family == AF_INET ? 4 : 16;
+	if ((p->family != AF_INET && p->family != AF_INET6) ||
+	    !valid_len(tb[XTUN_ALLOWEDIP_A_ADDR], addr_len) ||
+	    p->cidr > addr_len * 8)
+		return malformed("allowed IP");
+	memcpy(p->addr, mnl_attr_get_payload(tb[XTUN_ALLOWEDIP_A_ADDR]), addr_len);
+	return MNL_CB_OK;
+}
+
+/* Append the allowed IPs of one message to those @peer already has. */
+static int merge_allowedips(struct xtun_peer *peer, const struct nlattr *array)
+{
+	const struct nlattr *elem;
+	int ret;
+
+	mnl_attr_for_each_nested(elem, array) {
+		if (!grow((void **)&peer->allowedips, &peer->allowedips_cap,
+			  peer->n_allowedips, sizeof(*peer->allowedips)))
+			return MNL_CB_ERROR;
+		ret = parse_allowedip(elem, &peer->allowedips[peer->n_allowedips]);
+		if (ret < 0)
+			return ret;
+		peer->n_allowedips++;
+	}
+	return MNL_CB_OK;
+}
+
+static int merge_endpoint(struct xtun_peer *peer, const struct nlattr *attr)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+	union xtun_sockaddr ep = { 0 };
+
+	if (len > sizeof(ep))
+		return malformed("peer endpoint");
+	memcpy(&ep, mnl_attr_get_payload(attr), len);
+	if (!(ep.sa.sa_family == AF_INET && len == sizeof(ep.sin)) &&
+	    !(ep.sa.sa_family == AF_INET6 && len == sizeof(ep.sin6)))
+		return malformed("peer endpoint");
+	peer->endpoint = ep;
+	return MNL_CB_OK;
+}
+
+/* Where each u64 counter of a peer goes. */
+static const struct {
+	unsigned int type;
+	size_t offset;
+} peer_counters[] = {
+	{ XTUN_PEER_A_LAST_HANDSHAKE, offsetof(struct xtun_peer, last_handshake_ns) },
+	{ XTUN_PEER_A_RX_BYTES, offsetof(struct xtun_peer, rx_bytes) },
+	{ XTUN_PEER_A_TX_BYTES, offsetof(struct xtun_peer, tx_bytes) },
+	{ XTUN_PEER_A_RX_PACKETS, offsetof(struct xtun_peer, rx_packets) },
+	{ XTUN_PEER_A_TX_PACKETS, offsetof(struct xtun_peer, tx_packets) },
+	{ XTUN_PEER_A_DROP_REPLAY, offsetof(struct xtun_peer, drop_replay) },
+	{ XTUN_PEER_A_DROP_AUTH, offsetof(struct xtun_peer, drop_auth) },
+	{ XTUN_PEER_A_DROP_SOURCE, offsetof(struct xtun_peer, drop_source) },
+	{ XTUN_PEER_A_DROP_NO_SESSION, offsetof(struct xtun_peer, drop_no_session) },
+};
+
+static int merge_counters(struct xtun_peer *peer, const struct nlattr **tb)
+{
+	const struct nlattr *attr;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(peer_counters); i++) {
+		attr = tb[peer_counters[i].type];
+		if (!attr)
+			continue;
+		if (!valid(attr, MNL_TYPE_U64))
+			return malformed("peer counter");
+		v = mnl_attr_get_u64(attr);
+		memcpy((char *)peer + peer_counters[i].offset, &v, sizeof(v));
+	}
+	return MNL_CB_OK;
+}
+
+/* Attributes present in this message overwrite, allowed IPs add up. */
+static int merge_peer(struct xtun_peer *peer, const struct nlattr **tb)
+{
+	const struct nlattr *attr;
+	int ret;
+
+	if (tb[XTUN_PEER_A_HAS_PRESHARED_KEY])
+		peer->has_preshared_key = true;
+	attr = tb[XTUN_PEER_A_PERSISTENT_KEEPALIVE];
+	if (attr) {
+		if (!valid(attr, MNL_TYPE_U16))
+			return malformed("persistent keepalive");
+		peer->persistent_keepalive = mnl_attr_get_u16(attr);
+	}
+	if (tb[XTUN_PEER_A_ENDPOINT]) {
+		ret = merge_endpoint(peer, tb[XTUN_PEER_A_ENDPOINT]);
+		if (ret < 0)
+			return ret;
+	}
+	ret = merge_counters(peer, tb);
+	if (ret < 0)
+		return ret;
+	attr = tb[XTUN_PEER_A_ALLOWEDIPS];
+	if (attr) {
+		if (!valid(attr, MNL_TYPE_NESTED))
+			return malformed("allowed IPs");
+		return merge_allowedips(peer, attr);
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * The peer that @tb is about.  A peer continued from the previous message
+ * is the device's last one, so comparing with that one alone is enough, and
+ * keeps reading N peers O(N).
+ */
+static struct xtun_peer *peer_for(struct xtun_device *dev,
+				  const struct nlattr **tb)
+{
+	const uint8_t *key = mnl_attr_get_payload(tb[XTUN_PEER_A_PUBLIC_KEY]);
+	struct xtun_peer *peer;
+
+	if (dev->n_peers &&
+	    !memcmp(dev->peers[dev->n_peers - 1].public_key, key, XTUN_KEY_LEN))
+		return &dev->peers[dev->n_peers - 1];
+	if (!grow((void **)&dev->peers, &dev->peers_cap, dev->n_peers,
+		  sizeof(*dev->peers)))
+		return NULL;
+	peer = &dev->peers[dev->n_peers++];
+	memset(peer, 0, sizeof(*peer));
+	memcpy(peer->public_key, key, XTUN_KEY_LEN);
+	return peer;
+}
+
+static int merge_peers(struct xtun_device *dev, const struct nlattr *array)
+{
+	const struct nlattr *tb[XTUN_PEER_A_MAX + 1];
+	const struct nlattr *elem;
+	struct xtun_peer *peer;
+	int ret;
+
+	mnl_attr_for_each_nested(elem, array) {
+		parse_nest(elem, tb, XTUN_PEER_A_MAX);
+		if (!tb[XTUN_PEER_A_PUBLIC_KEY] ||
+		    !valid_len(tb[XTUN_PEER_A_PUBLIC_KEY], XTUN_KEY_LEN))
+			return malformed("peer without public key");
+		peer = peer_for(dev, tb);
+		if (!peer)
+			return MNL_CB_ERROR;
+		ret = merge_peer(peer, tb);
+		if (ret < 0)
+			return ret;
+	}
+	return MNL_CB_OK;
+}
+
+static int merge_device(struct xtun_device *dev, const struct nlattr **tb)
+{
+	const struct nlattr *attr;
+
+	attr = tb[XTUN_DEVICE_A_PUBLIC_KEY];
+	if (attr) {
+		if (!valid_len(attr, XTUN_KEY_LEN))
+			return malformed("device public key");
+		memcpy(dev->public_key, mnl_attr_get_payload(attr), XTUN_KEY_LEN);
+		dev->has_public_key = true;
+	}
+	attr = tb[XTUN_DEVICE_A_LISTEN_PORT];
+	if (attr) {
+		if (!valid(attr, MNL_TYPE_U16))
+			return malformed("listen port");
+		dev->listen_port = mnl_attr_get_u16(attr);
+	}
+	attr = tb[XTUN_DEVICE_A_FWMARK];
+	if (attr) {
+		if (!valid(attr, MNL_TYPE_U32))
+			return malformed("fwmark");
+		dev->fwmark = mnl_attr_get_u32(attr);
+	}
+	attr = tb[XTUN_DEVICE_A_PEERS];
+	if (attr) {
+		if (!valid(attr, MNL_TYPE_NESTED))
+			return malformed("peer list");
+		return merge_peers(dev, attr);
+	}
+	return MNL_CB_OK;
+}
+
+/* The device with @ifindex, added at the end if this is its first message. */
+static struct xtun_device *device_for(struct xtun_device_list *list,
+				      uint32_t ifindex, const char *ifname)
+{
+	struct xtun_device *dev;
+	size_t i;
+
+	for (i = list->n_devices; i-- > 0;)
+		if (list->devices[i].ifindex == ifindex)
+			return &list->devices[i];
+	if (!grow((void **)&list->devices, &list->devices_cap, list->n_devices,
+		  sizeof(*list->devices)))
+		return NULL;
+	dev = &list->devices[list->n_devices++];
+	memset(dev, 0, sizeof(*dev));
+	dev->ifindex = ifindex;
+	snprintf(dev->ifname, sizeof(dev->ifname), "%s", ifname);
+	return dev;
+}
+
+static int device_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[XTUN_DEVICE_A_MAX + 1] = { 0 };
+	struct attr_table t = { .tb = tb, .max = XTUN_DEVICE_A_MAX };
+	struct xtun_device_list *list = data;
+	struct xtun_device *dev;
+
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), table_cb, &t);
+	if (!tb[XTUN_DEVICE_A_IFINDEX] || !tb[XTUN_DEVICE_A_IFNAME] ||
+	    !valid(tb[XTUN_DEVICE_A_IFINDEX], MNL_TYPE_U32) ||
+	    !valid(tb[XTUN_DEVICE_A_IFNAME], MNL_TYPE_NUL_STRING) ||
+	    !mnl_attr_get_u32(tb[XTUN_DEVICE_A_IFINDEX]) ||
+	    mnl_attr_get_payload_len(tb[XTUN_DEVICE_A_IFNAME]) > IF_NAMESIZE)
+		return malformed("device without ifindex or name");
+
+	dev = device_for(list, mnl_attr_get_u32(tb[XTUN_DEVICE_A_IFINDEX]),
+			 mnl_attr_get_str(tb[XTUN_DEVICE_A_IFNAME]));
+	if (!dev)
+		return MNL_CB_ERROR;
+	return merge_device(dev, tb);
+}
+
+void device_list_free(struct xtun_device_list *list)
+{
+	size_t i, j;
+
+	for (i = 0; i < list->n_devices; i++) {
+		for (j = 0; j < list->devices[i].n_peers; j++)
+			free(list->devices[i].peers[j].allowedips);
+		free(list->devices[i].peers);
+	}
+	free(list->devices);
+	memset(list, 0, sizeof(*list));
+}
+
+static int dump_once(struct xtun_genl *g, struct xtun_device_list *list,
+		     const char *ifname)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = xtun_genl_msg(g, XTUN_CMD_GET_DEVICE, NLM_F_DUMP);
+	if (ifname)
+		mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
+	return xtun_genl_dump(g, nlh, device_msg_cb, list);
+}
+
+int device_list_read(struct xtun_device_list *list, const char *ifname)
+{
+	struct xtun_genl g;
+	int tries, ret;
+
+	memset(list, 0, sizeof(*list));
+	ret = xtun_genl_open(&g);
+	for (tries = 0; !ret && tries < DUMP_TRIES; tries++) {
+		ret = dump_once(&g, list, ifname);
+		if (ret != XTUN_GENL_INTERRUPTED)
+			break;
+		/* Half of an old configuration and half of a new one. */
+		device_list_free(list);
+		ret = XTUNCTL_OK;
+	}
+	xtun_genl_close(&g);
+	if (!ret && tries == DUMP_TRIES) {
+		fprintf(stderr, "Error: the devices kept changing while being read; try again\n");
+		ret = XTUNCTL_EKERNEL;
+	}
+	if (ret)
+		device_list_free(list);
+	return ret;
+}
+
+void endpoint_to_str(char *buf, size_t size, const union xtun_sockaddr *ep)
+{
+	char host[NI_MAXHOST];
+	socklen_t len;
+
+	len = ep->sa.sa_family == AF_INET ? sizeof(ep->sin) : sizeof(ep->sin6);
+	/* getnameinfo() adds "%scope" for link-local IPv6 addresses. */
+	if (getnameinfo(&ep->sa, len, host, sizeof(host), NULL, 0,
+			NI_NUMERICHOST)) {
+		snprintf(buf, size, "(unknown)");
+		return;
+	}
+	if (ep->sa.sa_family == AF_INET6)
+		snprintf(buf, size, "[%s]:%u", host, ntohs(ep->sin6.sin6_port));
+	else
+		snprintf(buf, size, "%s:%u", host, ntohs(ep->sin.sin_port));
+}
+
+void prefix_to_str(char *buf, size_t size, const struct xtun_prefix *p)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(p->family, p->addr, addr, sizeof(addr)))
+		snprintf(addr, sizeof(addr), "?");
+	snprintf(buf, size, "%s/%u", addr, p->cidr);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XTUN_PARSE_H
+#define _XTUN_PARSE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "key.h"
+
+/*
+ * Command line arguments.  Each parse_* function returns XTUNCTL_OK, or
+ * prints what is wrong, naming the argument, and returns XTUNCTL_EUSAGE.
+ */
+
+/* What XTUN_PEER_A_ENDPOINT carries: a struct sockaddr_in or _in6. */
+union xtun_sockaddr {
+	struct sockaddr sa;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+};
+
+/* One allowed-IPs prefix, as XTUN_ALLOWEDIP_A_* describe it. */
+struct xtun_prefix {
+	uint16_t family;	/* AF_INET or AF_INET6 */
+	uint8_t cidr;
+	uint8_t addr[16];	/* network byte order; 4 bytes for AF_INET */
+	uint32_t flags;		/* XTUN_ALLOWEDIP_F_*, requests only */
+};
+
+/*
+ * "NAME VALUE" options after a command's positional arguments.  Each may be
+ * given once; @parse stores the value in @ctx.
+ */
+struct option_spec {
+	const char *name;
+	int (*parse)(const char *value, void *ctx);
+};
+
+int parse_options(int argc, char **argv, const struct option_spec *opts,
+		  unsigned int n_opts, void *ctx);
+
+/* Print "xtunctl: invalid WHAT 'ARG': REASON"; returns XTUNCTL_EUSAGE. */
+int parse_invalid(const char *what, const char *arg, const char *reason);
+
+int parse_ifname(const char *arg);
+int parse_public_key(const char *arg, uint8_t key[XTUN_KEY_LEN]);
+/* A base64 key read from @path ("/dev/stdin" works); @what names it. */
+int parse_key_file(const char *what, const char *path,
+		   uint8_t key[XTUN_KEY_LEN]);
+/* 0..65535, or with @allow_off also "off" for 0. */
+int parse_u16(const char *what, const char *arg, bool allow_off, uint16_t *out);
+/* Decimal, 0x hexadecimal, or "off" for 0. */
+int parse_fwmark(const char *arg, uint32_t *out);
+/* IPV4:PORT, [IPV6]:PORT or HOSTNAME:PORT (first address it resolves to). */
+int parse_endpoint(const char *arg, union xtun_sockaddr *out);
+/* ADDR[/CIDR]; without CIDR the prefix is one address. */
+int parse_prefix(const char *arg, struct xtun_prefix *out);
+
+#endif /* _XTUN_PARSE_H */

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtunctl peer add|set|del IFNAME PUBKEY [OPTION VALUE]...: NEW_PEER,
+ * SET_PEER and DEL_PEER requests.
+ *
+ * allowed-ips in "peer set" either replaces the peer's list (a plain list,
+ * sent with XTUN_PEER_F_REPLACE_ALLOWEDIPS) or edits it ("+PREFIX" adds,
+ * "-PREFIX" removes with XTUN_ALLOWEDIP_F_REMOVE); never both at once,
+ * since "10.0.0.0/8,+fd00::/64" has no obvious meaning.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/xtun.h>
+
+#include "genl.h"
+#include "parse.h"
+#include "xtunctl.h"
+
+#define PEER_OPTIONS_USAGE \
+	"[endpoint HOST:PORT] [allowed-ips PREFIX[,PREFIX...]]\n" \
+	"        [persistent-keepalive SECONDS] [preshared-key FILE]"
+
+struct peer_change {
+	uint8_t cmd;			/* XTUN_CMD_NEW_PEER or _SET_PEER */
+	uint8_t public_key[XTUN_KEY_LEN];
+	bool has_preshared_key, has_endpoint, has_keepalive;
+	uint8_t preshared_key[XTUN_KEY_LEN];
+	union xtun_sockaddr endpoint;
+	uint16_t keepalive;
+	bool replace_allowedips;
+	struct xtun_prefix *allowedips;
+	size_t n_allowedips;
+};
+
+static int opt_endpoint(const char *value, void *ctx)
+{
+	struct peer_change *c = ctx;
+
+	c->has_endpoint = true;
+	return parse_endpoint(value, &c->endpoint);
+}
+
+static int opt_keepalive(const char *value, void *ctx)
+{
+	struct peer_change *c = ctx;
+
+	c->has_keepalive = true;
+	return parse_u16("persistent-keepalive", value, true, &c->keepalive);
+}
+
+static int opt_preshared_key(const char *value, void *ctx)
+{
+	struct peer_change *c = ctx;
+
+	c->has_preshared_key = true;
+	return parse_key_file("preshared-key", value, c->preshared_key);
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	for (end = s + strlen(s); end > s && isspace((unsigned char)end[-1]);)
+		*--end = '\0';
+	return s;
+}
+
+/*
+ * Parse one entry of an allowed-ips list.  @edits says whether the first
+ * entry started with '+' or '-'; every other entry must do the same.
+ */
+static int parse_allowedip_entry(struct peer_change *c, char *entry,
+				 bool first, bool *edits)
+{
+	struct xtun_prefix *p = &c->allowedips[c->n_allowedips];
+	bool edit = *entry == '+' || *entry == '-';
+
+	if (edit && c->cmd == XTUN_CMD_NEW_PEER)
+		return parse_invalid("allowed-ips entry", entry,
+				     "'+' and '-' are for 'peer set'; 'peer add' adds every prefix");
+	if (first)
+		*edits = edit;
+	if (edit != *edits)
+		return parse_invalid("allowed-ips entry", entry,
+				     "plain prefixes replace the list, +/- prefixes edit it; use one or the other");
+	if (parse_prefix(entry + edit, p))
+		return XTUNCTL_EUSAGE;
+	if (*entry == '-')
+		p->flags = XTUN_ALLOWEDIP_F_REMOVE;
+	c->n_allowedips++;
+	return XTUNCTL_OK;
+}
+
+static int parse_allowedip_list(struct peer_change *c, char *copy,
+				const char *list)
+{
+	bool edits = false;
+	char *entry;
+	int ret;
+
+	/* An empty list is no entry at all, not one empty entry. */
+	while (*list && (entry = strsep(&copy, ","))) {
+		entry = trim(entry);
+		if (!*entry) {
+			fprintf(stderr, "%s: invalid allowed-ips: entry %zu is empty\n",
+				prog, c->n_allowedips + 1);
+			return XTUNCTL_EUSAGE;
+		}
+		ret = parse_allowedip_entry(c, entry, !c->n_allowedips, &edits);
+		if (ret)
+			return ret;
+	}
+	c->replace_allowedips = c->cmd == XTUN_CMD_SET_PEER && !edits;
+	return XTUNCTL_OK;
+}
+
+static int opt_allowedips(const char *value, void *ctx)
+{
+	struct peer_change *c = ctx;
+	size_t n = 1;
+	char *copy;
+	int ret;
+
+	for (copy = strchr(value, ','); copy; copy = strchr(copy + 1, ','))
+		n++;
+	c->allowedips = calloc(n, sizeof(*c->allowedips));
+	copy = strdup(value);
+	if (!c->allowedips || !copy) {
+		free(copy);
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return XTUNCTL_EUSAGE;
+	}
+	ret = parse_allowedip_list(c, copy, value);
+	free(copy);
+	return ret;
+}
+
+static const struct option_spec peer_options[] = {
+	{ "endpoint", opt_endpoint },
+	{ "allowed-ips", opt_allowedips },
+	{ "persistent-keepalive", opt_keepalive },
+	{ "preshared-key", opt_preshared_key },
+};
+
+/* Settings other than allowed IPs, in the first request only. */
+static void put_settings(struct nlmsghdr *nlh, const struct peer_change *c)
+{
+	if (c->has_preshared_key)
+		mnl_attr_put(nlh, XTUN_PEER_A_PRESHARED_KEY, XTUN_KEY_LEN,
+			     c->preshared_key);
+	if (c->has_endpoint)
+		mnl_attr_put(nlh, XTUN_PEER_A_ENDPOINT,
+			     c->endpoint.sa.sa_family == AF_INET ?
+			     sizeof(c->endpoint.sin) : sizeof(c->endpoint.sin6),
+			     &c->endpoint);
+	if (c->has_keepalive)
+		mnl_attr_put_u16(nlh, XTUN_PEER_A_PERSISTENT_KEEPALIVE,
+				 c->keepalive);
+	if (c->replace_allowedips)
+		mnl_attr_put_u32(nlh, XTUN_PEER_A_FLAGS,
+				 XTUN_PEER_F_REPLACE_ALLOWEDIPS);
+}
+
+static bool put_allowedip(struct nlmsghdr *nlh, uint16_t index,
+			  const struct xtun_prefix *p)
+{
+	const size_t size = XTUN_GENL_BUFSIZE;
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start_check(nlh, size, index);
+	if (!nest)
+		return false;
+	if (!mnl_attr_put_u16_check(nlh, size, XTUN_ALLOWEDIP_A_FAMILY, p->family) ||
+	    !mnl_attr_put_check(nlh, size, XTUN_ALLOWEDIP_A_ADDR,
+				p->family == AF_INET ? 4 : 16, p->addr) ||
+	    !mnl_attr_put_u8_check(nlh, size, XTUN_ALLOWEDIP_A_CIDR, p->cidr) ||
+	    (p->flags && !mnl_attr_put_u32_check(nlh, size,
+						 XTUN_ALLOWEDIP_A_FLAGS, p->flags))) {
+		mnl_attr_nest_cancel(nlh, nest);
+		return false;
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return true;
+}
+
+/* Put the allowed IPs from @next on that fit; returns the first left out. */
+static size_t put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
+			     size_t next)
+{
+	struct nlattr *array;
+	uint16_t index = 1;
+
+	if (next == c->n_allowedips)
+		return next;
+	array = mnl_attr_nest_start_check(nlh, XTUN_GENL_BUFSIZE,
+					  XTUN_PEER_A_ALLOWEDIPS);
+	if (!array)
+		return next;
+	while (next < c->n_allowedips &&
+	       put_allowedip(nlh, index++, &c->allowedips[next]))
+		next++;
+	mnl_attr_nest_end(nlh, array);
+	return next;
+}
+
+/*
+ * More allowed IPs than one request holds (some hundreds) go in further
+ * SET_PEER requests that add the rest, as wg(8) does.  If one of those
+ * fails, the earlier ones stay applied.
+ */
+static int peer_send(struct xtun_genl *g, const char *ifname,
+		     const struct peer_change *c)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *peer;
+	size_t next = 0, done;
+	bool first = true;
+	int ret;
+
+	do {
+		nlh = xtun_genl_msg(g, first ? c->cmd : XTUN_CMD_SET_PEER, 0);
+		mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
+		peer = mnl_attr_nest_start(nlh, XTUN_DEVICE_A_PEER);
+		mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN,
+			     c->public_key);
+		if (first)
+			put_settings(nlh, c);
+		done = next;
+		next = put_allowedips(nlh, c, next);
+		mnl_attr_nest_end(nlh, peer);
+		if (next == done && next < c->n_allowedips) {
+			fprintf(stderr, "%s: allowed IPs do not fit in a request\n", prog);
+			return XTUNCTL_EUSAGE;
+		}
+		ret = xtun_genl_talk(g, nlh, NULL, NULL);
+		first = false;
+	} while (!ret && next < c->n_allowedips);
+	return ret;
+}
+
+static int peer_change_send(const char *ifname, const struct peer_change *c)
+{
+	struct xtun_genl g;
+	int ret;
+
+	ret = xtun_genl_open(&g);
+	if (ret)
+		return ret;
+	ret = peer_send(&g, ifname, c);
+	xtun_genl_close(&g);
+	return ret;
+}
+
+/* peer add and peer set: IFNAME PUBKEY [OPTION VALUE]... */
+static int peer_add_or_set(int argc, char **argv, uint8_t cmd)
+{
+	struct peer_change c = { .cmd = cmd };
+	int ret;
+
+	if (argc < 3) {
+		fprintf(stderr, "Usage: %s peer %s IFNAME PUBKEY " PEER_OPTIONS_USAGE "\n",
+			prog, argv[0]);
+		return XTUNCTL_EUSAGE;
+	}
+	ret = parse_ifname(argv[1]) ?:
+	      parse_public_key(argv[2], c.public_key) ?:
+	      parse_options(argc - 3, argv + 3, peer_options,
+			    ARRAY_LEN(peer_options), &c) ?:
+	      peer_change_send(argv[1], &c);
+	free(c.allowedips);
+	explicit_bzero(&c, sizeof(c));
+	return ret;
+}
+
+static int peer_del_send(const char *ifname, const uint8_t key[XTUN_KEY_LEN])
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *peer;
+	struct xtun_genl g;
+	int ret;
+
+	ret = xtun_genl_open(&g);
+	if (ret)
+		return ret;
+	nlh = xtun_genl_msg(&g, XTUN_CMD_DEL_PEER, 0);
+	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
+	peer = mnl_attr_nest_start(nlh, XTUN_DEVICE_A_PEER);
+	mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN, key);
+	mnl_attr_nest_end(nlh, peer);
+	ret = xtun_genl_talk(&g, nlh, NULL, NULL);
+	xtun_genl_close(&g);
+	return ret;
+}
+
+static int peer_del(int argc, char **argv)
+{
+	uint8_t key[XTUN_KEY_LEN];
+
+	if (argc != 3) {
+		fprintf(stderr, "Usage: %s peer del IFNAME PUBKEY\n", prog);
+		return XTUNCTL_EUSAGE;
+	}
+	return parse_ifname(argv[1]) ?:
+	       parse_public_key(argv[2], key) ?:
+	       peer_del_send(argv[1], key);
+}
+
+static int peer_usage(void)
+{
+	fprintf(stderr,
+		"Usage: %s peer add IFNAME PUBKEY " PEER_OPTIONS_USAGE "\n"
+		"       %s peer set IFNAME PUBKEY [the same options]\n"
+		"       %s peer del IFNAME PUBKEY\n", prog, prog, prog);
+	return XTUNCTL_EUSAGE;
+}
+
+int cmd_peer(int argc, char **argv)
+{
+	if (argc < 2)
+		return peer_usage();
+	if (!strcmp(argv[1], "add"))
+		return peer_add_or_set(argc - 1, argv + 1, XTUN_CMD_NEW_PEER);
+	if (!strcmp(argv[1], "set"))
+		return peer_add_or_set(argc - 1, argv + 1, XTUN_CMD_SET_PEER);
+	if (!strcmp(argv[1], "del"))
+		return peer_del(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown peer command '%s'\n", prog, argv[1]);
+	return peer_usage();
+}
