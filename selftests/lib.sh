@@ -19,6 +19,8 @@ XTUN_REPO=${XTUN_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 XTUNCTL=${XTUNCTL:-$XTUN_REPO/tools/tunctl/xtunctl}
 # Every namespace a test makes carries this prefix, so cleanup finds it.
 NS_PREFIX="xtst$$-"
+# Files a test makes go here (see tmp_dir); removed after every test.
+XTST_TMP="${TMPDIR:-/tmp}/${NS_PREFIX}tmp"
 
 # --- assertions -------------------------------------------------------------
 
@@ -105,11 +107,317 @@ cleanup() {
 	local ns dev
 
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$NS_PREFIX"); do
+		# Background traffic a test left running would keep it alive.
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns"
 	done
+	rm -rf "$XTST_TMP"
 	for dev in $(ip -o link show type xtun 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
 		ip link del "$dev"
 	done
+}
+
+# --- waiting and background work --------------------------------------------
+
+# wait_until SECONDS CMD...: poll CMD every 0.2 s until it succeeds; fail
+# (status 1) when it did not within SECONDS.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
+# wait_for SECONDS CONDITION: wait_until for a condition written as one
+# string of shell code, evaluated afresh at every poll.  (The arguments of
+# wait_until are expanded once, so "wait_until 9 test "$(cmd)" = x" would
+# compare the first value of cmd forever.)
+wait_for() {
+	wait_until "$1" eval "$2"
+}
+
+# tmp_dir: print a scratch directory, removed after the test.
+tmp_dir() {
+	mkdir -p "$XTST_TMP" && mktemp -d "$XTST_TMP/XXXXXX"
+}
+
+# bg_start NS LOG CMD...: run CMD in namespace NS in the background, its
+# output in LOG; its pid is left in BG_PID.  cleanup kills what still runs.
+bg_start() {
+	local ns=$1 log=$2
+
+	shift 2
+	ip netns exec "$ns" "$@" </dev/null >"$log" 2>&1 &
+	BG_PID=$!
+}
+
+# bg_stop PID...: kill background commands and reap them.
+bg_stop() {
+	local pid
+
+	for pid; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+}
+
+# bg_wait PID SECONDS: wait for a background command to finish by itself
+# and return its status; 124 (and the command is killed) after SECONDS.
+bg_wait() {
+	local pid=$1 rc=0
+
+	if ! wait_until "$2" bg_exited "$pid"; then
+		bg_stop "$pid"
+		return 124
+	fi
+	wait "$pid" || rc=$?
+	return $rc
+}
+
+bg_exited() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# --- tunnels ----------------------------------------------------------------
+#
+# Two namespaces joined by a veth pair (the "outer" network) and a tunnel
+# device in each (the "inner" network):
+#
+#   $NS_A                                     $NS_B
+#   $IF_A  $IN4_A  $IN6_A  port $PORT_A       $IF_B  $IN4_B  $IN6_B  port $PORT_B
+#   veth0  $OUT4_A $OUT6_A  <------------->   veth0  $OUT4_B $OUT6_B
+#
+# The tunnel devices are xtun ("xtun0", configured with xtunctl) or Debian's
+# WireGuard ("wg0", configured with wg); they speak the same protocol.  The
+# tunnel scripts test devices of kind $TUN: "TUN=wg ./tunnel.sh" runs them
+# against WireGuard, the reference, to check the tests themselves; checks of
+# xtun's own counters then skip (see xtun_counters).
+TUN=${TUN:-xtun}
+
+IN4_A=10.241.0.1 IN4_B=10.241.0.2 IN6_A=fd00:f1::1 IN6_B=fd00:f1::2
+OUT4_A=192.168.241.1 OUT4_B=192.168.241.2 OUT6_A=fd00:241::1 OUT6_B=fd00:241::2
+PORT_A=51820 PORT_B=51821
+XTUN_PKT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/xtun_pkt.py"
+
+# Columns of "xtunctl show IFNAME dump", the first ones shared with
+# "wg show IFNAME dump" (see xtunctl(8)).
+XTUN_DEVICE_COLUMNS="private-key public-key listen-port fwmark"
+XTUN_PEER_COLUMNS="public-key preshared-key endpoint allowed-ips latest-handshake
+	transfer-rx transfer-tx persistent-keepalive drop-replay drop-auth
+	drop-source drop-no-session rx-packets tx-packets"
+
+# column_index NAME COLUMNS: 1-based position of NAME in COLUMNS.
+column_index() {
+	local i=0 col
+
+	for col in $2; do
+		i=$((i + 1))
+		[ "$col" = "$1" ] && { echo $i; return 0; }
+	done
+	echo "column_index: no column '$1'" >&2
+	return 1
+}
+
+# tun_kind NS IFNAME: "wg" for a WireGuard device, "xtun" otherwise.
+tun_kind() {
+	if ip -n "$1" -o link show type wireguard 2>/dev/null | grep -q ": $2:"; then
+		echo wg
+	else
+		echo xtun
+	fi
+}
+
+# tun_dump NS IFNAME: "wg show IFNAME dump" or "xtunctl show IFNAME dump".
+tun_dump() {
+	if [ "$(tun_kind "$1" "$2")" = wg ]; then
+		ip netns exec "$1" wg show "$2" dump
+	else
+		ip netns exec "$1" "$XTUNCTL" show "$2" dump
+	fi
+}
+
+# tun_peer_field NS IFNAME PUBKEY COLUMN: one column of a peer's dump line;
+# fails when the device has no such peer.
+tun_peer_field() {
+	local idx
+
+	idx=$(column_index "$4" "$XTUN_PEER_COLUMNS") || return 1
+	tun_dump "$1" "$2" | awk -F'\t' -v key="$3" -v i="$idx" '
+		NR > 1 && $1 == key { print $i; found = 1 }
+		END { exit !found }'
+}
+
+# xtun_peer_field NS IFNAME PUBKEY COLUMN: the same, for an xtun device.
+xtun_peer_field() {
+	tun_peer_field "$@"
+}
+
+# tun_dev_field NS IFNAME COLUMN: one column of the device's dump line.
+tun_dev_field() {
+	local idx
+
+	idx=$(column_index "$3" "$XTUN_DEVICE_COLUMNS") || return 1
+	tun_dump "$1" "$2" | awk -F'\t' -v i="$idx" 'NR == 1 { print $i }'
+}
+
+# key_pair DIR NAME: DIR/NAME.key (private) and DIR/NAME.pub.
+key_pair() {
+	(umask 077 && "$XTUNCTL" genkey > "$1/$2.key") &&
+		"$XTUNCTL" pubkey < "$1/$2.key" > "$1/$2.pub"
+}
+
+# tun_dev NS KIND IFNAME KEYFILE PORT ADDR4 ADDR6: a tunnel device with a
+# private key, listen port, inner addresses (/24 and /64), up.
+tun_dev() {
+	local ns=$1 kind=$2 ifname=$3 key=$4 port=$5
+
+	case "$kind" in
+	xtun)	ip -n "$ns" link add "$ifname" type xtun &&
+		ip netns exec "$ns" "$XTUNCTL" dev set "$ifname" \
+			private-key "$key" listen-port "$port" ;;
+	wg)	ip -n "$ns" link add "$ifname" type wireguard &&
+		ip netns exec "$ns" wg set "$ifname" private-key "$key" listen-port "$port" ;;
+	*)	echo "tun_dev: unknown kind $kind" >&2; return 1 ;;
+	esac || return 1
+	ip -n "$ns" addr add "$6/24" dev "$ifname" &&
+		ip -n "$ns" addr add "$7/64" dev "$ifname" nodad &&
+		ip -n "$ns" link set "$ifname" up
+}
+
+# tun_peer NS IFNAME add|set|del PUBKEY [endpoint E] [allowed-ips L] ...:
+# xtunctl's peer grammar, also for WireGuard devices (wg's words are the same).
+tun_peer() {
+	local ns=$1 ifname=$2 op=$3 pub=$4
+
+	shift 4
+	if [ "$(tun_kind "$ns" "$ifname")" = wg ]; then
+		case "$op" in
+		del)	ip netns exec "$ns" wg set "$ifname" peer "$pub" remove ;;
+		*)	ip netns exec "$ns" wg set "$ifname" peer "$pub" "$@" ;;
+		esac
+	else
+		ip netns exec "$ns" "$XTUNCTL" peer "$op" "$ifname" "$pub" "$@"
+	fi
+}
+
+# endpoint ADDR PORT: ADDR:PORT, or [ADDR]:PORT for IPv6, as dumps print it.
+endpoint() {
+	case "$1" in
+	*:*)	echo "[$1]:$2" ;;
+	*)	echo "$1:$2" ;;
+	esac
+}
+
+# veth_link NS_A NS_B: veth0 in each, with the outer addresses of both families.
+veth_link() {
+	ip link add veth0 netns "$1" type veth peer name veth0 netns "$2" &&
+		ip -n "$1" addr add "$OUT4_A/24" dev veth0 &&
+		ip -n "$1" addr add "$OUT6_A/64" dev veth0 nodad &&
+		ip -n "$2" addr add "$OUT4_B/24" dev veth0 &&
+		ip -n "$2" addr add "$OUT6_B/64" dev veth0 nodad &&
+		ip -n "$1" link set veth0 up &&
+		ip -n "$2" link set veth0 up
+}
+
+# tunnel_pair KIND_A KIND_B OUTER [ENDPOINTS]: the topology above.  KIND is
+# xtun or wg; OUTER 4 or 6 is the family of the veth addresses the tunnel
+# uses.  ENDPOINTS says who is told the other's endpoint: "both" (default),
+# "a" or "b"; a side that is not told cannot initiate, it learns the
+# endpoint from the first handshake.  Sets NS_A NS_B IF_A IF_B PUB_A PUB_B
+# EP_A EP_B (the endpoints of a and b) and KEYS (the key directory).
+tunnel_pair() {
+	local kind_a=$1 kind_b=$2 outer=$3 who=${4:-both} ep_args_a=() ep_args_b=()
+
+	NS_A=$(ns_new a) && NS_B=$(ns_new b) && KEYS=$(tmp_dir) || return 1
+	veth_link "$NS_A" "$NS_B" || return 1
+	key_pair "$KEYS" a && key_pair "$KEYS" b || return 1
+	PUB_A=$(cat "$KEYS/a.pub") PUB_B=$(cat "$KEYS/b.pub")
+	IF_A=xtun0 IF_B=xtun0
+	[ "$kind_a" = wg ] && IF_A=wg0
+	[ "$kind_b" = wg ] && IF_B=wg0
+	if [ "$outer" = 6 ]; then
+		EP_A=$(endpoint "$OUT6_A" $PORT_A) EP_B=$(endpoint "$OUT6_B" $PORT_B)
+	else
+		EP_A=$(endpoint "$OUT4_A" $PORT_A) EP_B=$(endpoint "$OUT4_B" $PORT_B)
+	fi
+	case "$who" in both|a) ep_args_a=(endpoint "$EP_B") ;; esac
+	case "$who" in both|b) ep_args_b=(endpoint "$EP_A") ;; esac
+	tun_dev "$NS_A" "$kind_a" "$IF_A" "$KEYS/a.key" $PORT_A "$IN4_A" "$IN6_A" &&
+		tun_dev "$NS_B" "$kind_b" "$IF_B" "$KEYS/b.key" $PORT_B "$IN4_B" "$IN6_B" &&
+		tun_peer "$NS_A" "$IF_A" add "$PUB_B" "${ep_args_a[@]}" \
+			allowed-ips "$IN4_B/32,$IN6_B/128" &&
+		tun_peer "$NS_B" "$IF_B" add "$PUB_A" "${ep_args_b[@]}" \
+			allowed-ips "$IN4_A/32,$IN6_A/128"
+}
+
+# xtun_counters: the devices under test have xtun's counters (the drop-*,
+# rx-packets and tx-packets columns, and inner bytes in transfer-*);
+# WireGuard has not.
+xtun_counters() {
+	[ "$TUN" = xtun ]
+}
+
+# require_xtun_counters: skip a test that is about xtun's counters.
+require_xtun_counters() {
+	xtun_counters || skip "$TUN has no xtun counters"
+}
+
+# tcp_transfer SRC_NS DST_NS DST_ADDR MBYTES: send MBYTES of random data
+# over TCP from SRC_NS to DST_ADDR in DST_NS; fail unless the receiver got
+# the same bytes (sha256).
+tcp_transfer() {
+	local src=$1 dst=$2 addr=$3 dir pid want got
+
+	dir=$(tmp_dir)
+	head -c "$4M" /dev/urandom > "$dir/sent"
+	bg_start "$dst" "$dir/recv.log" "$XTUN_PKT" tcp-recv "$addr" 5201 "$dir/received" 400 "$dir/ready"
+	pid=$BG_PID
+	if ! wait_until 20 test -e "$dir/ready"; then
+		echo "the receiver did not start: $(cat "$dir/recv.log")"
+		return 1
+	fi
+	ip netns exec "$src" "$XTUN_PKT" tcp-send "$addr" 5201 "$dir/sent" 400 || return 1
+	if ! bg_wait "$pid" 60; then
+		echo "the receiver failed: $(cat "$dir/recv.log")"
+		return 1
+	fi
+	want=$(sha256sum < "$dir/sent") got=$(sha256sum < "$dir/received")
+	if [ "$want" != "$got" ]; then
+		echo "sent $(stat -c %s "$dir/sent") bytes with sha256 ${want%% *}," \
+			"received $(stat -c %s "$dir/received") with ${got%% *}"
+		return 1
+	fi
+}
+
+# udp_echo_works SRC_NS DST_NS DST_ADDR COUNT SIZE: COUNT datagrams of SIZE
+# bytes from SRC_NS to an echo server at DST_ADDR all come back intact.
+udp_echo_works() {
+	local dir pid rc=0
+
+	dir=$(tmp_dir)
+	bg_start "$2" "$dir/echo.log" "$XTUN_PKT" udp-echo "$3" 7777 "$dir/ready"
+	pid=$BG_PID
+	wait_until 20 test -e "$dir/ready" || { echo "no echo server: $(cat "$dir/echo.log")"; return 1; }
+	ip netns exec "$1" "$XTUN_PKT" udp-ping "$3" 7777 "$4" "$5" 60 || rc=$?
+	bg_stop "$pid"
+	return $rc
+}
+
+# pings NS DST [COUNT]: COUNT (default 1) pings that must all be answered.
+# Every ping in these tests runs with -U: without it ping asks for receive
+# timestamps, and each ping that starts or ends alone patches kernel text
+# (netstamp_needed_key), which QEMU's TCG occasionally turns into an oops.
+pings() {
+	ip netns exec "$1" ping -U -n -q -c "${3:-1}" -i 0.2 -W 2 "$2"
+}
+
+# tunnel_works NS DST [SECONDS]: poll until DST answers a ping from NS
+# through the tunnel (the first ones may wait for a handshake).
+tunnel_works() {
+	wait_until "${3:-30}" pings "$1" "$2"
 }
 
 # --- running ----------------------------------------------------------------

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The "xtun" generic netlink family: get-device do and dump, strict
-# validation with a reason for every rejection, and the permission model.
+# The "xtun" generic netlink family: get-device do and dump (split across
+# messages), strict validation with a reason for every rejection and no
+# change on a rejected request, and the permission model.
 #
 #   namespace "a": xtun0, xtun1, d0 (dummy); namespace "b": xtun9
 
@@ -12,8 +13,28 @@ require_cmd python3
 NL="python3 $(dirname "$0")/xtun_nl.py"
 # From uapi/linux/xtun.h.
 CMD_GET_DEVICE=1
+CMD_SET_DEVICE=2
+CMD_NEW_PEER=3
+CMD_SET_PEER=4
+CMD_DEL_PEER=5
 A_IFINDEX=1
 A_IFNAME=2
+A_PRIVATE_KEY=3
+A_FLAGS=5
+A_LISTEN_PORT=6
+A_PEERS=9
+A_PEER=10
+P_PUBLIC_KEY=1
+P_PRESHARED_KEY=2
+P_FLAGS=4
+P_ENDPOINT=5
+P_ALLOWEDIPS=16
+AIP_FAMILY=1
+AIP_ADDR=2
+AIP_CIDR=3
+AF_INET=2
+AF_INET6=10
+KEY1=$(printf '11%.0s' {1..32})
 
 get_device_by_name_and_by_index() {
 	local ns ifindex
@@ -25,7 +46,7 @@ get_device_by_name_and_by_index() {
 	check_match "$OUT" '^interface: xtun0$' "device name"
 	check_match "$OUT" "^  ifindex: $ifindex\$" "device ifindex"
 	check_ok ip netns exec "$ns" $NL $CMD_GET_DEVICE $A_IFINDEX:u32:"$ifindex"
-	check_match "$OUT" "^msg $A_IFINDEX=$ifindex $A_IFNAME=xtun0\$" "reply by ifindex"
+	check_match "$OUT" "^msg $A_IFINDEX=$ifindex $A_IFNAME=xtun0 " "reply by ifindex"
 	check_match "$OUT" '^errno=0 ' "status"
 	check_ok ip netns exec "$ns" $NL $CMD_GET_DEVICE \
 		$A_IFINDEX:u32:"$ifindex" $A_IFNAME:strz:xtun0
@@ -54,7 +75,7 @@ dump_with_selector_returns_one_device() {
 	check_ok ip -n "$ns" link add xtun1 type xtun
 	check_ok ip netns exec "$ns" $NL $CMD_GET_DEVICE $A_IFNAME:strz:xtun1 --dump
 	check_eq "$(grep -c '^msg ' <<<"$OUT")" 1 "messages"
-	check_match "$OUT" "^msg .* $A_IFNAME=xtun1\$" "the selected device"
+	check_match "$OUT" "^msg .* $A_IFNAME=xtun1( |\$)" "the selected device"
 }
 
 # 200 devices do not fit in one dump message; every one must still appear
@@ -115,6 +136,110 @@ malformed_requests_are_rejected_with_a_reason() {
 	check_match "$OUT" '^errno=0 ' "valid request afterwards"
 }
 
+# sockaddr_in for 192.0.2.1 and PORT, as hex.
+sockaddr4_hex() {
+	printf '0200%04x%s%s' "$1" c0000201 0000000000000000
+}
+
+peer_requests_are_checked_completely_before_anything_changes() {
+	local ns dev
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	dev=$A_IFNAME:strz:xtun0
+	nl() { check_ok ip netns exec "$ns" $NL "$@"; }
+
+	nl $CMD_NEW_PEER $dev
+	check_match "$OUT" '^errno=EINVAL msg=xtun: missing peer$' "no peer"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_ENDPOINT:hex:$(sockaddr4_hex 51820)]"
+	check_match "$OUT" '^errno=EINVAL msg=xtun: missing peer public key$' "no public key"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:${KEY1:2}]"
+	check_match "$OUT" '^errno=(EINVAL|ERANGE) msg=.+' "31-byte public key"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_FLAGS:u32:1]"
+	check_match "$OUT" '^errno=EINVAL msg=.+' "flags in NEW_PEER"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_ENDPOINT:hex:$(sockaddr4_hex 0)]"
+	check_match "$OUT" '^errno=EINVAL msg=xtun: endpoint port must not be 0$' "endpoint port 0"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_ENDPOINT:hex:0a00]"
+	check_match "$OUT" '^errno=(EINVAL|ERANGE) msg=.+' "endpoint too short"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_ALLOWEDIPS:nest:[0:nest:[$AIP_FAMILY:u16:99,$AIP_ADDR:hex:0a000000,$AIP_CIDR:u8:8]]]"
+	check_match "$OUT" '^errno=EAFNOSUPPORT msg=xtun: allowed IP family must be AF_INET or AF_INET6$' "unknown family"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_ALLOWEDIPS:nest:[0:nest:[$AIP_FAMILY:u16:$AF_INET,$AIP_ADDR:hex:0a000000,$AIP_CIDR:u8:33]]]"
+	check_match "$OUT" '^errno=EINVAL msg=xtun: prefix length is too long for the family$' "/33"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_ALLOWEDIPS:nest:[0:nest:[$AIP_FAMILY:u16:$AF_INET6,$AIP_ADDR:hex:0a000000,$AIP_CIDR:u8:8]]]"
+	check_match "$OUT" '^errno=EINVAL msg=xtun: allowed IP address length does not match its family$' "4-byte IPv6 address"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_ALLOWEDIPS:nest:[0:nest:[$AIP_FAMILY:u16:$AF_INET,$AIP_CIDR:u8:8]]]"
+	check_match "$OUT" '^errno=EINVAL msg=.+' "allowed IP without address"
+	nl $CMD_SET_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1]"
+	check_match "$OUT" '^errno=ENOENT msg=xtun: no such peer$' "set of unknown peer"
+	nl $CMD_DEL_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1]"
+	check_match "$OUT" '^errno=ENOENT msg=xtun: no such peer$' "delete of unknown peer"
+	nl $CMD_SET_DEVICE $dev $A_FLAGS:u32:2
+	check_match "$OUT" '^errno=EINVAL msg=.+' "unknown device flag"
+	nl $CMD_SET_DEVICE $dev $A_PRIVATE_KEY:hex:1122
+	check_match "$OUT" '^errno=(EINVAL|ERANGE) msg=.+' "short private key"
+	nl $CMD_SET_DEVICE $dev $A_LISTEN_PORT:u32:51820
+	check_match "$OUT" '^errno=(EINVAL|ERANGE) msg=.+' "32-bit port"
+
+	# Nothing of the above reached the device.
+	check_ok ip netns exec "$ns" "$XTUNCTL" show xtun0 dump
+	check_eq "$(wc -l <<<"$OUT")" 1 "lines of a device without peers"
+	check_match "$OUT" $'^\(none\)\t\(none\)\t0\toff$' "device line unchanged"
+
+	# The same request, well-formed, works.
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_ALLOWEDIPS:nest:[0:nest:[$AIP_FAMILY:u16:$AF_INET,$AIP_ADDR:hex:0a000001,$AIP_CIDR:u8:8]]]"
+	check_match "$OUT" '^errno=0 ' "valid NEW_PEER"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1]"
+	check_match "$OUT" '^errno=EEXIST msg=xtun: peer already exists$' "second NEW_PEER"
+	check_ok ip netns exec "$ns" "$XTUNCTL" show xtun0 dump
+	check_match "$OUT" $'\t10\.0\.0\.0/8\t' "host bits cleared"
+}
+
+# Random base64 public keys, one per line.
+random_pubkeys() {
+	python3 -c 'import base64, os, sys
+for _ in range(int(sys.argv[1])):
+    print(base64.b64encode(os.urandom(32)).decode())' "$1"
+}
+
+dump_of_many_peers_and_prefixes_spans_messages() {
+	local ns keys key big i prefixes n
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	keys=$(random_pubkeys 300)
+	i=0
+	for key in $keys; do
+		i=$((i + 1))
+		check_ok ip netns exec "$ns" "$XTUNCTL" peer add xtun0 "$key" \
+			allowed-ips "10.$((i / 256)).$((i % 256)).0/24,fd00:$i::/64"
+	done
+	# One peer with more prefixes than one message holds.
+	big=$(head -n1 <<<"$keys")
+	for i in 0 1 2 3; do
+		prefixes=$(python3 -c 'import sys
+b = int(sys.argv[1])
+print(",".join(f"+172.{16 + b}.{j // 256}.{j % 256}/32" for j in range(700)))' $i)
+		check_ok ip netns exec "$ns" "$XTUNCTL" peer set xtun0 "$big" \
+			allowed-ips "$prefixes"
+	done
+
+	check_ok ip netns exec "$ns" "$XTUNCTL" show xtun0 dump
+	check_eq "$(wc -l <<<"$OUT")" 301 "device line and one line per peer"
+	n=$(grep -c "^$big" <<<"$OUT")
+	check_eq "$n" 1 "the big peer is one line"
+	n=$(grep "^$big" <<<"$OUT" | cut -f4 | tr ',' '\n' | wc -l)
+	check_eq "$n" 2802 "prefixes of the big peer"
+	n=$(cut -f4 <<<"$OUT" | tail -n +2 | tr ',' '\n' | wc -l)
+	check_eq "$n" 3400 "prefixes of all peers"
+	# The raw dump really was split: more messages than devices.
+	check_ok ip netns exec "$ns" $NL $CMD_GET_DEVICE $A_IFNAME:strz:xtun0 --dump
+	n=$(grep -c '^msg ' <<<"$OUT")
+	[ "$n" -gt 3 ] || fail "dump of 300 peers came in $n messages"
+	# A do request cannot hold it all, and says so.
+	check_ok ip netns exec "$ns" $NL $CMD_GET_DEVICE $A_IFNAME:strz:xtun0
+	check_match "$OUT" '^errno=EMSGSIZE msg=xtun: device does not fit in one message; use a dump$' "do of a huge device"
+}
+
 unprivileged_caller_is_refused() {
 	require_cmd setpriv
 	check_ok ip link add xtun0 type xtun
@@ -140,5 +265,7 @@ ktap_run_tests \
 	dump_of_many_devices_spans_messages \
 	unknown_or_foreign_device_is_refused_by_name \
 	malformed_requests_are_rejected_with_a_reason \
+	peer_requests_are_checked_completely_before_anything_changes \
+	dump_of_many_peers_and_prefixes_spans_messages \
 	unprivileged_caller_is_refused \
 	user_namespace_root_manages_its_own_devices

@@ -4,8 +4,8 @@
 
     xtun_nl.py CMD [ATTR:TYPE:VALUE ...] [--dump] [--flags-extra N]
 
-ATTR is an attribute number, TYPE one of u8 u16 u32 u64 str strz hex, VALUE
-its value.  Prints one line per reply message ("msg ATTR=VALUE ...") and a
+ATTR is an attribute number, TYPE one of u8 u16 u32 u64 str strz hex nest,
+VALUE its value; a nest's VALUE is "[ATTR:TYPE:VALUE,...]", nests may nest.  Prints one line per reply message ("msg ATTR=VALUE ...") and a
 last line "errno=N msg=EXTACK" (errno 0 on success); exits 0.  The selftests
 use it for what xtunctl cannot send: wrong lengths, unknown attributes,
 missing selectors.
@@ -26,6 +26,7 @@ NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_DUMP = 1, 2, 4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLMSGERR_ATTR_MSG = 1
+NLA_F_NESTED = 0x8000
 SOL_NETLINK, NETLINK_EXT_ACK, NETLINK_CAP_ACK = 270, 11, 10
 
 
@@ -34,8 +35,28 @@ def attr(kind, value):
     return struct.pack("HH", 4 + len(value), kind) + value + b"\0" * (-len(value) % 4)
 
 
+def split_top(text):
+    """Split "a,b[c,d],e" at the commas outside brackets."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += (ch == "[") - (ch == "]")
+        cur += ch
+    if cur:
+        parts.append(cur)
+    return parts
+
+
 def encode(spec):
     kind, typ, value = spec.split(":", 2)
+    if typ == "nest":
+        if not (value.startswith("[") and value.endswith("]")):
+            raise SystemExit(f"nest value must be [...]: {value}")
+        nested = b"".join(encode(s) for s in split_top(value[1:-1]))
+        return attr(int(kind) | NLA_F_NESTED, nested)
     packers = {"u8": "B", "u16": "H", "u32": "I", "u64": "Q"}
     if typ in packers:
         data = struct.pack(packers[typ], int(value, 0))
@@ -101,10 +122,11 @@ class Genl:
 
 
 def show(value):
-    if len(value) == 4:
-        return str(struct.unpack("I", value)[0])
-    if value.endswith(b"\0") and value[:-1].isascii():
-        return value[:-1].decode()
+    if len(value) in (2, 4, 8):
+        return str(struct.unpack({2: "H", 4: "I", 8: "Q"}[len(value)], value)[0])
+    text = value[:-1].decode("ascii", "replace")
+    if value.endswith(b"\0") and value[:-1].isascii() and text.isprintable():
+        return text
     return value.hex()
 
 

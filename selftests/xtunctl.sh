@@ -1,16 +1,108 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# xtunctl's command line: help, version, keys, and its exit status contract
+# xtunctl's command line: help, version, keys, device and peer
+# configuration, show and its dump format, and the exit status contract
 # (0 ok, 1 usage error, 2 the kernel refused).
+#
+# The configuration tests use one namespace with one xtun device and no
+# traffic:
+#
+#   namespace $NS:  xtun0 (down), peers that are never reached
+#
+# Argument errors are tested against a device that does not exist: an
+# argument error must be found (exit 1) before the kernel is asked (exit 2).
 
 source "$(dirname "$0")/lib.sh"
+
+# The columns of "xtunctl show IFNAME dump", as xtunctl(8) documents them.
+DEV_COLUMNS="private-key public-key listen-port fwmark"
+PEER_COLUMNS="public-key preshared-key endpoint allowed-ips latest-handshake
+	transfer-rx transfer-tx persistent-keepalive drop-replay drop-auth
+	drop-source drop-no-session rx-packets tx-packets"
+
+# xc ARGS...: xtunctl in the test's namespace $NS.
+xc() {
+	ip netns exec "$NS" "$XTUNCTL" "$@"
+}
+
+# with_device: namespace $NS with device xtun0 in it.
+with_device() {
+	xtun_load
+	NS=$(ns_new a)
+	ip -n "$NS" link add xtun0 type xtun || fail "creating xtun0"
+}
+
+# col_index NAME COLUMNS: 1-based position of NAME in COLUMNS.
+col_index() {
+	local i=0 col
+
+	for col in $2; do
+		i=$((i + 1))
+		[ "$col" = "$1" ] && { echo $i; return; }
+	done
+	fail "no dump column '$1'"
+}
+
+# dev_col NAME [IFNAME]: $COL is a column of the device line of the dump.
+dev_col() {
+	local i
+
+	i=$(col_index "$1" "$DEV_COLUMNS")
+	check_ok xc show "${2:-xtun0}" dump
+	COL=$(awk -F'\t' -v i="$i" 'NR == 1 { print $i }' <<<"$OUT")
+}
+
+# peer_col KEY NAME: $COL is a column of peer KEY's line in the dump of xtun0.
+peer_col() {
+	local i
+
+	i=$(col_index "$2" "$PEER_COLUMNS")
+	check_ok xc show xtun0 dump
+	COL=$(awk -F'\t' -v k="$1" -v i="$i" 'NR > 1 && $1 == k { print $i; f = 1 }
+		END { exit !f }' <<<"$OUT") || fail "no peer $1 in the dump: $OUT"
+}
+
+# sorted LIST: a comma-separated list, sorted (the kernel's order is its own).
+sorted() {
+	tr ',' '\n' <<<"$1" | sort | paste -sd,
+}
+
+new_pub() {
+	"$XTUNCTL" genkey | "$XTUNCTL" pubkey
+}
+
+# rand_keys N: N random public keys, one per line.  Any 32 bytes are a
+# public key, and this is much faster than genkey | pubkey in a slow VM.
+rand_keys() {
+	local i
+
+	for i in $(seq "$1"); do
+		head -c 32 /dev/urandom | base64
+	done
+}
+
+# add_peers FILE: a peer on xtun0 for each key in FILE, each with one /32.
+add_peers() {
+	ip netns exec "$NS" bash -c 'i=0; while read -r k; do i=$((i + 1))
+		"$0" peer add xtun0 "$k" allowed-ips "10.1.$((i / 256)).$((i % 256))" ||
+		exit 1; done' "$XTUNCTL" < "$1" || fail "adding the peers of $1"
+}
+
+# prefixes N: N distinct /24 prefixes, one per line, sorted.
+prefixes() {
+	local i
+
+	for i in $(seq 0 $(($1 - 1))); do
+		echo "10.$((100 + i / 256)).$((i % 256)).0/24"
+	done | sort
+}
 
 help_lists_every_command() {
 	local cmd
 
 	check_ok "$XTUNCTL" help
-	for cmd in show genkey pubkey genpsk help version; do
+	for cmd in show dev peer genkey pubkey genpsk help version; do
 		check_match "$OUT" "^  $cmd " "help for $cmd"
 	done
 	check_ok "$XTUNCTL" --help
@@ -138,6 +230,428 @@ pubkey_rejects_malformed_keys() {
 	check_match "$OUT" 'Usage: xtunctl pubkey' "extra argument"
 }
 
+# usage_error ERE ARGS...: xtunctl ARGS exits 1 with a message matching ERE.
+usage_error() {
+	local want=$1
+
+	shift
+	check_status 1 "$XTUNCTL" "$@"
+	check_match "$OUT" "$want" "xtunctl $*"
+}
+
+dev_set_rejects_malformed_arguments() {
+	local dir
+
+	dir=$(mktemp -d)
+	echo "not a key" > "$dir/bad.key"
+	usage_error "invalid listen-port '70000'" dev set nosuch0 listen-port 70000
+	usage_error "invalid listen-port '-1'" dev set nosuch0 listen-port -1
+	usage_error "invalid listen-port ' 1'" dev set nosuch0 listen-port " 1"
+	usage_error "invalid fwmark '0x'" dev set nosuch0 fwmark 0x
+	usage_error "invalid fwmark '4294967296'" dev set nosuch0 fwmark 4294967296
+	usage_error "invalid fwmark '0x1g'" dev set nosuch0 fwmark 0x1g
+	usage_error "invalid fwmark 'on'" dev set nosuch0 fwmark on
+	usage_error "invalid private-key file '$dir/none.key': No such file" \
+		dev set nosuch0 private-key "$dir/none.key"
+	usage_error "invalid private-key file '$dir/bad.key': does not hold a base64 key" \
+		dev set nosuch0 private-key "$dir/bad.key"
+	usage_error "unknown option 'port'; expected one of: private-key, listen-port, fwmark" \
+		dev set nosuch0 port 1
+	usage_error "option 'fwmark' needs a value" dev set nosuch0 fwmark
+	usage_error "option 'listen-port' is given twice" \
+		dev set nosuch0 listen-port 1 listen-port 2
+	usage_error "interface name '0123456789abcdefg' is longer than 15" \
+		dev set 0123456789abcdefg listen-port 1
+	usage_error "unknown dev command 'get'" dev get nosuch0
+	usage_error '^Usage: xtunctl dev set IFNAME' dev set
+	usage_error '^Usage: xtunctl dev set IFNAME' dev
+	rm -rf "$dir"
+}
+
+peer_commands_reject_malformed_arguments() {
+	local pub
+
+	pub=$(new_pub)
+	usage_error "invalid public key 'abc': not a base64 key" peer add nosuch0 abc
+	usage_error "invalid public key 'abc'" peer set nosuch0 abc
+	usage_error "invalid public key 'abc'" peer del nosuch0 abc
+	usage_error "invalid public key '" peer add nosuch0 "${pub%=}"
+	usage_error "invalid endpoint '192.0.2.1': expected HOST:PORT" \
+		peer add nosuch0 "$pub" endpoint 192.0.2.1
+	usage_error "invalid endpoint '192.0.2.1:0': the port is not a number from 1 to 65535" \
+		peer add nosuch0 "$pub" endpoint 192.0.2.1:0
+	usage_error "invalid endpoint '192.0.2.1:65536'" \
+		peer add nosuch0 "$pub" endpoint 192.0.2.1:65536
+	usage_error "invalid endpoint '192.0.2.1:'" \
+		peer add nosuch0 "$pub" endpoint 192.0.2.1:
+	usage_error "invalid endpoint 'fd00::1:51820': an IPv6 address needs brackets" \
+		peer add nosuch0 "$pub" endpoint fd00::1:51820
+	usage_error "invalid endpoint '\[fd00::1:51820'" \
+		peer add nosuch0 "$pub" endpoint "[fd00::1:51820"
+	usage_error "invalid endpoint ':51820': the host is empty" \
+		peer set nosuch0 "$pub" endpoint :51820
+	usage_error "invalid allowed-ips entry '10.0.0.0/33'" \
+		peer add nosuch0 "$pub" allowed-ips 10.0.0.0/33
+	usage_error "invalid allowed-ips entry 'fd00::/129'" \
+		peer add nosuch0 "$pub" allowed-ips 10.0.0.0/8,fd00::/129
+	usage_error "invalid allowed-ips entry '10.0.0.300'" \
+		peer add nosuch0 "$pub" allowed-ips 10.0.0.300
+	usage_error "invalid allowed-ips entry '10.0.0.0/'" \
+		peer add nosuch0 "$pub" allowed-ips 10.0.0.0/
+	usage_error "invalid allowed-ips: entry 2 is empty" \
+		peer add nosuch0 "$pub" allowed-ips 10.0.0.1,,10.0.0.2
+	usage_error "invalid allowed-ips entry '\+10.0.0.1': '\+' and '-' are for 'peer set'" \
+		peer add nosuch0 "$pub" allowed-ips +10.0.0.1
+	usage_error "invalid allowed-ips entry '-10.0.0.2': plain prefixes replace" \
+		peer set nosuch0 "$pub" allowed-ips 10.0.0.1,-10.0.0.2
+	usage_error "invalid allowed-ips entry '10.0.0.2': plain prefixes replace" \
+		peer set nosuch0 "$pub" allowed-ips +10.0.0.1,10.0.0.2
+	usage_error "invalid persistent-keepalive '65536'" \
+		peer add nosuch0 "$pub" persistent-keepalive 65536
+	usage_error "invalid preshared-key file '/nonexistent'" \
+		peer add nosuch0 "$pub" preshared-key /nonexistent
+	usage_error "unknown option 'allowed-ip'; expected one of: endpoint, allowed-ips" \
+		peer add nosuch0 "$pub" allowed-ip 10.0.0.1
+	usage_error "option 'endpoint' needs a value" peer add nosuch0 "$pub" endpoint
+	usage_error "option 'allowed-ips' is given twice" \
+		peer set nosuch0 "$pub" allowed-ips 10.0.0.1 allowed-ips 10.0.0.2
+	usage_error '^Usage: xtunctl peer del IFNAME PUBKEY' peer del nosuch0 "$pub" extra
+	usage_error '^Usage: xtunctl peer add IFNAME PUBKEY' peer add nosuch0
+	usage_error "unknown peer command 'remove'" peer remove nosuch0 "$pub"
+	usage_error '^Usage: xtunctl show' show xtun0 dmp
+	usage_error '^Usage: xtunctl show' show xtun0 dump extra
+}
+
+dev_set_port_and_fwmark_are_shown_in_dump() {
+	with_device
+	dev_col listen-port
+	check_eq "$COL" 0 "port of a new device"
+	dev_col fwmark
+	check_eq "$COL" off "fwmark of a new device"
+	check_ok xc dev set xtun0 listen-port 51820 fwmark 0x1234
+	dev_col listen-port
+	check_eq "$COL" 51820 "listen-port"
+	dev_col fwmark
+	check_eq "$COL" 0x1234 "fwmark"
+	check_ok xc show xtun0
+	check_match "$OUT" '^  listening port: 51820$' "show: port"
+	check_match "$OUT" '^  fwmark: 0x1234$' "show: fwmark"
+	# Decimal is the same mark; what is not given stays.
+	check_ok xc dev set xtun0 fwmark 4096
+	dev_col fwmark
+	check_eq "$COL" 0x1000 "decimal fwmark"
+	dev_col listen-port
+	check_eq "$COL" 51820 "port after changing only the fwmark"
+	check_ok xc dev set xtun0 fwmark off
+	dev_col fwmark
+	check_eq "$COL" off "fwmark off"
+	check_ok xc show xtun0
+	check_no_match "$OUT" 'fwmark' "show without fwmark"
+}
+
+private_key_is_hidden_and_public_key_matches_pubkey() {
+	local dir pub
+
+	with_device
+	dir=$(mktemp -d)
+	(umask 077 && "$XTUNCTL" genkey > "$dir/a.key" && "$XTUNCTL" genkey > "$dir/b.key")
+	dev_col private-key
+	check_eq "$COL" "(none)" "private key of a new device"
+	dev_col public-key
+	check_eq "$COL" "(none)" "public key of a new device"
+
+	check_ok xc dev set xtun0 private-key "$dir/a.key"
+	pub=$("$XTUNCTL" pubkey < "$dir/a.key")
+	dev_col private-key
+	check_eq "$COL" "(hidden)" "private key"
+	dev_col public-key
+	check_eq "$COL" "$pub" "public key"
+	check_ok xc show xtun0
+	check_match "$OUT" '^  private key: \(hidden\)$' "show: private key"
+	grep -qxF "  public key: $pub" <<<"$OUT" || fail "show: no public key $pub: $OUT"
+	check_ok xc show all dump
+	! grep -qF "$(cat "$dir/a.key")" <<<"$OUT" || fail "the private key was printed"
+
+	# /dev/stdin is a file like any other.
+	check_ok xc dev set xtun0 private-key /dev/stdin < "$dir/b.key"
+	dev_col public-key
+	check_eq "$COL" "$("$XTUNCTL" pubkey < "$dir/b.key")" "public key of a key from stdin"
+	# 32 zero bytes remove the key.
+	check_ok xc dev set xtun0 private-key /dev/stdin <<<"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	dev_col private-key
+	check_eq "$COL" "(none)" "private key after removing it"
+	rm -rf "$dir"
+}
+
+peer_add_is_shown_with_endpoint_and_allowed_ips() {
+	local a b
+
+	with_device
+	a=$(new_pub) b=$(new_pub)
+	check_ok xc peer add xtun0 "$a" endpoint 192.0.2.1:51820 \
+		allowed-ips 10.0.0.0/24,fd00::/64 persistent-keepalive 25
+	check_ok xc peer add xtun0 "$b" endpoint "[fd00::1]:51821" \
+		allowed-ips "10.0.1.1, fd00:1::1"
+	peer_col "$a" endpoint
+	check_eq "$COL" 192.0.2.1:51820 "IPv4 endpoint"
+	peer_col "$a" allowed-ips
+	check_eq "$(sorted "$COL")" "10.0.0.0/24,fd00::/64" "allowed IPs"
+	peer_col "$a" persistent-keepalive
+	check_eq "$COL" 25 "persistent keepalive"
+	peer_col "$b" endpoint
+	check_eq "$COL" "[fd00::1]:51821" "IPv6 endpoint"
+	peer_col "$b" allowed-ips
+	check_eq "$(sorted "$COL")" "10.0.1.1/32,fd00:1::1/128" "single addresses"
+	peer_col "$b" persistent-keepalive
+	check_eq "$COL" off "no keepalive"
+}
+
+dump_has_wg_columns_then_xtun_counters() {
+	local a tab=$'\t'
+
+	with_device
+	a=$(new_pub)
+	check_ok xc peer add xtun0 "$a" endpoint "[fd00::1]:51820" allowed-ips fd00:1::/64
+	check_ok xc show xtun0 dump
+	check_eq "$(wc -l <<<"$OUT")" 2 "lines"
+	check_eq "$(sed -n 1p <<<"$OUT")" "(none)$tab(none)${tab}0${tab}off" "device line"
+	check_eq "$(sed -n 2p <<<"$OUT")" \
+		"$a${tab}(none)${tab}[fd00::1]:51820${tab}fd00:1::/64${tab}0${tab}0${tab}0${tab}off${tab}0${tab}0${tab}0${tab}0${tab}0${tab}0" \
+		"peer line"
+}
+
+show_lists_peers_with_their_settings() {
+	local a b
+
+	with_device
+	a=$(new_pub) b=$(new_pub)
+	check_ok xc peer add xtun0 "$a" endpoint 192.0.2.1:51820 \
+		allowed-ips 10.0.0.0/24 persistent-keepalive 25
+	check_ok xc peer add xtun0 "$b"
+	check_ok xc show xtun0
+	check_match "$OUT" '^interface: xtun0$' "interface line"
+	grep -qxF "peer: $a" <<<"$OUT" || fail "no peer $a: $OUT"
+	grep -qxF "peer: $b" <<<"$OUT" || fail "no peer $b: $OUT"
+	check_match "$OUT" '^  endpoint: 192\.0\.2\.1:51820$' "endpoint"
+	check_match "$OUT" '^  allowed ips: 10\.0\.0\.0/24$' "allowed ips"
+	check_match "$OUT" '^  allowed ips: \(none\)$' "no allowed ips"
+	check_match "$OUT" '^  persistent keepalive: every 25 seconds$' "keepalive"
+	check_no_match "$OUT" 'latest handshake|transfer:|packets:|drops:|preshared key' \
+		"lines about what never happened"
+	check_eq "$(grep -c '^$' <<<"$OUT")" 2 "blank lines before the peers"
+}
+
+show_all_dump_starts_every_line_with_the_interface() {
+	local a
+
+	with_device
+	check_ok ip -n "$NS" link add xtun1 type xtun
+	a=$(new_pub)
+	check_ok xc peer add xtun1 "$a"
+	check_ok xc show all dump
+	check_eq "$(cut -f1 <<<"$OUT" | sort | tr '\n' ' ')" "xtun0 xtun1 xtun1 " "first column"
+	check_eq "$(awk -F'\t' '{ print NF }' <<<"$OUT" | sort | tr '\n' ' ')" "15 5 5 " "columns"
+	check_ok xc show all
+	check_eq "$(grep -c '^interface: ' <<<"$OUT")" 2 "show all"
+}
+
+peer_set_replaces_allowed_ips() {
+	local a
+
+	with_device
+	a=$(new_pub)
+	check_ok xc peer add xtun0 "$a" allowed-ips 10.0.0.0/24,10.0.1.0/24
+	check_ok xc peer set xtun0 "$a" allowed-ips 10.0.2.0/24,fd00::/64
+	peer_col "$a" allowed-ips
+	check_eq "$(sorted "$COL")" "10.0.2.0/24,fd00::/64" "replaced list"
+}
+
+peer_set_adds_and_removes_allowed_ips() {
+	local a
+
+	with_device
+	a=$(new_pub)
+	check_ok xc peer add xtun0 "$a" allowed-ips 10.0.0.0/24,10.0.1.0/24
+	check_ok xc peer set xtun0 "$a" allowed-ips +10.0.2.0/24,-10.0.0.0/24,-10.9.9.0/24
+	peer_col "$a" allowed-ips
+	check_eq "$(sorted "$COL")" "10.0.1.0/24,10.0.2.0/24" "edited list"
+}
+
+peer_set_with_empty_allowed_ips_removes_them_all() {
+	local a
+
+	with_device
+	a=$(new_pub)
+	check_ok xc peer add xtun0 "$a" allowed-ips 10.0.0.0/24,fd00::/64
+	check_ok xc peer set xtun0 "$a" allowed-ips ""
+	peer_col "$a" allowed-ips
+	check_eq "$COL" "(none)" "allowed IPs"
+}
+
+peer_set_keeps_what_is_not_given() {
+	local a
+
+	with_device
+	a=$(new_pub)
+	check_ok xc peer add xtun0 "$a" endpoint 192.0.2.1:51820 \
+		allowed-ips 10.0.0.0/24 persistent-keepalive 25
+	check_ok xc peer set xtun0 "$a" persistent-keepalive off
+	peer_col "$a" persistent-keepalive
+	check_eq "$COL" off "keepalive"
+	peer_col "$a" endpoint
+	check_eq "$COL" 192.0.2.1:51820 "endpoint"
+	peer_col "$a" allowed-ips
+	check_eq "$COL" 10.0.0.0/24 "allowed IPs"
+	check_ok xc peer set xtun0 "$a" endpoint 192.0.2.2:51821
+	peer_col "$a" endpoint
+	check_eq "$COL" 192.0.2.2:51821 "new endpoint"
+	peer_col "$a" allowed-ips
+	check_eq "$COL" 10.0.0.0/24 "allowed IPs after a new endpoint"
+}
+
+preshared_key_is_hidden_and_zero_key_removes_it() {
+	local dir a
+
+	with_device
+	dir=$(mktemp -d)
+	a=$(new_pub)
+	(umask 077 && "$XTUNCTL" genpsk > "$dir/psk")
+	check_ok xc peer add xtun0 "$a" preshared-key "$dir/psk"
+	peer_col "$a" preshared-key
+	check_eq "$COL" "(hidden)" "preshared key"
+	check_ok xc show xtun0
+	check_match "$OUT" '^  preshared key: \(hidden\)$' "show: preshared key"
+	! grep -qF "$(cat "$dir/psk")" <<<"$OUT" || fail "the preshared key was printed"
+	check_ok xc peer set xtun0 "$a" preshared-key /dev/stdin \
+		<<<"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	peer_col "$a" preshared-key
+	check_eq "$COL" "(none)" "preshared key after setting zeros"
+	rm -rf "$dir"
+}
+
+peer_del_removes_only_that_peer() {
+	local a b
+
+	with_device
+	a=$(new_pub) b=$(new_pub)
+	check_ok xc peer add xtun0 "$a" allowed-ips 10.0.0.1
+	check_ok xc peer add xtun0 "$b" allowed-ips 10.0.0.2
+	check_ok xc peer del xtun0 "$a"
+	check_ok xc show xtun0 dump
+	check_eq "$(sed 1d <<<"$OUT" | cut -f1)" "$b" "peers left"
+	check_ok xc peer add xtun0 "$a"
+	check_ok xc peer del xtun0 "$a"
+}
+
+endpoint_host_name_is_resolved() {
+	local a
+
+	with_device
+	a=$(new_pub)
+	check_ok xc peer add xtun0 "$a" endpoint localhost:51820
+	peer_col "$a" endpoint
+	check_match "$COL" '^(127\.0\.0\.1|\[::1\]):51820$' "endpoint of localhost"
+}
+
+kernel_refusals_of_peer_commands_exit_2() {
+	local a b
+
+	with_device
+	a=$(new_pub) b=$(new_pub)
+	check_ok xc peer add xtun0 "$a" allowed-ips 10.0.0.1
+	check_status 2 xc peer add xtun0 "$a" allowed-ips 10.0.0.2
+	check_match "$OUT" '^Error: .+' "adding a peer twice"
+	peer_col "$a" allowed-ips
+	check_eq "$COL" 10.0.0.1/32 "the peer after the refused add"
+	check_status 2 xc peer set xtun0 "$b" persistent-keepalive 5
+	check_match "$OUT" '^Error: .+' "setting a peer that does not exist"
+	check_status 2 xc peer del xtun0 "$b"
+	check_match "$OUT" '^Error: .+' "deleting a peer that does not exist"
+	check_status 2 xc peer add nosuch0 "$b"
+	check_eq "$OUT" "Error: xtun: no such device" "peer add to an unknown device"
+	check_status 2 xc dev set nosuch0 listen-port 1
+	check_eq "$OUT" "Error: xtun: no such device" "dev set of an unknown device"
+}
+
+# Hundreds of peers, and a peer with thousands of allowed IPs, take more
+# than one request to configure and more than one dump message to read.
+many_peers_and_allowed_ips_read_back_whole() {
+	local dir big
+
+	with_device
+	dir=$(mktemp -d)
+	rand_keys 200 > "$dir/keys"
+	big=$(new_pub)
+	prefixes 2000 > "$dir/big.ips"
+	add_peers "$dir/keys"
+	check_ok xc peer add xtun0 "$big" allowed-ips "$(paste -sd, "$dir/big.ips")"
+
+	check_ok xc show xtun0 dump
+	echo "$big" >> "$dir/keys"
+	check_eq "$(sed 1d <<<"$OUT" | cut -f1 | sort)" "$(sort "$dir/keys")" "peers in the dump"
+	check_eq "$(sed 1d <<<"$OUT" | grep -vF "$big" | cut -f4 | sort -u | wc -l)" 200 \
+		"distinct allowed IPs of the small peers"
+	peer_col "$big" allowed-ips
+	check_eq "$(tr ',' '\n' <<<"$COL" | sort)" "$(cat "$dir/big.ips")" "allowed IPs of the big peer"
+	check_ok xc show xtun0
+	check_eq "$(grep -c '^peer: ' <<<"$OUT")" 201 "peers in show"
+
+	# Replacing a long list takes several requests too; only the first replaces.
+	check_ok xc peer set xtun0 "$big" allowed-ips "$(sed 's/\.0\/24$/.1/' "$dir/big.ips" | paste -sd,)"
+	peer_col "$big" allowed-ips
+	check_eq "$(tr ',' '\n' <<<"$COL" | sort)" "$(sed 's/\.0\/24$/.1\/32/' "$dir/big.ips")" \
+		"allowed IPs after replacing"
+	rm -rf "$dir"
+}
+
+# Every configuration change moves a device's generation; a dump of two
+# devices with different generations is still one consistent dump.
+show_all_reads_devices_with_different_histories() {
+	with_device
+	check_ok ip -n "$NS" link add xtun1 type xtun
+	check_ok xc dev set xtun0 listen-port 1000
+	check_ok xc dev set xtun1 listen-port 1001
+	check_ok xc dev set xtun1 fwmark 1
+	check_ok xc dev set xtun0 fwmark 2
+	check_ok xc dev set xtun0 fwmark 3
+	check_ok xc show
+	check_eq "$(grep -c '^interface: ' <<<"$OUT")" 2 "devices in show"
+	check_ok xc show all dump
+	check_eq "$(cut -f1,4,5 <<<"$OUT" | sort | tr '\n\t' '  ')" \
+		"xtun0 1000 0x3 xtun1 1001 0x1 " "ports and marks"
+}
+
+# A dump that the configuration changed under is read again: whatever the
+# timing, show never prints a peer twice or a peer's allowed IPs in part.
+show_during_changes_reads_each_device_whole() {
+	local dir big extra i
+
+	with_device
+	dir=$(mktemp -d)
+	rand_keys 60 > "$dir/keys"
+	big=$(new_pub) extra=$(new_pub)
+	add_peers "$dir/keys"
+	check_ok xc peer add xtun0 "$big" allowed-ips "$(prefixes 1500 | paste -sd,)"
+
+	# Add and remove a peer, all the time; it stops at the first error.
+	ip netns exec "$NS" bash -c 'while "$0" peer add xtun0 "$1" allowed-ips 10.9.0.1 &&
+		"$0" peer del xtun0 "$1"; do :; done' "$XTUNCTL" "$extra" \
+		>"$dir/changes.log" 2>&1 &
+	CHANGER=$!
+	# A failed check exits the test; the changes must stop with it.
+	trap 'kill $CHANGER 2>/dev/null || true' EXIT
+	for i in $(seq 20); do
+		check_ok xc show xtun0 dump
+		check_eq "$(sed 1d <<<"$OUT" | cut -f1 | sort | uniq -d)" "" "peers listed twice"
+		check_match "$(sed 1d <<<"$OUT" | wc -l)" '^6[12]$' "peers"
+		check_eq "$(grep -F "$big" <<<"$OUT" | cut -f4 | tr ',' '\n' | wc -l)" 1500 \
+			"allowed IPs of the big peer"
+	done
+	kill $CHANGER 2>/dev/null || fail "the changes stopped: $(cat "$dir/changes.log")"
+	trap - EXIT
+	rm -rf "$dir"
+}
+
 ktap_run_tests \
 	pubkey_matches_rfc7748_test_vector \
 	keys_agree_with_wireguard_tools \
@@ -149,4 +663,23 @@ ktap_run_tests \
 	version_matches_the_module_sources \
 	usage_errors_exit_1_and_name_the_problem \
 	kernel_refusal_exits_2_with_its_message \
-	show_without_devices_prints_nothing
+	show_without_devices_prints_nothing \
+	dev_set_rejects_malformed_arguments \
+	peer_commands_reject_malformed_arguments \
+	dev_set_port_and_fwmark_are_shown_in_dump \
+	private_key_is_hidden_and_public_key_matches_pubkey \
+	peer_add_is_shown_with_endpoint_and_allowed_ips \
+	dump_has_wg_columns_then_xtun_counters \
+	show_lists_peers_with_their_settings \
+	show_all_dump_starts_every_line_with_the_interface \
+	peer_set_replaces_allowed_ips \
+	peer_set_adds_and_removes_allowed_ips \
+	peer_set_with_empty_allowed_ips_removes_them_all \
+	peer_set_keeps_what_is_not_given \
+	preshared_key_is_hidden_and_zero_key_removes_it \
+	peer_del_removes_only_that_peer \
+	endpoint_host_name_is_resolved \
+	kernel_refusals_of_peer_commands_exit_2 \
+	many_peers_and_allowed_ips_read_back_whole \
+	show_all_reads_devices_with_different_histories \
+	show_during_changes_reads_each_device_whole

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tearing down under load: a peer deleted, a device deleted, a namespace
+# deleted and the module unloaded while traffic floods the tunnel.  Nothing
+# may crash or leak (the harness checks the kernel log), the traffic stops,
+# and the module can be unloaded afterwards.
+#
+#   namespace "a"                               namespace "b"
+#   xtun0 10.241.0.1/24 fd00:f1::1/64           xtun0 10.241.0.2/24 fd00:f1::2/64
+#     listen 51820, peer b                        listen 51821, peer a
+#   veth0 192.168.241.1/24 fd00:241::1/64 <---> veth0 192.168.241.2/24 fd00:241::2/64
+#
+#   load: flood pings a -> b and b -> a, an iperf3 TCP stream a -> b
+
+source "$(dirname "$0")/lib.sh"
+require_cmd python3 ping iperf3
+[ "$TUN" = wg ] && require_cmd wg
+
+LOAD_PIDS=()
+
+# rx_packets NS IFNAME: the device's received packets.
+rx_packets() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"
+}
+
+# grows NS IFNAME: rx_packets grows within a second.
+grows() {
+	local before
+
+	before=$(rx_packets "$1" "$2")
+	sleep 1
+	[ "$(rx_packets "$1" "$2")" -gt "$before" ]
+}
+
+# stopped NS IFNAME: rx_packets did not change for two seconds.
+stopped() {
+	local before
+
+	before=$(rx_packets "$1" "$2")
+	sleep 2
+	[ "$(rx_packets "$1" "$2")" = "$before" ]
+}
+
+# load_start: the tunnel of tunnel_pair, up and flooded both ways.
+load_start() {
+	local dir
+
+	dir=$(tmp_dir)
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	bg_start "$NS_B" "$dir/iperf-server" iperf3 -s -B "$IN4_B" -1
+	LOAD_PIDS+=("$BG_PID")
+	wait_until 20 ip netns exec "$NS_B" sh -c "ss -Htln | grep -q ':5201 '" ||
+		fail "no iperf3 server: $(cat "$dir/iperf-server")"
+	bg_start "$NS_A" "$dir/iperf-client" iperf3 -c "$IN4_B" -t 120
+	LOAD_PIDS+=("$BG_PID")
+	bg_start "$NS_A" "$dir/flood-a" ping -U -f -n -s 1000 "$IN4_B"
+	LOAD_PIDS+=("$BG_PID")
+	bg_start "$NS_B" "$dir/flood-b" ping -U -f -n "$IN6_A"
+	LOAD_PIDS+=("$BG_PID")
+	wait_until 20 grows "$NS_B" "$IF_B" || fail "no traffic reaches b"
+	wait_until 20 grows "$NS_A" "$IF_A" || fail "no traffic reaches a"
+}
+
+load_stop() {
+	bg_stop "${LOAD_PIDS[@]}"
+	LOAD_PIDS=()
+}
+
+# unloads: the module of the devices under test can be removed (devices in
+# namespaces being deleted are released asynchronously: poll).
+unloads() {
+	if [ "$TUN" = wg ]; then
+		wait_until 30 modprobe -r wireguard
+	else
+		wait_until 30 xtun_unload && ! xtun_loaded
+	fi
+}
+
+peer_deleted_on_sender_under_traffic_stops_traffic() {
+	tunnel_pair "$TUN" "$TUN" 4
+	load_start
+	check_ok tun_peer "$NS_A" "$IF_A" del "$PUB_B"
+	check_fails tun_peer_field "$NS_A" "$IF_A" "$PUB_B" public-key
+	# b's replies still come in, but nothing of a's reaches b any more.
+	wait_until 20 stopped "$NS_B" "$IF_B" || fail "b still receives from a"
+	check_fails pings "$NS_A" "$IN4_B"
+	load_stop
+	# The device lives on: the peer comes back and hand-shakes again.
+	check_ok tun_peer "$NS_A" "$IF_A" add "$PUB_B" endpoint "$EP_B" \
+		allowed-ips "$IN4_B/32,$IN6_B/128"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply after the peer came back"
+}
+
+peer_deleted_on_receiver_under_traffic_stops_traffic() {
+	tunnel_pair "$TUN" "$TUN" 4
+	load_start
+	check_ok tun_peer "$NS_B" "$IF_B" del "$PUB_A"
+	check_fails tun_peer_field "$NS_B" "$IF_B" "$PUB_A" public-key
+	# a's packets still arrive but b has no session to decrypt them with.
+	wait_until 20 stopped "$NS_B" "$IF_B" || fail "b still delivers a's packets"
+	check_fails pings "$NS_B" "$IN4_A"
+	load_stop
+	check_ok tun_peer "$NS_B" "$IF_B" add "$PUB_A" endpoint "$EP_A" \
+		allowed-ips "$IN4_A/32,$IN6_A/128"
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply after the peer came back"
+}
+
+device_deleted_under_traffic_then_module_unloads() {
+	tunnel_pair "$TUN" "$TUN" 4
+	load_start
+	check_ok ip -n "$NS_A" link del "$IF_A"
+	wait_until 20 stopped "$NS_B" "$IF_B" || fail "b still receives from a deleted device"
+	check_ok ip -n "$NS_B" link del "$IF_B"
+	load_stop
+	unloads || fail "the module cannot be unloaded after its devices were deleted"
+}
+
+module_unloaded_under_traffic() {
+	tunnel_pair "$TUN" "$TUN" 4
+	load_start
+	# Unloading deletes every device, with the floods still running.
+	if [ "$TUN" = wg ]; then
+		check_ok modprobe -r wireguard
+	else
+		check_ok xtun_unload
+	fi
+	check_fails ip -n "$NS_A" link show "$IF_A"
+	check_fails ip -n "$NS_B" link show "$IF_B"
+	load_stop
+}
+
+namespace_deleted_under_traffic() {
+	local dir flood
+
+	tunnel_pair "$TUN" "$TUN" 4
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply from $IN4_A"
+	dir=$(tmp_dir)
+	# Only b's flood: nothing may keep a's namespace alive.
+	bg_start "$NS_B" "$dir/flood-b" ping -U -f -n -s 1000 "$IN4_A"
+	flood=$BG_PID
+	wait_until 20 grows "$NS_B" "$IF_B" || fail "no replies reach b"
+	check_ok ip netns del "$NS_A"
+	wait_until 20 stopped "$NS_B" "$IF_B" || fail "b still receives from a deleted namespace"
+	bg_stop "$flood"
+	check_ok ip -n "$NS_B" link del "$IF_B"
+	unloads || fail "the module cannot be unloaded after the namespace died"
+}
+
+ktap_run_tests \
+	peer_deleted_on_sender_under_traffic_stops_traffic \
+	peer_deleted_on_receiver_under_traffic_stops_traffic \
+	device_deleted_under_traffic_then_module_unloads \
+	module_unloaded_under_traffic \
+	namespace_deleted_under_traffic

@@ -1,0 +1,227 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# xtun to xtun: traffic of both inner families over both outer families,
+# endpoint learning, roaming, preshared keys and the per-peer counters.
+#
+#   namespace "a"                               namespace "b"
+#   xtun0 10.241.0.1/24 fd00:f1::1/64           xtun0 10.241.0.2/24 fd00:f1::2/64
+#     listen 51820, peer b:                       listen 51821, peer a:
+#     allowed-ips 10.241.0.2/32,fd00:f1::2/128    allowed-ips 10.241.0.1/32,fd00:f1::1/128
+#   veth0 192.168.241.1/24 fd00:241::1/64 <---> veth0 192.168.241.2/24 fd00:241::2/64
+#
+# The endpoints are on the IPv4 or the IPv6 veth addresses ("outer").
+# TUN=wg runs the same tests on WireGuard (see lib.sh).
+
+source "$(dirname "$0")/lib.sh"
+require_cmd python3 ping sha256sum
+[ "$TUN" = wg ] && require_cmd wg
+
+# ping_works OUTER: both inner families, both directions.
+ping_works() {
+	tunnel_pair "$TUN" "$TUN" "$1"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B over IPv$1"
+	check_ok pings "$NS_A" "$IN6_B" 3
+	check_ok pings "$NS_B" "$IN4_A" 3
+	check_ok pings "$NS_B" "$IN6_A" 3
+	check_match "$(tun_peer_field "$NS_A" "$IF_A" "$PUB_B" latest-handshake)" '^[1-9][0-9]+$' \
+		"a's latest handshake with b"
+	check_match "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" latest-handshake)" '^[1-9][0-9]+$' \
+		"b's latest handshake with a"
+}
+
+ping_crosses_ipv4_outer_in_both_inner_families() {
+	ping_works 4
+}
+
+ping_crosses_ipv6_outer_in_both_inner_families() {
+	ping_works 6
+}
+
+# tcp_works OUTER: a stream to b in each inner family.
+tcp_works() {
+	tunnel_pair "$TUN" "$TUN" "$1"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	check_ok tcp_transfer "$NS_A" "$NS_B" "$IN4_B" 2
+	check_ok tcp_transfer "$NS_A" "$NS_B" "$IN6_B" 2
+}
+
+tcp_streams_arrive_intact_over_ipv4() {
+	tcp_works 4
+}
+
+tcp_streams_arrive_intact_over_ipv6() {
+	tcp_works 6
+}
+
+# udp_works OUTER: datagrams to an echo server in b, in each inner family,
+# up to the largest that fits the 1420-byte MTU unfragmented.
+udp_works() {
+	tunnel_pair "$TUN" "$TUN" "$1"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	check_ok udp_echo_works "$NS_A" "$NS_B" "$IN4_B" 20 1392
+	check_ok udp_echo_works "$NS_A" "$NS_B" "$IN6_B" 20 1372
+}
+
+udp_datagrams_are_echoed_over_ipv4() {
+	udp_works 4
+}
+
+udp_datagrams_are_echoed_over_ipv6() {
+	udp_works 6
+}
+
+responder_learns_initiator_endpoint() {
+	tunnel_pair "$TUN" "$TUN" 4 a
+	check_eq "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)" "(none)" \
+		"b's endpoint for a before any handshake"
+	check_fails pings "$NS_B" "$IN4_A"
+	check_eq "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" latest-handshake)" 0 \
+		"b's latest handshake when b cannot reach a"
+	tunnel_works "$NS_A" "$IN4_B" || fail "a cannot reach b"
+	check_eq "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)" "$EP_A" \
+		"b's endpoint for a after a's handshake"
+	check_ok pings "$NS_B" "$IN4_A" 3
+}
+
+# roams OUTER OLD NEW: a's outer address changes from OLD to NEW while the
+# tunnel is up; b must follow it.
+roams() {
+	local outer=$1 old=$2 new=$3 plen=24
+
+	[ "$outer" = 6 ] && plen=64
+	tunnel_pair "$TUN" "$TUN" "$outer"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	check_eq "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)" "$EP_A" \
+		"b's endpoint for a before roaming"
+	# Without this, deleting the old IPv4 address deletes the new one too.
+	check_ok ip netns exec "$NS_A" sysctl -qw net.ipv4.conf.veth0.promote_secondaries=1
+	check_ok ip -n "$NS_A" addr add "$new/$plen" dev veth0 nodad
+	check_ok ip -n "$NS_A" addr del "$old/$plen" dev veth0
+	# a's packets now leave from NEW: b sees them come from there and
+	# answers there.
+	tunnel_works "$NS_A" "$IN4_B" 20 || fail "the tunnel broke when a moved to $new"
+	check_eq "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)" "$(endpoint "$new" $PORT_A)" \
+		"b's endpoint for a after a moved"
+	check_ok pings "$NS_B" "$IN6_A" 3
+	check_eq "$(tun_peer_field "$NS_A" "$IF_A" "$PUB_B" endpoint)" "$EP_B" \
+		"a's endpoint for b, which did not move"
+}
+
+peer_roams_to_new_ipv4_endpoint() {
+	roams 4 "$OUT4_A" 192.168.241.11
+}
+
+peer_roams_to_new_ipv6_endpoint() {
+	roams 6 "$OUT6_A" fd00:241::11
+}
+
+# psk_pair PSK_A PSK_B: the pair with a preshared key file on each side.
+psk_pair() {
+	tunnel_pair "$TUN" "$TUN" 4 a
+	check_ok tun_peer "$NS_A" "$IF_A" set "$PUB_B" preshared-key "$1"
+	check_ok tun_peer "$NS_B" "$IF_B" set "$PUB_A" preshared-key "$2"
+	# wg's dump shows the key itself; xtun never gives it out.
+	[ "$TUN" = wg ] ||
+		check_eq "$(tun_peer_field "$NS_A" "$IF_A" "$PUB_B" preshared-key)" "(hidden)" \
+			"a's preshared key column"
+}
+
+matching_preshared_keys_connect() {
+	local dir
+
+	dir=$(tmp_dir)
+	(umask 077 && "$XTUNCTL" genpsk > "$dir/psk")
+	psk_pair "$dir/psk" "$dir/psk"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply with matching preshared keys"
+}
+
+mismatched_preshared_keys_never_connect() {
+	local dir
+
+	dir=$(tmp_dir)
+	(umask 077 && "$XTUNCTL" genpsk > "$dir/psk1")
+	(umask 077 && "$XTUNCTL" genpsk > "$dir/psk2")
+	psk_pair "$dir/psk1" "$dir/psk2"
+	! tunnel_works "$NS_A" "$IN4_B" 8 || fail "ping answered with different preshared keys"
+	check_eq "$(tun_peer_field "$NS_A" "$IF_A" "$PUB_B" latest-handshake)" 0 \
+		"a's latest handshake"
+	check_eq "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" latest-handshake)" 0 \
+		"b's latest handshake"
+}
+
+# counters NS IFNAME PUBKEY: "rx-bytes tx-bytes rx-packets tx-packets".
+counters() {
+	local col cols=()
+
+	for col in transfer-rx transfer-tx rx-packets tx-packets; do
+		cols+=("$(column_index $col "$XTUN_PEER_COLUMNS")")
+	done
+	tun_dump "$1" "$2" | awk -F'\t' -v key="$3" -v c="${cols[*]}" '
+		NR > 1 && $1 == key { split(c, i, " "); print $i[1], $i[2], $i[3], $i[4] }'
+}
+
+# settled: every packet one side sent was received by the other.
+settled() {
+	read -r a_rx a_tx a_rxp a_txp <<<"$(counters "$NS_A" "$IF_A" "$PUB_B")"
+	read -r b_rx b_tx b_rxp b_txp <<<"$(counters "$NS_B" "$IF_B" "$PUB_A")"
+	[ "$a_txp" = "$b_rxp" ] && [ "$b_txp" = "$a_rxp" ] &&
+		[ "$a_tx" = "$b_rx" ] && [ "$b_tx" = "$a_rx" ]
+}
+
+# counts_pings INNER: N pings of S bytes from a to b; the inner bytes of
+# each request and reply are S + 8 (ICMP) + the IP header.
+counts_pings() {
+	local n=10 size=1000 dst=$IN4_B hdr=20 want
+	local a_rx a_tx a_rxp a_txp b_rx b_tx b_rxp b_txp
+	local a_rx0 a_tx0 a_rxp0 a_txp0 b_rx0 b_tx0 b_rxp0 b_txp0
+
+	require_xtun_counters
+	[ "$1" = 6 ] && dst=$IN6_B hdr=40
+	tunnel_pair "$TUN" "$TUN" 4
+	tunnel_works "$NS_A" "$dst" || fail "no ping reply from $dst"
+	wait_until 20 settled || fail "counters never agree: a $a_rx $a_tx $a_rxp $a_txp, b $b_rx $b_tx $b_rxp $b_txp"
+	a_rx0=$a_rx a_tx0=$a_tx a_rxp0=$a_rxp a_txp0=$a_txp
+	b_rx0=$b_rx b_tx0=$b_tx b_rxp0=$b_rxp b_txp0=$b_txp
+
+	check_ok ip netns exec "$NS_A" ping -U -n -q -c $n -s $size -i 0.2 -W 5 "$dst"
+	wait_until 20 settled || fail "counters never agree: a $a_rx $a_tx $a_rxp $a_txp, b $b_rx $b_tx $b_rxp $b_txp"
+	want=$((n * (size + 8 + hdr)))
+	check_eq "$((a_tx - a_tx0))" $want "a's transfer-tx for $n requests"
+	check_eq "$((b_rx - b_rx0))" $want "b's transfer-rx for $n requests"
+	check_eq "$((b_tx - b_tx0))" $want "b's transfer-tx for $n replies"
+	check_eq "$((a_rx - a_rx0))" $want "a's transfer-rx for $n replies"
+	# Keepalives carry no bytes but are packets.
+	[ $((a_txp - a_txp0)) -ge $n ] || fail "a's tx-packets grew by $((a_txp - a_txp0)), sent $n"
+	[ $((b_rxp - b_rxp0)) -ge $n ] || fail "b's rx-packets grew by $((b_rxp - b_rxp0)), sent $n"
+	[ $((b_txp - b_txp0)) -ge $n ] || fail "b's tx-packets grew by $((b_txp - b_txp0)), sent $n"
+	[ $((a_rxp - a_rxp0)) -ge $n ] || fail "a's rx-packets grew by $((a_rxp - a_rxp0)), sent $n"
+	[ $((a_txp - a_txp0)) -le $((n + 2)) ] || fail "a's tx-packets grew by $((a_txp - a_txp0)) for $n pings"
+	for col in drop-replay drop-auth drop-source drop-no-session; do
+		check_eq "$(tun_peer_field "$NS_A" "$IF_A" "$PUB_B" $col)" 0 "a's $col"
+		check_eq "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" $col)" 0 "b's $col"
+	done
+}
+
+counters_match_ipv4_traffic_sent() {
+	counts_pings 4
+}
+
+counters_match_ipv6_traffic_sent() {
+	counts_pings 6
+}
+
+ktap_run_tests \
+	ping_crosses_ipv4_outer_in_both_inner_families \
+	ping_crosses_ipv6_outer_in_both_inner_families \
+	tcp_streams_arrive_intact_over_ipv4 \
+	tcp_streams_arrive_intact_over_ipv6 \
+	udp_datagrams_are_echoed_over_ipv4 \
+	udp_datagrams_are_echoed_over_ipv6 \
+	responder_learns_initiator_endpoint \
+	peer_roams_to_new_ipv4_endpoint \
+	peer_roams_to_new_ipv6_endpoint \
+	matching_preshared_keys_connect \
+	mismatched_preshared_keys_never_connect \
+	counters_match_ipv4_traffic_sent \
+	counters_match_ipv6_traffic_sent
