@@ -207,10 +207,16 @@ survives_junk() {
 	tunnel_works "$NS_A" "$IN4_B" 20 || fail "the tunnel broke"
 	# Handshake messages may be processed after the ping overtook them.
 	sleep 1
-	# A flood may cost a keepalive (an emulated guest's backlog overflows),
-	# after which the protocol hand-shakes again, rightly.
-	[ "$count" != 0 ] ||
-		check_eq "$(b_field latest-handshake)" "$hs" "b's latest handshake"
+	# Both sides' state, for whoever reads a failure below.
+	tun_dump "$NS_A" "$IF_A" | sed 's/^/a: /'
+	tun_dump "$NS_B" "$IF_B" | sed 's/^/b: /'
+	# Junk must not complete a handshake.  A timer-driven handshake 15 s
+	# later (KEEPALIVE_TIMEOUT + REKEY_TIMEOUT) is the protocol's own and
+	# was seen under TCG when a keepalive was late; only an earlier one
+	# would be the junk's doing.
+	[ "$(b_field latest-handshake)" = "$hs" ] ||
+		[ "$(b_field latest-handshake)" -ge $((hs + 14)) ] ||
+		fail "b hand-shook again $(($(b_field latest-handshake) - hs)) s after junk"
 	check_eq "$(b_field endpoint)" "$EP_A" "b's endpoint for a"
 	check_ok pings "$NS_B" "$IN4_A" 2
 	if xtun_counters; then

@@ -27,7 +27,7 @@ XTUN_REPO=$(cd "$VM_DIR/../.." && pwd)
 BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
 KMOD_REPO=${XTUN_KMOD_REPO:-$XTUN_REPO}
 ONLY=
-VM_TIMEOUT=${VM_TIMEOUT:-1500}
+VM_TIMEOUT=${VM_TIMEOUT:-3000}
 export XTUN_REPO
 # shellcheck source=vm.sh
 source "$VM_DIR/vm.sh"
