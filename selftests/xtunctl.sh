@@ -573,28 +573,29 @@ kernel_refusals_of_peer_commands_exit_2() {
 	check_eq "$OUT" "Error: xtun: no such device" "dev set of an unknown device"
 }
 
-# Hundreds of peers, and a peer with thousands of allowed IPs, take more
-# than one request to configure and more than one dump message to read.
+# A peer with thousands of allowed IPs takes more than one request to
+# configure and more than one dump message to read; the peers added after
+# it come in the messages that continue it.
 many_peers_and_allowed_ips_read_back_whole() {
 	local dir big
 
 	with_device
 	dir=$(mktemp -d)
-	rand_keys 200 > "$dir/keys"
 	big=$(new_pub)
 	prefixes 2000 > "$dir/big.ips"
-	add_peers "$dir/keys"
 	check_ok xc peer add xtun0 "$big" allowed-ips "$(paste -sd, "$dir/big.ips")"
+	rand_keys 30 > "$dir/keys"
+	add_peers "$dir/keys"
 
 	check_ok xc show xtun0 dump
 	echo "$big" >> "$dir/keys"
 	check_eq "$(sed 1d <<<"$OUT" | cut -f1 | sort)" "$(sort "$dir/keys")" "peers in the dump"
-	check_eq "$(sed 1d <<<"$OUT" | grep -vF "$big" | cut -f4 | sort -u | wc -l)" 200 \
+	check_eq "$(sed 1d <<<"$OUT" | grep -vF "$big" | cut -f4 | sort -u | wc -l)" 30 \
 		"distinct allowed IPs of the small peers"
 	peer_col "$big" allowed-ips
 	check_eq "$(tr ',' '\n' <<<"$COL" | sort)" "$(cat "$dir/big.ips")" "allowed IPs of the big peer"
 	check_ok xc show xtun0
-	check_eq "$(grep -c '^peer: ' <<<"$OUT")" 201 "peers in show"
+	check_eq "$(grep -c '^peer: ' <<<"$OUT")" 31 "peers in show"
 
 	# Replacing a long list takes several requests too; only the first replaces.
 	check_ok xc peer set xtun0 "$big" allowed-ips "$(sed 's/\.0\/24$/.1/' "$dir/big.ips" | paste -sd,)"
@@ -628,10 +629,10 @@ show_during_changes_reads_each_device_whole() {
 
 	with_device
 	dir=$(mktemp -d)
-	rand_keys 60 > "$dir/keys"
 	big=$(new_pub) extra=$(new_pub)
-	add_peers "$dir/keys"
 	check_ok xc peer add xtun0 "$big" allowed-ips "$(prefixes 1500 | paste -sd,)"
+	rand_keys 10 > "$dir/keys"
+	add_peers "$dir/keys"
 
 	# Add and remove a peer, all the time; it stops at the first error.
 	ip netns exec "$NS" bash -c 'while "$0" peer add xtun0 "$1" allowed-ips 10.9.0.1 &&
@@ -640,10 +641,10 @@ show_during_changes_reads_each_device_whole() {
 	CHANGER=$!
 	# A failed check exits the test; the changes must stop with it.
 	trap 'kill $CHANGER 2>/dev/null || true' EXIT
-	for i in $(seq 20); do
+	for i in $(seq 8); do
 		check_ok xc show xtun0 dump
 		check_eq "$(sed 1d <<<"$OUT" | cut -f1 | sort | uniq -d)" "" "peers listed twice"
-		check_match "$(sed 1d <<<"$OUT" | wc -l)" '^6[12]$' "peers"
+		check_match "$(sed 1d <<<"$OUT" | wc -l)" '^1[12]$' "peers"
 		check_eq "$(grep -F "$big" <<<"$OUT" | cut -f4 | tr ',' '\n' | wc -l)" 1500 \
 			"allowed IPs of the big peer"
 	done
