@@ -257,22 +257,6 @@ void xtun_allowedips_remove_by_peer(struct xtun_allowedips *table,
 	xtun_aip_forget_in_place(xtun_aip_get(table, AF_INET6), peer);
 }
 
-unsigned int xtun_allowedips_count(struct xtun_allowedips *table,
-				   struct xtun_peer *peer)
-{
-	static const u16 families[] = { AF_INET, AF_INET6 };
-	struct xtun_aip_table *t;
-	unsigned int n = 0, f;
-	u32 i;
-
-	for (f = 0; f < ARRAY_SIZE(families); f++) {
-		t = xtun_aip_get(table, families[f]);
-		for (i = 0; t && i < t->n_entries; i++)
-			n += t->entries[i].peer == peer;
-	}
-	return n;
-}
-
 int xtun_allowedips_walk_peer(struct xtun_allowedips *table,
 			      struct xtun_peer *peer, unsigned long skip,
 			      int (*fn)(void *ctx, u16 family, const u8 *addr,

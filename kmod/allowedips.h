@@ -64,8 +64,6 @@ int xtun_allowedips_update(struct xtun_allowedips *table,
 			   unsigned int n_changes);
 void xtun_allowedips_remove_by_peer(struct xtun_allowedips *table,
 				    struct xtun_peer *peer);
-unsigned int xtun_allowedips_count(struct xtun_allowedips *table,
-				   struct xtun_peer *peer);
 
 /* Calls @fn for the @skip-th and later prefixes of @peer until it fails. */
 int xtun_allowedips_walk_peer(struct xtun_allowedips *table,

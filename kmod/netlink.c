@@ -671,7 +671,6 @@ struct xtun_nl_peer_req {
 	bool has_keepalive;
 	u16 keepalive;
 	u32 flags;
-	bool has_aips;
 	struct xtun_aip_change *aips;
 	unsigned int n_aips;
 };
@@ -784,7 +783,6 @@ static int xtun_nl_parse_aips(struct xtun_nl_peer_req *req,
 	unsigned int n = 0;
 	int rem, ret;
 
-	req->has_aips = true;
 	nla_for_each_nested(attr, list, rem)
 		n++;
 	if (!n)
@@ -869,15 +867,21 @@ static void xtun_nl_apply_peer(struct xtun_peer *peer,
 	}
 }
 
-static int xtun_nl_new_peer_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * The frame every peer command shares: parse and check the whole request,
+ * lock the device, let @apply change it (true when it did), unlock.
+ */
+static int xtun_nl_peer_doit(struct genl_info *info,
+			     const struct nla_policy *policy,
+			     int (*apply)(struct xtun_device *xtun,
+					  struct xtun_nl_peer_req *req,
+					  struct netlink_ext_ack *extack))
 {
 	struct xtun_nl_peer_req req;
 	struct xtun_device *xtun;
-	struct xtun_peer *peer;
-	bool changed = false;
 	int ret;
 
-	ret = xtun_nl_parse_peer(&req, info, xtun_new_peer_policy);
+	ret = xtun_nl_parse_peer(&req, info, policy);
 	if (ret)
 		goto out_free_req;
 	xtun = xtun_nl_lock_device(info);
@@ -885,120 +889,110 @@ static int xtun_nl_new_peer_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(xtun);
 		goto out_free_req;
 	}
-
-	if (xtun_peer_lookup(xtun, req.public_key)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "peer already exists");
-		ret = -EEXIST;
-		goto out_unlock;
-	}
-	if (xtun->static_identity.has_identity &&
-	    !memcmp(req.public_key, xtun->static_identity.static_public,
-		    XTUN_KEY_SIZE)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "peer public key is the device's own");
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-
-	peer = xtun_peer_create(xtun, req.public_key, req.preshared_key);
-	if (IS_ERR(peer)) {
-		ret = PTR_ERR(peer);
-		if (ret == -ENOSPC)
-			NL_SET_ERR_MSG_MOD(info->extack, "too many peers");
-		else
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "cannot allocate the peer");
-		goto out_unlock;
-	}
-	ret = xtun_allowedips_update(&xtun->allowedips, peer, false, req.aips,
-				     req.n_aips);
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(info->extack, "cannot store the allowed IPs");
-		xtun_peer_remove(peer);
-		goto out_unlock;
-	}
-	xtun_nl_apply_peer(peer, &req);
-	changed = true;
-
-out_unlock:
-	xtun_nl_unlock_device(xtun, changed);
-out_free_req:
-	xtun_nl_peer_req_free(&req);
-	return ret;
-}
-
-static int xtun_nl_set_peer_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct xtun_nl_peer_req req;
-	struct xtun_device *xtun;
-	struct xtun_peer *peer;
-	bool changed = false;
-	bool replace;
-	int ret;
-
-	ret = xtun_nl_parse_peer(&req, info, xtun_peer_policy);
-	if (ret)
-		goto out_free_req;
-	xtun = xtun_nl_lock_device(info);
-	if (IS_ERR(xtun)) {
-		ret = PTR_ERR(xtun);
-		goto out_free_req;
-	}
-
-	peer = xtun_peer_lookup(xtun, req.public_key);
-	if (!peer) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such peer");
-		ret = -ENOENT;
-		goto out_unlock;
-	}
-
-	replace = req.flags & XTUN_PEER_F_REPLACE_ALLOWEDIPS;
-	if (replace || req.n_aips) {
-		ret = xtun_allowedips_update(&xtun->allowedips, peer, replace,
-					     req.aips, req.n_aips);
-		if (ret) {
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "cannot store the allowed IPs");
-			goto out_unlock;
-		}
-	}
-	xtun_nl_apply_peer(peer, &req);
-	changed = true;
-
-out_unlock:
-	xtun_nl_unlock_device(xtun, changed);
-out_free_req:
-	xtun_nl_peer_req_free(&req);
-	return ret;
-}
-
-static int xtun_nl_del_peer_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct xtun_nl_peer_req req;
-	struct xtun_device *xtun;
-	struct xtun_peer *peer;
-	int ret;
-
-	ret = xtun_nl_parse_peer(&req, info, xtun_peer_del_policy);
-	if (ret)
-		goto out_free_req;
-	xtun = xtun_nl_lock_device(info);
-	if (IS_ERR(xtun)) {
-		ret = PTR_ERR(xtun);
-		goto out_free_req;
-	}
-
-	peer = xtun_peer_lookup(xtun, req.public_key);
-	if (peer) {
-		xtun_peer_remove(peer);
-	} else {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such peer");
-		ret = -ENOENT;
-	}
+	ret = apply(xtun, &req, info->extack);
 	xtun_nl_unlock_device(xtun, !ret);
 out_free_req:
 	xtun_nl_peer_req_free(&req);
 	return ret;
+}
+
+/* The request's peer, or NULL with extack set. */
+static struct xtun_peer *xtun_nl_existing_peer(struct xtun_device *xtun,
+					       struct xtun_nl_peer_req *req,
+					       struct netlink_ext_ack *extack)
+{
+	struct xtun_peer *peer = xtun_peer_lookup(xtun, req->public_key);
+
+	if (!peer)
+		NL_SET_ERR_MSG_MOD(extack, "no such peer");
+	return peer;
+}
+
+static int xtun_nl_new_peer(struct xtun_device *xtun,
+			    struct xtun_nl_peer_req *req,
+			    struct netlink_ext_ack *extack)
+{
+	struct xtun_peer *peer;
+	int ret;
+
+	if (xtun_peer_lookup(xtun, req->public_key)) {
+		NL_SET_ERR_MSG_MOD(extack, "peer already exists");
+		return -EEXIST;
+	}
+	if (xtun->static_identity.has_identity &&
+	    !memcmp(req->public_key, xtun->static_identity.static_public,
+		    XTUN_KEY_SIZE)) {
+		NL_SET_ERR_MSG_MOD(extack, "peer public key is the device's own");
+		return -EINVAL;
+	}
+
+	peer = xtun_peer_create(xtun, req->public_key, req->preshared_key);
+	if (IS_ERR(peer)) {
+		if (PTR_ERR(peer) == -ENOSPC)
+			NL_SET_ERR_MSG_MOD(extack, "too many peers");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "cannot allocate the peer");
+		return PTR_ERR(peer);
+	}
+	ret = xtun_allowedips_update(&xtun->allowedips, peer, false, req->aips,
+				     req->n_aips);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot store the allowed IPs");
+		xtun_peer_remove(peer);
+		return ret;
+	}
+	xtun_nl_apply_peer(peer, req);
+	return 0;
+}
+
+static int xtun_nl_set_peer(struct xtun_device *xtun,
+			    struct xtun_nl_peer_req *req,
+			    struct netlink_ext_ack *extack)
+{
+	bool replace = req->flags & XTUN_PEER_F_REPLACE_ALLOWEDIPS;
+	struct xtun_peer *peer;
+	int ret;
+
+	peer = xtun_nl_existing_peer(xtun, req, extack);
+	if (!peer)
+		return -ENOENT;
+	if (replace || req->n_aips) {
+		ret = xtun_allowedips_update(&xtun->allowedips, peer, replace,
+					     req->aips, req->n_aips);
+		if (ret) {
+			NL_SET_ERR_MSG_MOD(extack, "cannot store the allowed IPs");
+			return ret;
+		}
+	}
+	xtun_nl_apply_peer(peer, req);
+	return 0;
+}
+
+static int xtun_nl_del_peer(struct xtun_device *xtun,
+			    struct xtun_nl_peer_req *req,
+			    struct netlink_ext_ack *extack)
+{
+	struct xtun_peer *peer = xtun_nl_existing_peer(xtun, req, extack);
+
+	if (!peer)
+		return -ENOENT;
+	xtun_peer_remove(peer);
+	return 0;
+}
+
+static int xtun_nl_new_peer_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return xtun_nl_peer_doit(info, xtun_new_peer_policy, xtun_nl_new_peer);
+}
+
+static int xtun_nl_set_peer_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return xtun_nl_peer_doit(info, xtun_peer_policy, xtun_nl_set_peer);
+}
+
+static int xtun_nl_del_peer_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return xtun_nl_peer_doit(info, xtun_peer_del_policy, xtun_nl_del_peer);
 }
 
 static const struct genl_ops xtun_genl_ops[] = {

@@ -131,11 +131,6 @@ void xtun_peer_put(struct xtun_peer *peer)
 	kref_put(&peer->refcount, xtun_peer_free_kref);
 }
 
-void xtun_peer_stat_inc(atomic64_t *counter)
-{
-	atomic64_inc(counter);
-}
-
 /*
  * Take the peer out of every structure the data path finds it through,
  * then stop its timers and work, then drop the device's reference.

@@ -110,6 +110,4 @@ void xtun_peer_remove_all(struct xtun_device *xtun);
 struct xtun_peer *xtun_peer_lookup(struct xtun_device *xtun,
 				   const u8 public_key[XTUN_KEY_SIZE]);
 
-void xtun_peer_stat_inc(atomic64_t *counter);
-
 #endif /* _XTUN_PEER_H */
