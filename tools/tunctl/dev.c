@@ -9,20 +9,13 @@
 
 #include <linux/xtun.h>
 
+#include "change.h"
 #include "genl.h"
 #include "parse.h"
 #include "xtunctl.h"
 
 #define DEV_SET_USAGE \
 	"dev set IFNAME [private-key FILE] [listen-port PORT] [fwmark MARK]"
-
-/* What the command line asked to change; the rest is left as it is. */
-struct dev_change {
-	bool has_private_key, has_listen_port, has_fwmark;
-	uint8_t private_key[XTUN_KEY_LEN];
-	uint16_t listen_port;
-	uint32_t fwmark;
-};
 
 static int opt_private_key(const char *value, void *ctx)
 {
@@ -54,17 +47,16 @@ static const struct option_spec dev_set_options[] = {
 	{ "fwmark", opt_fwmark },
 };
 
-static int dev_set_send(const char *ifname, const struct dev_change *c)
+int dev_change_send(struct xtun_genl *g, const char *ifname,
+		    const struct dev_change *c)
 {
 	struct nlmsghdr *nlh;
-	struct xtun_genl g;
-	int ret;
 
-	ret = xtun_genl_open(&g);
-	if (ret)
-		return ret;
-	nlh = xtun_genl_msg(&g, XTUN_CMD_SET_DEVICE, 0);
+	nlh = xtun_genl_msg(g, XTUN_CMD_SET_DEVICE, 0);
 	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
+	if (c->replace_peers)
+		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FLAGS,
+				 XTUN_DEVICE_F_REPLACE_PEERS);
 	if (c->has_private_key)
 		mnl_attr_put(nlh, XTUN_DEVICE_A_PRIVATE_KEY, XTUN_KEY_LEN,
 			     c->private_key);
@@ -72,7 +64,18 @@ static int dev_set_send(const char *ifname, const struct dev_change *c)
 		mnl_attr_put_u16(nlh, XTUN_DEVICE_A_LISTEN_PORT, c->listen_port);
 	if (c->has_fwmark)
 		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FWMARK, c->fwmark);
-	ret = xtun_genl_talk(&g, nlh, NULL, NULL);
+	return xtun_genl_talk(g, nlh, NULL, NULL);
+}
+
+static int dev_set_send(const char *ifname, const struct dev_change *c)
+{
+	struct xtun_genl g;
+	int ret;
+
+	ret = xtun_genl_open(&g);
+	if (ret)
+		return ret;
+	ret = dev_change_send(&g, ifname, c);
 	xtun_genl_close(&g);
 	return ret;
 }

@@ -16,6 +16,7 @@
 
 #include <linux/xtun.h>
 
+#include "change.h"
 #include "genl.h"
 #include "parse.h"
 #include "xtunctl.h"
@@ -23,18 +24,6 @@
 #define PEER_OPTIONS_USAGE \
 	"[endpoint HOST:PORT] [allowed-ips PREFIX[,PREFIX...]]\n" \
 	"        [persistent-keepalive SECONDS] [preshared-key FILE]"
-
-struct peer_change {
-	uint8_t cmd;			/* XTUN_CMD_NEW_PEER or _SET_PEER */
-	uint8_t public_key[XTUN_KEY_LEN];
-	bool has_preshared_key, has_endpoint, has_keepalive;
-	uint8_t preshared_key[XTUN_KEY_LEN];
-	union xtun_sockaddr endpoint;
-	uint16_t keepalive;
-	bool replace_allowedips;
-	struct xtun_prefix *allowedips;
-	size_t n_allowedips;
-};
 
 static int opt_endpoint(const char *value, void *ctx)
 {
@@ -214,7 +203,7 @@ static size_t put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
  * SET_PEER requests that add the rest, as wg(8) does.  If one of those
  * fails, the earlier ones stay applied.
  */
-static int peer_send(struct xtun_genl *g, const char *ifname,
+int peer_change_send(struct xtun_genl *g, const char *ifname,
 		     const struct peer_change *c)
 {
 	struct nlmsghdr *nlh;
@@ -244,7 +233,7 @@ static int peer_send(struct xtun_genl *g, const char *ifname,
 	return ret;
 }
 
-static int peer_change_send(const char *ifname, const struct peer_change *c)
+static int peer_change_one(const char *ifname, const struct peer_change *c)
 {
 	struct xtun_genl g;
 	int ret;
@@ -252,7 +241,7 @@ static int peer_change_send(const char *ifname, const struct peer_change *c)
 	ret = xtun_genl_open(&g);
 	if (ret)
 		return ret;
-	ret = peer_send(&g, ifname, c);
+	ret = peer_change_send(&g, ifname, c);
 	xtun_genl_close(&g);
 	return ret;
 }
@@ -272,28 +261,35 @@ static int peer_add_or_set(int argc, char **argv, uint8_t cmd)
 	      parse_public_key(argv[2], c.public_key) ?:
 	      parse_options(argc - 3, argv + 3, peer_options,
 			    ARRAY_LEN(peer_options), &c) ?:
-	      peer_change_send(argv[1], &c);
+	      peer_change_one(argv[1], &c);
 	free(c.allowedips);
 	explicit_bzero(&c, sizeof(c));
 	return ret;
 }
 
-static int peer_del_send(const char *ifname, const uint8_t key[XTUN_KEY_LEN])
+int peer_del_send(struct xtun_genl *g, const char *ifname,
+		  const uint8_t public_key[XTUN_KEY_LEN])
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *peer;
+
+	nlh = xtun_genl_msg(g, XTUN_CMD_DEL_PEER, 0);
+	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
+	peer = mnl_attr_nest_start(nlh, XTUN_DEVICE_A_PEER);
+	mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN, public_key);
+	mnl_attr_nest_end(nlh, peer);
+	return xtun_genl_talk(g, nlh, NULL, NULL);
+}
+
+static int peer_del_one(const char *ifname, const uint8_t key[XTUN_KEY_LEN])
+{
 	struct xtun_genl g;
 	int ret;
 
 	ret = xtun_genl_open(&g);
 	if (ret)
 		return ret;
-	nlh = xtun_genl_msg(&g, XTUN_CMD_DEL_PEER, 0);
-	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
-	peer = mnl_attr_nest_start(nlh, XTUN_DEVICE_A_PEER);
-	mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN, key);
-	mnl_attr_nest_end(nlh, peer);
-	ret = xtun_genl_talk(&g, nlh, NULL, NULL);
+	ret = peer_del_send(&g, ifname, key);
 	xtun_genl_close(&g);
 	return ret;
 }
@@ -308,7 +304,7 @@ static int peer_del(int argc, char **argv)
 	}
 	return parse_ifname(argv[1]) ?:
 	       parse_public_key(argv[2], key) ?:
-	       peer_del_send(argv[1], key);
+	       peer_del_one(argv[1], key);
 }
 
 static int peer_usage(void)
