@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XTUN_CONFIG_H
+#define _XTUN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "change.h"
+#include "parse.h"
+
+/*
+ * A configuration file in WireGuard's INI format (wg(8), wg-quick(8)):
+ *
+ *   [Interface]  PrivateKey ListenPort FwMark
+ *                and for "up" only: Address MTU Table DNS SaveConfig
+ *                PreUp PostUp PreDown PostDown
+ *   [Peer]       PublicKey PresharedKey Endpoint AllowedIPs
+ *                PersistentKeepalive
+ *
+ * Keys and section names are case-insensitive, '#' starts a comment, and
+ * AllowedIPs, Address and the hooks may be repeated.  The up-only keys are
+ * accepted everywhere, so one file serves "up" and "syncconf".
+ */
+
+/* Table = ...: where "up" puts the routes to the peers' allowed IPs. */
+enum config_table {
+	CONFIG_TABLE_AUTO,	/* main, or full-tunnel rules for a /0 */
+	CONFIG_TABLE_OFF,	/* no routes */
+	CONFIG_TABLE_ID,	/* the table config->table_id */
+};
+
+enum config_hook {
+	CONFIG_PRE_UP,
+	CONFIG_POST_UP,
+	CONFIG_PRE_DOWN,
+	CONFIG_POST_DOWN,
+	CONFIG_N_HOOKS,
+};
+
+struct config_strings {
+	char **v;
+	size_t n;
+};
+
+struct config {
+	const char *path;		/* as given, for messages */
+	struct dev_change dev;		/* has_* set for keys present */
+	struct peer_change *peers;	/* cmd is XTUN_CMD_NEW_PEER */
+	size_t n_peers;
+
+	/* up-only keys */
+	struct xtun_prefix *addresses;	/* cidr as written (or /32, /128) */
+	size_t n_addresses;
+	uint32_t mtu;			/* 0: derive it */
+	enum config_table table;
+	uint32_t table_id;
+	struct config_strings hooks[CONFIG_N_HOOKS];	/* as written, %i kept */
+	bool has_dns, has_save_config;
+};
+
+/*
+ * Read @path ("-" for standard input) into @config.  On error, prints
+ * "xtunctl: PATH:LINE: KEY: what is wrong" and returns XTUNCTL_EUSAGE;
+ * @config then holds nothing to free.
+ */
+int config_read(struct config *config, const char *path);
+
+/* Frees and wipes the keys. */
+void config_free(struct config *config);
+
+#endif /* _XTUN_CONFIG_H */
