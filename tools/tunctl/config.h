@@ -66,6 +66,23 @@ struct config {
  */
 int config_read(struct config *config, const char *path);
 
+/*
+ * setconf: make the file's settings the device's whole configuration (see
+ * conf.c).  Call config_check_own_key() first.  Returns an xtunctl exit status, having printed why on failure.
+ */
+int config_apply_set(struct xtun_genl *g, const char *ifname,
+		     const struct config *config);
+
+/*
+ * Refuse (exit status 1, with a message) a config in which a peer has the
+ * device's own public key: the kernel would refuse that peer only after
+ * the ones before it were applied.  @dev: the device's state when the
+ * config keeps its private key (addconf), else NULL.
+ */
+struct xtun_device;
+int config_check_own_key(const struct config *config,
+			 const struct xtun_device *dev);
+
 /* Frees and wipes the keys. */
 void config_free(struct config *config);
 

@@ -17,9 +17,16 @@
 #include "parse.h"
 #include "xtunctl.h"
 
+const char *parse_where;
+
 int parse_invalid(const char *what, const char *arg, const char *reason)
 {
-	fprintf(stderr, "%s: invalid %s '%s': %s\n", prog, what, arg, reason);
+	if (parse_where)
+		fprintf(stderr, "%s: %s: invalid %s '%s': %s\n",
+			prog, parse_where, what, arg, reason);
+	else
+		fprintf(stderr, "%s: invalid %s '%s': %s\n",
+			prog, what, arg, reason);
 	return XTUNCTL_EUSAGE;
 }
 
@@ -246,7 +253,7 @@ int parse_endpoint(const char *arg, union xtun_sockaddr *out)
 	return XTUNCTL_OK;
 }
 
-int parse_prefix(const char *arg, struct xtun_prefix *out)
+int parse_prefix(const char *what, const char *arg, struct xtun_prefix *out)
 {
 	char addr[INET6_ADDRSTRLEN];
 	const char *slash = strchr(arg, '/');
@@ -255,8 +262,7 @@ int parse_prefix(const char *arg, struct xtun_prefix *out)
 
 	memset(out, 0, sizeof(*out));
 	if (len >= sizeof(addr))
-		return parse_invalid("allowed-ips entry", arg,
-				     "not an IPv4 or IPv6 address");
+		return parse_invalid(what, arg, "not an IPv4 or IPv6 address");
 	memcpy(addr, arg, len);
 	addr[len] = '\0';
 	if (inet_pton(AF_INET, addr, out->addr) == 1) {
@@ -266,12 +272,11 @@ int parse_prefix(const char *arg, struct xtun_prefix *out)
 		out->family = AF_INET6;
 		max = 128;
 	} else {
-		return parse_invalid("allowed-ips entry", arg,
-				     "not an IPv4 or IPv6 address");
+		return parse_invalid(what, arg, "not an IPv4 or IPv6 address");
 	}
 	cidr = max;
 	if (slash && !parse_ulong(slash + 1, 10, max, &cidr))
-		return parse_invalid("allowed-ips entry", arg, max == 32 ?
+		return parse_invalid(what, arg, max == 32 ?
 				     "the prefix length is not a number from 0 to 32" :
 				     "the prefix length is not a number from 0 to 128");
 	out->cidr = cidr;

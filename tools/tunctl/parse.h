@@ -41,7 +41,12 @@ struct option_spec {
 int parse_options(int argc, char **argv, const struct option_spec *opts,
 		  unsigned int n_opts, void *ctx);
 
-/* Print "xtunctl: invalid WHAT 'ARG': REASON"; returns XTUNCTL_EUSAGE. */
+/*
+ * Print "xtunctl: invalid WHAT 'ARG': REASON"; returns XTUNCTL_EUSAGE.  While
+ * @parse_where is set ("FILE:LINE: KEY" for a config file), the message says
+ * where the argument came from: "xtunctl: WHERE: invalid ...".
+ */
+extern const char *parse_where;
 int parse_invalid(const char *what, const char *arg, const char *reason);
 
 int parse_ifname(const char *arg);
@@ -55,7 +60,7 @@ int parse_u16(const char *what, const char *arg, bool allow_off, uint16_t *out);
 int parse_fwmark(const char *arg, uint32_t *out);
 /* IPV4:PORT, [IPV6]:PORT or HOSTNAME:PORT (first address it resolves to). */
 int parse_endpoint(const char *arg, union xtun_sockaddr *out);
-/* ADDR[/CIDR]; without CIDR the prefix is one address. */
-int parse_prefix(const char *arg, struct xtun_prefix *out);
+/* ADDR[/CIDR]; without CIDR the prefix is one address.  @what names it. */
+int parse_prefix(const char *what, const char *arg, struct xtun_prefix *out);
 
 #endif /* _XTUN_PARSE_H */

@@ -78,7 +78,7 @@ static int parse_allowedip_entry(struct peer_change *c, char *entry,
 	if (edit != *edits)
 		return parse_invalid("allowed-ips entry", entry,
 				     "plain prefixes replace the list, +/- prefixes edit it; use one or the other");
-	if (parse_prefix(entry + edit, p))
+	if (parse_prefix("allowed-ips entry", entry + edit, p))
 		return XTUNCTL_EUSAGE;
 	if (*entry == '-')
 		p->flags = XTUN_ALLOWEDIP_F_REMOVE;

@@ -16,5 +16,9 @@ extern const char *prog;
 int cmd_show(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 int cmd_peer(int argc, char **argv);
+int cmd_setconf(int argc, char **argv);
+int cmd_addconf(int argc, char **argv);
+int cmd_syncconf(int argc, char **argv);
+int cmd_showconf(int argc, char **argv);
 
 #endif /* _XTUN_XTUNCTL_H */

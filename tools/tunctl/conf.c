@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtunctl setconf|addconf|syncconf IFNAME FILE and xtunctl showconf IFNAME:
+ * a device's configuration from and to WireGuard's config file format.
+ *
+ *   setconf   the file becomes the whole configuration: the private key and
+ *             fwmark are what it says (absent: none), and its peers replace
+ *             the device's, so every session starts over.
+ *   addconf   the file's settings are added: new peers are added, peers
+ *             the device has get the file's settings and allowed IPs added.
+ *   syncconf  the result of setconf, reached by sending only what differs:
+ *             peers whose settings did not change are not touched and keep
+ *             their sessions.
+ *
+ * A listen port the file does not give is left as it is, in all three: 0
+ * would move the device to a random port.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/xtun.h>
+
+#include "config.h"
+#include "curve25519.h"
+#include "device.h"
+#include "xtunctl.h"
+
+/* --- checks before anything is sent -------------------------------------- */
+
+/*
+ * The kernel would refuse a peer with the device's own key only after the
+ * peers before it were applied; refuse the whole file instead.
+ */
+int config_check_own_key(const struct config *config,
+			 const struct xtun_device *dev)
+{
+	uint8_t own[XTUN_KEY_LEN];
+	char b64[XTUN_KEY_B64_LEN + 1];
+	bool has_own = false;
+	size_t i;
+
+	if (config->dev.has_private_key) {
+		curve25519_public(own, config->dev.private_key);
+		has_own = true;
+	} else if (dev && dev->has_public_key) {
+		memcpy(own, dev->public_key, XTUN_KEY_LEN);
+		has_own = true;
+	}
+	for (i = 0; has_own && i < config->n_peers; i++) {
+		if (memcmp(config->peers[i].public_key, own, XTUN_KEY_LEN))
+			continue;
+		key_to_base64(b64, own);
+		fprintf(stderr, "%s: %s: peer %s is the device's own public key\n",
+			prog, config->path, b64);
+		return XTUNCTL_EUSAGE;
+	}
+	return XTUNCTL_OK;
+}
+
+static const struct xtun_peer *find_peer(const struct xtun_device *dev,
+					 const uint8_t key[XTUN_KEY_LEN])
+{
+	size_t i;
+
+	for (i = 0; dev && i < dev->n_peers; i++)
+		if (!memcmp(dev->peers[i].public_key, key, XTUN_KEY_LEN))
+			return &dev->peers[i];
+	return NULL;
+}
+
+static bool config_has_peer(const struct config *config,
+			    const uint8_t key[XTUN_KEY_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < config->n_peers; i++)
+		if (!memcmp(config->peers[i].public_key, key, XTUN_KEY_LEN))
+			return true;
+	return false;
+}
+
+/* --- setconf ------------------------------------------------------------- */
+
+int config_apply_set(struct xtun_genl *g, const char *ifname,
+		     const struct config *config)
+{
+	struct dev_change dev = config->dev;
+	size_t i;
+	int ret;
+
+	dev.replace_peers = true;
+	/* Absent means none: memset zero is "no private key", fwmark off. */
+	if (!dev.has_private_key)
+		memset(dev.private_key, 0, XTUN_KEY_LEN);
+	if (!dev.has_fwmark)
+		dev.fwmark = 0;
+	dev.has_private_key = true;
+	dev.has_fwmark = true;
+	ret = dev_change_send(g, ifname, &dev);
+	for (i = 0; !ret && i < config->n_peers; i++)
+		ret = peer_change_send(g, ifname, &config->peers[i]);
+	explicit_bzero(&dev, sizeof(dev));
+	return ret;
+}
+
+/* --- addconf ------------------------------------------------------------- */
+
+static int apply_add(struct xtun_genl *g, const char *ifname,
+		     const struct config *config, const struct xtun_device *dev)
+{
+	struct peer_change c = { 0 };
+	size_t i;
+	int ret;
+
+	ret = dev_change_send(g, ifname, &config->dev);
+	for (i = 0; !ret && i < config->n_peers; i++) {
+		c = config->peers[i];
+		if (find_peer(dev, c.public_key))
+			c.cmd = XTUN_CMD_SET_PEER;
+		ret = peer_change_send(g, ifname, &c);
+	}
+	explicit_bzero(&c, sizeof(c));
+	return ret;
+}
+
+/* --- syncconf ------------------------------------------------------------ */
+
+/* The network part of @p, for comparing prefixes however they were written. */
+static struct xtun_prefix masked(const struct xtun_prefix *p)
+{
+	struct xtun_prefix m = { .family = p->family, .cidr = p->cidr };
+	unsigned int bytes = p->cidr / 8, bits = p->cidr % 8;
+
+	memcpy(m.addr, p->addr, bytes);
+	if (bits)
+		m.addr[bytes] = p->addr[bytes] & (0xff << (8 - bits));
+	return m;
+}
+
+static bool prefix_in(const struct xtun_prefix *p,
+		      const struct xtun_prefix *list, size_t n)
+{
+	struct xtun_prefix a = masked(p), b;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		b = masked(&list[i]);
+		if (a.family == b.family && a.cidr == b.cidr &&
+		    !memcmp(a.addr, b.addr, sizeof(a.addr)))
+			return true;
+	}
+	return false;
+}
+
+static bool same_allowedips(const struct peer_change *want,
+			    const struct xtun_peer *have)
+{
+	size_t i;
+
+	for (i = 0; i < want->n_allowedips; i++)
+		if (!prefix_in(&want->allowedips[i], have->allowedips,
+			       have->n_allowedips))
+			return false;
+	for (i = 0; i < have->n_allowedips; i++)
+		if (!prefix_in(&have->allowedips[i], want->allowedips,
+			       want->n_allowedips))
+			return false;
+	return true;
+}
+
+static bool same_endpoint(const union xtun_sockaddr *a,
+			  const union xtun_sockaddr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->sin.sin_port == b->sin.sin_port &&
+		       a->sin.sin_addr.s_addr == b->sin.sin_addr.s_addr;
+	return a->sin6.sin6_port == b->sin6.sin6_port &&
+	       !memcmp(&a->sin6.sin6_addr, &b->sin6.sin6_addr,
+		       sizeof(a->sin6.sin6_addr)) &&
+	       a->sin6.sin6_scope_id == b->sin6.sin6_scope_id;
+}
+
+/*
+ * The SET_PEER that turns @have into @want, in @c; false if there is
+ * nothing to change.  A preshared key cannot be read back, so one in the
+ * file is always sent: setting the same key again keeps the sessions.
+ */
+static bool peer_diff(const struct peer_change *want,
+		      const struct xtun_peer *have, struct peer_change *c)
+{
+	bool changed = false;
+
+	memset(c, 0, sizeof(*c));
+	c->cmd = XTUN_CMD_SET_PEER;
+	memcpy(c->public_key, want->public_key, XTUN_KEY_LEN);
+	if (want->has_preshared_key || have->has_preshared_key) {
+		c->has_preshared_key = true;
+		memcpy(c->preshared_key, want->preshared_key, XTUN_KEY_LEN);
+		changed = true;
+	}
+	if (want->has_endpoint && !same_endpoint(&want->endpoint, &have->endpoint)) {
+		c->has_endpoint = true;
+		c->endpoint = want->endpoint;
+		changed = true;
+	}
+	if (want->keepalive != have->persistent_keepalive) {
+		c->has_keepalive = true;
+		c->keepalive = want->keepalive;
+		changed = true;
+	}
+	if (!same_allowedips(want, have)) {
+		c->replace_allowedips = true;
+		c->allowedips = want->allowedips;
+		c->n_allowedips = want->n_allowedips;
+		changed = true;
+	}
+	return changed;
+}
+
+static int sync_device(struct xtun_genl *g, const char *ifname,
+		       const struct config *config,
+		       const struct xtun_device *dev)
+{
+	struct dev_change c = { 0 };
+	uint8_t pub[XTUN_KEY_LEN];
+	int ret;
+
+	if (config->dev.has_private_key) {
+		curve25519_public(pub, config->dev.private_key);
+		if (!dev->has_public_key ||
+		    memcmp(pub, dev->public_key, XTUN_KEY_LEN)) {
+			c.has_private_key = true;
+			memcpy(c.private_key, config->dev.private_key,
+			       XTUN_KEY_LEN);
+		}
+	} else if (dev->has_public_key) {
+		c.has_private_key = true;	/* zero: remove it */
+	}
+	if (config->dev.has_listen_port &&
+	    config->dev.listen_port != dev->listen_port) {
+		c.has_listen_port = true;
+		c.listen_port = config->dev.listen_port;
+	}
+	if (config->dev.fwmark != dev->fwmark) {
+		c.has_fwmark = true;
+		c.fwmark = config->dev.fwmark;
+	}
+	if (!c.has_private_key && !c.has_listen_port && !c.has_fwmark)
+		return XTUNCTL_OK;
+	ret = dev_change_send(g, ifname, &c);
+	explicit_bzero(&c, sizeof(c));
+	return ret;
+}
+
+static int apply_sync(struct xtun_genl *g, const char *ifname,
+		      const struct config *config,
+		      const struct xtun_device *dev)
+{
+	const struct xtun_peer *have;
+	struct peer_change c = { 0 };
+	size_t i;
+	int ret;
+
+	/* Listen port first: it is what the kernel may refuse. */
+	ret = sync_device(g, ifname, config, dev);
+	for (i = 0; !ret && i < dev->n_peers; i++)
+		if (!config_has_peer(config, dev->peers[i].public_key))
+			ret = peer_del_send(g, ifname, dev->peers[i].public_key);
+	for (i = 0; !ret && i < config->n_peers; i++) {
+		have = find_peer(dev, config->peers[i].public_key);
+		if (!have)
+			ret = peer_change_send(g, ifname, &config->peers[i]);
+		else if (peer_diff(&config->peers[i], have, &c))
+			ret = peer_change_send(g, ifname, &c);
+	}
+	explicit_bzero(&c, sizeof(c));
+	return ret;
+}
+
+/* --- the commands -------------------------------------------------------- */
+
+enum conf_mode { CONF_SET, CONF_ADD, CONF_SYNC };
+
+static const char *const conf_names[] = {
+	[CONF_SET] = "setconf", [CONF_ADD] = "addconf", [CONF_SYNC] = "syncconf",
+};
+
+static int conf_apply(const char *ifname, const struct config *config,
+		      enum conf_mode mode)
+{
+	struct xtun_device_list list = { 0 };
+	struct xtun_genl g;
+	int ret;
+
+	/* addconf and syncconf work from what the device has now. */
+	if (mode != CONF_SET) {
+		ret = device_list_read(&list, ifname);
+		if (ret)
+			return ret;
+		if (list.n_devices != 1) {
+			fprintf(stderr, "%s: %s: no such xtun device\n", prog, ifname);
+			ret = XTUNCTL_EKERNEL;
+			goto out_list;
+		}
+	}
+	/* Only addconf keeps the device's private key when the file has none. */
+	ret = config_check_own_key(config,
+				   mode == CONF_ADD ? list.devices : NULL) ?:
+	      xtun_genl_open(&g);
+	if (ret)
+		goto out_list;
+	switch (mode) {
+	case CONF_SET:
+		ret = config_apply_set(&g, ifname, config);
+		break;
+	case CONF_ADD:
+		ret = apply_add(&g, ifname, config, &list.devices[0]);
+		break;
+	case CONF_SYNC:
+		ret = apply_sync(&g, ifname, config, &list.devices[0]);
+		break;
+	}
+	xtun_genl_close(&g);
+out_list:
+	device_list_free(&list);
+	return ret;
+}
+
+static int cmd_conf(int argc, char **argv, enum conf_mode mode)
+{
+	struct config config;
+	int ret;
+
+	if (argc != 3) {
+		fprintf(stderr, "Usage: %s %s IFNAME FILE\n", prog,
+			conf_names[mode]);
+		return XTUNCTL_EUSAGE;
+	}
+	ret = parse_ifname(argv[1]) ?: config_read(&config, argv[2]);
+	if (ret)
+		return ret;
+	ret = conf_apply(argv[1], &config, mode);
+	config_free(&config);
+	return ret;
+}
+
+int cmd_setconf(int argc, char **argv)
+{
+	return cmd_conf(argc, argv, CONF_SET);
+}
+
+int cmd_addconf(int argc, char **argv)
+{
+	return cmd_conf(argc, argv, CONF_ADD);
+}
+
+int cmd_syncconf(int argc, char **argv)
+{
+	return cmd_conf(argc, argv, CONF_SYNC);
+}
+
+/* --- showconf ------------------------------------------------------------ */
+
+static void print_peer_conf(const struct xtun_peer *peer)
+{
+	char buf[XTUN_ENDPOINT_STRLEN];
+	size_t i;
+
+	key_to_base64(buf, peer->public_key);
+	printf("\n[Peer]\nPublicKey = %s\n", buf);
+	if (peer->has_preshared_key)
+		printf("# PresharedKey is set; the kernel keeps it write-only.\n");
+	if (peer->n_allowedips) {
+		printf("AllowedIPs = ");
+		for (i = 0; i < peer->n_allowedips; i++) {
+			prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
+			printf("%s%s", i ? ", " : "", buf);
+		}
+		printf("\n");
+	}
+	if (peer->endpoint.sa.sa_family) {
+		endpoint_to_str(buf, sizeof(buf), &peer->endpoint);
+		printf("Endpoint = %s\n", buf);
+	}
+	if (peer->persistent_keepalive)
+		printf("PersistentKeepalive = %u\n", peer->persistent_keepalive);
+}
+
+static void print_device_conf(const struct xtun_device *dev)
+{
+	size_t i;
+
+	printf("[Interface]\n");
+	if (dev->has_public_key)
+		printf("# PrivateKey is set; the kernel keeps it write-only.\n");
+	else
+		printf("# No PrivateKey is set.\n");
+	printf("ListenPort = %u\n", dev->listen_port);
+	if (dev->fwmark)
+		printf("FwMark = 0x%x\n", dev->fwmark);
+	for (i = 0; i < dev->n_peers; i++)
+		print_peer_conf(&dev->peers[i]);
+}
+
+int cmd_showconf(int argc, char **argv)
+{
+	struct xtun_device_list list;
+	int ret;
+
+	if (argc != 2) {
+		fprintf(stderr, "Usage: %s showconf IFNAME\n", prog);
+		return XTUNCTL_EUSAGE;
+	}
+	ret = parse_ifname(argv[1]) ?: device_list_read(&list, argv[1]);
+	if (ret)
+		return ret;
+	if (list.n_devices == 1)
+		print_device_conf(&list.devices[0]);
+	device_list_free(&list);
+	return XTUNCTL_OK;
+}
