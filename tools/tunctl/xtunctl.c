@@ -26,7 +26,7 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
-	{ "show",	cmd_show,	"[IFNAME | all] [dump]",
+	{ "show",	cmd_show,	"[IFNAME|all] [FIELD|dump] [-j]",
 	  "show devices and their peers" },
 	{ "dev",	cmd_dev,	"set IFNAME [OPTION VALUE]...",
 	  "change a device" },
@@ -64,6 +64,9 @@ static void usage(FILE *out)
 		"peer add and set options: endpoint HOST:PORT,\n"
 		"  allowed-ips [+|-]PREFIX[,...], persistent-keepalive SECONDS|off,\n"
 		"  preshared-key FILE\n"
+		"show fields: public-key, listen-port, fwmark, peers, endpoints,\n"
+		"  allowed-ips, latest-handshakes, transfer, persistent-keepalive,\n"
+		"  preshared-keys; 'show interfaces' lists the devices\n"
 		"\nxtunctl(8) documents every command and its output.\n");
 }
 

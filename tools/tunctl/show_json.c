@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtunctl show [IFNAME | all] -j: the devices as JSON, for programs.
+ *
+ * Numbers are raw (bytes, seconds, counters), unlike the human output, and
+ * the document is always an array of devices, also for one IFNAME, so that
+ * a reader needs one code path.  Like the kernel, it never gives out a
+ * private or preshared key: only whether there is one.  xtunctl(8)
+ * documents every member; members are only ever added.
+ */
+
+#include "json.h"
+#include "show.h"
+
+static void json_key_string(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_string(j, s);
+}
+
+static void json_key_u64(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	json_u64(j, v);
+}
+
+static void json_key_bool(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
+
+static void json_public_key(struct json *j, const uint8_t key[XTUN_KEY_LEN])
+{
+	char b64[XTUN_KEY_B64_LEN + 1];
+
+	key_to_base64(b64, key);
+	json_key_string(j, "public_key", b64);
+}
+
+static void json_begin(void *ctx)
+{
+	json_begin_array(ctx);
+}
+
+static void json_device(const struct xtun_device *dev, void *ctx)
+{
+	struct json *j = ctx;
+
+	json_begin_object(j);
+	json_key_string(j, "ifname", dev->ifname);
+	json_key_u64(j, "ifindex", dev->ifindex);
+	json_key_bool(j, "private_key", dev->has_public_key);
+	if (dev->has_public_key) {
+		json_public_key(j, dev->public_key);
+	} else {
+		json_key(j, "public_key");
+		json_null(j);
+	}
+	json_key_u64(j, "listen_port", dev->listen_port);
+	json_key_u64(j, "fwmark", dev->fwmark);
+	json_key(j, "peers");
+	json_begin_array(j);
+}
+
+static void json_endpoint(struct json *j, const struct xtun_peer *peer)
+{
+	char ep[XTUN_ENDPOINT_STRLEN];
+
+	json_key(j, "endpoint");
+	if (!peer->endpoint.sa.sa_family) {
+		json_null(j);
+		return;
+	}
+	endpoint_to_str(ep, sizeof(ep), &peer->endpoint);
+	json_string(j, ep);
+}
+
+static void json_allowedips(struct json *j, const struct xtun_peer *peer)
+{
+	char prefix[XTUN_PREFIX_STRLEN];
+	size_t i;
+
+	json_key(j, "allowed_ips");
+	json_begin_array(j);
+	for (i = 0; i < peer->n_allowedips; i++) {
+		prefix_to_str(prefix, sizeof(prefix), &peer->allowedips[i]);
+		json_string(j, prefix);
+	}
+	json_end_array(j);
+}
+
+static void json_peer(const struct xtun_device *dev,
+		      const struct xtun_peer *peer, void *ctx)
+{
+	struct json *j = ctx;
+
+	(void)dev;
+	json_begin_object(j);
+	json_public_key(j, peer->public_key);
+	json_key_bool(j, "preshared_key", peer->has_preshared_key);
+	json_endpoint(j, peer);
+	json_allowedips(j, peer);
+	json_key_u64(j, "latest_handshake", handshake_seconds(peer));
+	json_key_u64(j, "rx_bytes", peer->rx_bytes);
+	json_key_u64(j, "tx_bytes", peer->tx_bytes);
+	json_key_u64(j, "rx_packets", peer->rx_packets);
+	json_key_u64(j, "tx_packets", peer->tx_packets);
+	json_key_u64(j, "persistent_keepalive", peer->persistent_keepalive);
+	json_key_u64(j, "drop_replay", peer->drop_replay);
+	json_key_u64(j, "drop_auth", peer->drop_auth);
+	json_key_u64(j, "drop_source", peer->drop_source);
+	json_key_u64(j, "drop_no_session", peer->drop_no_session);
+	json_end_object(j);
+}
+
+static void json_device_end(const struct xtun_device *dev, void *ctx)
+{
+	struct json *j = ctx;
+
+	(void)dev;
+	json_end_array(j);	/* peers */
+	json_end_object(j);
+}
+
+static void json_end(void *ctx)
+{
+	json_end_array(ctx);
+}
+
+static const struct show_printer json_printer = {
+	.begin		= json_begin,
+	.device		= json_device,
+	.peer		= json_peer,
+	.device_end	= json_device_end,
+	.end		= json_end,
+};
+
+void show_json(const struct xtun_device_list *list)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	show_walk(list, &json_printer, &j);
+}
