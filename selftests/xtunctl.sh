@@ -102,7 +102,8 @@ help_lists_every_command() {
 	local cmd
 
 	check_ok "$XTUNCTL" help
-	for cmd in show dev peer genkey pubkey genpsk help version; do
+	for cmd in show dev peer setconf addconf syncconf showconf up down \
+		genkey pubkey genpsk help version; do
 		check_match "$OUT" "^  $cmd " "help for $cmd"
 	done
 	check_ok "$XTUNCTL" --help
