@@ -283,7 +283,7 @@ static int show_usage(void)
 {
 	fprintf(stderr,
 		"Usage: %s show [IFNAME | all] [-j | --json]\n"
-		"       %s show IFNAME | all FIELD | dump\n"
+		"       %s show {IFNAME | all} {FIELD | dump}\n"
 		"       %s show interfaces\n", prog, prog, prog);
 	show_field_list(stderr, fprintf(stderr, "FIELD is one of: "), "  ");
 	return XTUNCTL_EUSAGE;
