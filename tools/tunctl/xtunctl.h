@@ -20,5 +20,7 @@ int cmd_setconf(int argc, char **argv);
 int cmd_addconf(int argc, char **argv);
 int cmd_syncconf(int argc, char **argv);
 int cmd_showconf(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
 
 #endif /* _XTUN_XTUNCTL_H */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XTUN_UPDOWN_H
+#define _XTUN_UPDOWN_H
+
+#include <net/if.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "run.h"
+#include "undo.h"
+
+/* One run of "xtunctl up": the device, its config and the undo log. */
+struct updown {
+	char ifname[IF_NAMESIZE];
+	char context[IF_NAMESIZE + 8];	/* "up xtun0", for messages */
+	struct config config;
+	struct undo_log log;
+};
+
+/* "ip -4" or "ip -6" for @family. */
+void cmd_ip(struct cmd *c, int family);
+
+/*
+ * Run @c; once it succeeded, record @undo (NULL: nothing to record).  If
+ * the record cannot be written, @undo is run at once: nothing done may be
+ * left unrecorded.
+ */
+int updown_step(struct updown *u, const struct cmd *c, const struct cmd *undo);
+
+/* The MTU "up" gives the device when the config has none (mtu.c). */
+unsigned int mtu_derive(const struct config *config);
+
+/* The routes to the peers' allowed IPs and full-tunnel rules (route.c). */
+int up_routes(struct updown *u);
+
+#endif /* _XTUN_UPDOWN_H */
