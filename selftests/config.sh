@@ -321,7 +321,7 @@ parse_errors_name_the_line_and_change_nothing() {
 	[Peer]
 	PublicKey = $P1
 	EOF
-	bad_conf "the device's own key as a peer" "peer $PUB is the device's own public key" <<-EOF
+	bad_conf "the device's own key as a peer" "peer ${PUB//+/\\+} is the device's own public key" <<-EOF
 	[Interface]
 	PrivateKey = $PRIV
 	[Peer]
