@@ -101,14 +101,14 @@ setconf_replaces_the_whole_configuration() {
 	AllowedIPs = 10.2.0.0/24
 	EOF
 	check_ok xc setconf xtun0 "$DIR/b.conf"
-	# The key and peers are the file's, the fwmark it does not give is
-	# off; the listen port it does not give stays.
-	check_eq "$(conf_state)" "$(printf '%s\n' "(hidden)	$PUB	51840	off" \
+	# The key and peers are the file's; the fwmark and listen port it
+	# does not give stay, as with wg setconf.
+	check_eq "$(conf_state)" "$(printf '%s\n' "(hidden)	$PUB	51840	0x7" \
 		"$P2	(none)	(none)	10.2.0.0/24	off")" "the device after setconf"
-	# A file without a private key leaves the device without one.
-	printf '[Interface]\nListenPort = 51841\n' > "$DIR/c.conf"
+	# A file without peers leaves the device without peers.
+	printf '[Interface]\nListenPort = 51841\nFwMark = off\n' > "$DIR/c.conf"
 	check_ok xc setconf xtun0 "$DIR/c.conf"
-	check_eq "$(conf_state)" "(none)	(none)	51841	off" "after setconf without keys"
+	check_eq "$(conf_state)" "(hidden)	$PUB	51841	off" "after setconf without peers"
 }
 
 # --- addconf ------------------------------------------------------------
@@ -142,11 +142,12 @@ syncconf_reaches_what_setconf_does() {
 	write_full_conf "$DIR/a.conf"
 	check_ok xc setconf xtun0 "$DIR/a.conf"
 	# Another file: p1 changes endpoint, keepalive and allowed IPs and
-	# loses its preshared key, p2 goes, p3 comes, the fwmark goes.
+	# loses its preshared key, p2 goes, p3 comes, the fwmark changes.
 	cat > "$DIR/next.conf" <<-EOF
 	[Interface]
 	PrivateKey = $PRIV
 	ListenPort = 51831
+	FwMark = 0x43
 	[Peer]
 	PublicKey = $P1
 	Endpoint = 192.0.2.9:9
@@ -161,7 +162,13 @@ syncconf_reaches_what_setconf_does() {
 	check_ok xc setconf xtun0 "$DIR/a.conf"
 	check_ok xc syncconf xtun0 "$DIR/next.conf"
 	check_eq "$(conf_state)" "$want" "syncconf's result against setconf's"
+	check_eq "$(conf_state | head -n 1)" "(hidden)	$PUB	51831	0x43" "the device line"
 	check_eq "$(conf_state | wc -l)" 3 "the device line and two peers"
+	# A file without FwMark keeps the one the device has (up chose it for
+	# a full tunnel, and a reload must not take it away).
+	grep -v FwMark "$DIR/next.conf" > "$DIR/nomark.conf"
+	check_ok xc syncconf xtun0 "$DIR/nomark.conf"
+	check_eq "$(conf_state)" "$want" "after syncconf of a file without FwMark"
 }
 
 # The session tests: a and b configured from files, a's file to be synced.

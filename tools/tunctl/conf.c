@@ -3,8 +3,7 @@
  * xtunctl setconf|addconf|syncconf IFNAME FILE and xtunctl showconf IFNAME:
  * a device's configuration from and to WireGuard's config file format.
  *
- *   setconf   the file becomes the whole configuration: the private key and
- *             fwmark are what it says (absent: none), and its peers replace
+ *   setconf   the file becomes the whole configuration: its peers replace
  *             the device's, so every session starts over.
  *   addconf   the file's settings are added: new peers are added, peers
  *             the device has get the file's settings and allowed IPs added.
@@ -12,8 +11,10 @@
  *             peers whose settings did not change are not touched and keep
  *             their sessions.
  *
- * A listen port the file does not give is left as it is, in all three: 0
- * would move the device to a random port.
+ * [Interface] keys the file does not give (PrivateKey, ListenPort, FwMark)
+ * are left as the device has them, in all three, as wg(8) does.  That is
+ * what makes a reload with syncconf safe for a full tunnel: "up" chose the
+ * fwmark, and the file does not say it.
  */
 
 #include <stdio.h>
@@ -91,13 +92,6 @@ int config_apply_set(struct xtun_genl *g, const char *ifname,
 	int ret;
 
 	dev.replace_peers = true;
-	/* Absent means none: memset zero is "no private key", fwmark off. */
-	if (!dev.has_private_key)
-		memset(dev.private_key, 0, XTUN_KEY_LEN);
-	if (!dev.has_fwmark)
-		dev.fwmark = 0;
-	dev.has_private_key = true;
-	dev.has_fwmark = true;
 	ret = dev_change_send(g, ifname, &dev);
 	for (i = 0; !ret && i < config->n_peers; i++)
 		ret = peer_change_send(g, ifname, &config->peers[i]);
@@ -127,28 +121,18 @@ static int apply_add(struct xtun_genl *g, const char *ifname,
 
 /* --- syncconf ------------------------------------------------------------ */
 
-/* The network part of @p, for comparing prefixes however they were written. */
-static struct xtun_prefix masked(const struct xtun_prefix *p)
-{
-	struct xtun_prefix m = { .family = p->family, .cidr = p->cidr };
-	unsigned int bytes = p->cidr / 8, bits = p->cidr % 8;
-
-	memcpy(m.addr, p->addr, bytes);
-	if (bits)
-		m.addr[bytes] = p->addr[bytes] & (0xff << (8 - bits));
-	return m;
-}
-
+/* Whether @list has @p, however the host bits of either were written. */
 static bool prefix_in(const struct xtun_prefix *p,
 		      const struct xtun_prefix *list, size_t n)
 {
-	struct xtun_prefix a = masked(p), b;
+	struct xtun_prefix a = *p, b;
 	size_t i;
 
+	prefix_mask(&a);
 	for (i = 0; i < n; i++) {
-		b = masked(&list[i]);
-		if (a.family == b.family && a.cidr == b.cidr &&
-		    !memcmp(a.addr, b.addr, sizeof(a.addr)))
+		b = list[i];
+		prefix_mask(&b);
+		if (prefix_equal(&a, &b))
 			return true;
 	}
 	return false;
@@ -237,15 +221,13 @@ static int sync_device(struct xtun_genl *g, const char *ifname,
 			memcpy(c.private_key, config->dev.private_key,
 			       XTUN_KEY_LEN);
 		}
-	} else if (dev->has_public_key) {
-		c.has_private_key = true;	/* zero: remove it */
 	}
 	if (config->dev.has_listen_port &&
 	    config->dev.listen_port != dev->listen_port) {
 		c.has_listen_port = true;
 		c.listen_port = config->dev.listen_port;
 	}
-	if (config->dev.fwmark != dev->fwmark) {
+	if (config->dev.has_fwmark && config->dev.fwmark != dev->fwmark) {
 		c.has_fwmark = true;
 		c.fwmark = config->dev.fwmark;
 	}
@@ -307,9 +289,7 @@ static int conf_apply(const char *ifname, const struct config *config,
 			goto out_list;
 		}
 	}
-	/* Only addconf keeps the device's private key when the file has none. */
-	ret = config_check_own_key(config,
-				   mode == CONF_ADD ? list.devices : NULL) ?:
+	ret = config_check_own_key(config, list.n_devices ? list.devices : NULL) ?:
 	      xtun_genl_open(&g);
 	if (ret)
 		goto out_list;

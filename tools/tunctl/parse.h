@@ -63,4 +63,12 @@ int parse_endpoint(const char *arg, union xtun_sockaddr *out);
 /* ADDR[/CIDR]; without CIDR the prefix is one address.  @what names it. */
 int parse_prefix(const char *what, const char *arg, struct xtun_prefix *out);
 
+/*
+ * Clear the host bits of @p, leaving its network: the kernel ignores them in
+ * allowed IPs, and "ip route add" refuses them.
+ */
+void prefix_mask(struct xtun_prefix *p);
+/* Same family, length and address bytes (flags aside). */
+bool prefix_equal(const struct xtun_prefix *a, const struct xtun_prefix *b);
+
 #endif /* _XTUN_PARSE_H */

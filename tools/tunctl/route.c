@@ -46,25 +46,6 @@
 #define FULL_TUNNEL_TABLE_FIRST	51820
 #define FULL_TUNNEL_TABLE_TRIES	1000
 
-/* The network part of @p: "ip route add" refuses host bits. */
-static void prefix_mask(struct xtun_prefix *p)
-{
-	unsigned int len = p->family == AF_INET ? 4 : 16, i;
-
-	for (i = 0; i < len; i++) {
-		if (p->cidr <= 8 * i)
-			p->addr[i] = 0;
-		else if (p->cidr < 8 * (i + 1))
-			p->addr[i] &= 0xff << (8 * (i + 1) - p->cidr);
-	}
-}
-
-static bool prefix_equal(const struct xtun_prefix *a, const struct xtun_prefix *b)
-{
-	return a->family == b->family && a->cidr == b->cidr &&
-	       !memcmp(a->addr, b->addr, sizeof(a->addr));
-}
-
 /* Add "table T" for a table other than main. */
 static void cmd_add_table(struct cmd *c, uint32_t table)
 {
