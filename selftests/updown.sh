@@ -17,8 +17,8 @@
 #   a: default via 192.168.241.2            b: lo 198.51.100.2 (endpoint)
 #                                              lo 172.16.99.1 fd00:99::1 (LAN)
 #
-# Each test uses its own interface name: the state files in /run/xtun are
-# shared by all namespaces.
+# Each test uses its own interface name, so that a state file an aborted
+# run left behind in /run/xtun is easy to clear.
 
 source "$(dirname "$0")/lib.sh"
 require_cmd ping
@@ -30,10 +30,16 @@ xa() {
 	ip netns exec "$NS_A" "$XTUNCTL" "$@"
 }
 
+# state_file IFNAME: where up keeps IFNAME's undo log in namespace a
+# (named after the namespace, which is not the host's).
+state_file() {
+	echo "$STATE_DIR/$1.netns-$(ip netns exec "$NS_A" stat -L -c %i /proc/self/ns/net).state"
+}
+
 # fresh_name NAME: NAME, without the state file an aborted earlier run of
 # this script may have left.
 fresh_name() {
-	rm -f "$STATE_DIR/$1.state"
+	rm -f "$STATE_DIR/$1".*state
 	echo "$1"
 }
 
@@ -150,7 +156,7 @@ up_then_down_restores_addresses_routes_and_rules() {
 	rm "$dir/$ifname.conf"
 	check_ok xa down "$dir/$ifname.conf"
 	check_restored "$NS_A" "$before"
-	[ ! -e "$STATE_DIR/$ifname.state" ] || fail "the state file is left after down"
+	[ ! -e "$(state_file "$ifname")" ] || fail "the state file is left after down"
 	! ip -n "$NS_A" link show dev "$ifname" >/dev/null 2>&1 || fail "$ifname is left after down"
 }
 
@@ -202,7 +208,7 @@ failed_up_leaves_nothing_behind() {
 	check_match "$OUT" "up $ifname: PostUp 'false' failed \(exit 1\)" "message"
 	check_match "$OUT" "up $ifname: undone" "message"
 	check_restored "$NS_A" "$before"
-	[ ! -e "$STATE_DIR/$ifname.state" ] || fail "the state file is left after a failed up"
+	[ ! -e "$(state_file "$ifname")" ] || fail "the state file is left after a failed up"
 
 	# A route that exists through another device: ip refuses it half-way.
 	conf_a "$dir/$ifname.conf" "$(endpoint "$OUT4_B" $PORT_B)" "10.7.0.0/16, 192.168.241.0/24" \
@@ -210,17 +216,17 @@ failed_up_leaves_nothing_behind() {
 	check_status 2 xa up "$dir/$ifname.conf"
 	check_match "$OUT" "'ip -4 route add 192.168.241.0/24 dev $ifname' failed \(exit 2\)" "message"
 	check_restored "$NS_A" "$before"
-	[ ! -e "$STATE_DIR/$ifname.state" ] || fail "the state file is left after a failed up"
+	[ ! -e "$(state_file "$ifname")" ] || fail "the state file is left after a failed up"
 
 	# Killed at the end: the state file remains, and down undoes it all.
 	conf_a "$dir/$ifname.conf" "$(endpoint "$OUT4_B" $PORT_B)" "0.0.0.0/0, ::/0" \
 		"Address = $IN4_A/24" 'PostUp = kill -9 $PPID'
 	check_status 137 xa up "$dir/$ifname.conf"
-	[ -e "$STATE_DIR/$ifname.state" ] || fail "no state file after up was killed"
+	[ -e "$(state_file "$ifname")" ] || fail "no state file after up was killed"
 	check_match "$(ip -n "$NS_A" -4 rule show)" "suppress_prefixlength 0" "rules after up was killed"
 	check_ok xa down "$ifname"
 	check_restored "$NS_A" "$before"
-	[ ! -e "$STATE_DIR/$ifname.state" ] || fail "the state file is left after down"
+	[ ! -e "$(state_file "$ifname")" ] || fail "the state file is left after down"
 }
 
 hooks_run_in_order_with_the_interface_name() {
@@ -398,7 +404,7 @@ up_and_down_refuse_what_they_cannot_do() {
 	check_status 1 xa up "$dir/bad/name.txt"
 	check_status 1 xa up "$dir/much-too-long-name.conf"
 	check_status 1 xa down "$ifname"
-	check_match "$OUT" "no $STATE_DIR/$ifname.state" "message for down of a device not up"
+	check_match "$OUT" "no $(state_file "$ifname")" "message for down of a device not up"
 
 	conf_a "$dir/$ifname.conf" "" "10.241.0.2/32" "Address = $IN4_A/24" "Colour = blue"
 	check_status 1 xa up "$dir/$ifname.conf"
@@ -408,7 +414,7 @@ up_and_down_refuse_what_they_cannot_do() {
 	conf_a "$dir/$ifname.conf" "" "10.241.0.2/32" "Address = $IN4_A/24"
 	check_ok xa up "$dir/$ifname.conf"
 	check_status 1 xa up "$dir/$ifname.conf"
-	check_match "$OUT" "$STATE_DIR/$ifname.state exists" "message for up twice"
+	check_match "$OUT" "$(state_file "$ifname") exists" "message for up twice"
 	# Another namespace's device of the same name is not ours to delete.
 	check_status 1 ip netns exec "$NS_B" "$XTUNCTL" down "$ifname"
 	check_match "$OUT" "another network namespace" "message for down elsewhere"
@@ -420,7 +426,7 @@ up_and_down_refuse_what_they_cannot_do() {
 	check_status 1 xa up "$dir/$ifname.conf"
 	check_match "$OUT" "a device named $ifname exists already" "message for an existing device"
 	check_ok ip -n "$NS_A" link show dev "$ifname"
-	[ ! -e "$STATE_DIR/$ifname.state" ] || fail "a refused up left a state file"
+	[ ! -e "$(state_file "$ifname")" ] || fail "a refused up left a state file"
 }
 
 ktap_run_tests \

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make demo`, run inside the VM: two sites joined by xtun, built the way an
-# operator would (README, "Quick start: a site-to-site link"), every command
-# printed before it runs.
+# operator would (README, "Quick start: a site-to-site link": a config file
+# per site and "xtunctl up"), every command printed before it runs.
 #
 #   lan-a                site-a                    site-b                lan-b
 #   192.168.10.2 --- 192.168.10.1             192.168.20.1 --- 192.168.20.2
@@ -138,20 +138,32 @@ make_keys() {
 	echo "$B_PUB"
 }
 
-# configure_site NS OWN_KEY TUNNEL_ADDR PEER_PUB PEER_WAN PEER_TUNNEL PEER_LAN
+# configure_site NS OWN_KEY TUNNEL_ADDR PEER_PUB PEER_WAN PEER_TUNNEL PEER_LAN:
+# the site's config file, as the README's quick start writes it, and
+# "xtunctl up".  Each site keeps its file in a directory of its own here;
+# on a real server it is /etc/xtun/xtun0.conf and "xtunctl up xtun0".
 configure_site() {
 	local ns=$1 key=$2 addr=$3 peer=$4 wan=$5 tun=$6 lan=$7
+	local conf="$KEYS/$ns/xtun0.conf"
 
-	say "$ns: xtun0 with the other site as its peer"
-	step ip -n "$ns" link add xtun0 type xtun
-	site "$ns" xtunctl dev set xtun0 private-key "$key" listen-port 51820
-	site "$ns" xtunctl peer add xtun0 "$peer" endpoint "$wan:51820" \
-		allowed-ips "$tun/32,$lan"
-	step ip -n "$ns" address add "$addr/24" dev xtun0
-	step ip -n "$ns" link set xtun0 up
-	step ip -n "$ns" route add "$lan" dev xtun0
+	say "$ns: its config file, and xtunctl up"
+	mkdir -p "$KEYS/$ns"
+	cat > "$conf" <<-EOF
+	[Interface]
+	PrivateKey = $(cat "$key")
+	ListenPort = 51820
+	Address = $addr/24
+
+	[Peer]
+	PublicKey = $peer
+	Endpoint = $wan:51820
+	AllowedIPs = $tun/32, $lan
+	EOF
+	echo "\$ cat $conf"
+	sed 's/^PrivateKey = .*/PrivateKey = (the contents of '"$key"')/' "$conf"
+	site "$ns" xtunctl up "$conf"
+	step ip -n "$ns" route show dev xtun0
 }
-
 ping_across() {
 	say "Ping across the tunnel: gateway to gateway, then LAN host to LAN host"
 	site site-a ping -c 3 -i 0.5 -W 5 10.99.0.2 ||
@@ -181,6 +193,17 @@ show_state() {
 	echo
 	site site-a xtunctl show xtun0 dump
 	step ip -n site-a -s link show xtun0
+	site site-a xtunctl showconf xtun0
+}
+
+take_down() {
+	say "xtunctl down undoes what up did"
+	site site-a xtunctl down "$KEYS/site-a/xtun0.conf"
+	site site-b xtunctl down "$KEYS/site-b/xtun0.conf"
+	if ip -n site-a link show xtun0 >/dev/null 2>&1; then
+		die "xtun0 is still there after xtunctl down"
+	fi
+	echo "(xtun0 is gone from both sites)"
 }
 
 main() {
@@ -193,6 +216,7 @@ main() {
 	ping_across
 	iperf_across
 	show_state
+	take_down
 	echo
 	echo "demo: OK: two sites joined by xtun, ping and iperf3 across"
 }

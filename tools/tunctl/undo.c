@@ -15,11 +15,6 @@
 #include "undo.h"
 #include "xtunctl.h"
 
-static void state_path(char *buf, size_t size, const char *ifname)
-{
-	snprintf(buf, size, XTUN_STATE_DIR "/%s.state", ifname);
-}
-
 /*
  * Interface names are per network namespace, the state directory is not:
  * the namespace's identity in the file keeps "down" in one namespace from
@@ -34,6 +29,23 @@ static void netns_id(char *buf, size_t size)
 	else
 		snprintf(buf, size, "%lu:%lu", (unsigned long)st.st_dev,
 			 (unsigned long)st.st_ino);
+}
+
+/*
+ * /run/xtun/IFNAME.state in the host's own namespace, where operators look;
+ * in any other, the namespace's inode is in the name too, so that xtun0 can
+ * be up in two namespaces at once (two "sites" on one test machine).
+ */
+static void state_path(char *buf, size_t size, const char *ifname)
+{
+	struct stat self, init;
+
+	if (stat("/proc/self/ns/net", &self) || stat("/proc/1/ns/net", &init) ||
+	    (self.st_dev == init.st_dev && self.st_ino == init.st_ino))
+		snprintf(buf, size, XTUN_STATE_DIR "/%s.state", ifname);
+	else
+		snprintf(buf, size, XTUN_STATE_DIR "/%s.netns-%lu.state",
+			 ifname, (unsigned long)self.st_ino);
 }
 
 /* A record is only worth something once it is on file. */
@@ -285,7 +297,7 @@ static int read_state_file(struct records *r, const char *context,
 int undo_log_replay(const char *context, const char *ifname)
 {
 	struct records r = { 0 };
-	char path[sizeof(XTUN_STATE_DIR) + 32];
+	char path[XTUN_STATE_PATH_LEN];
 	int ret;
 
 	state_path(path, sizeof(path), ifname);

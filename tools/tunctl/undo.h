@@ -24,9 +24,11 @@
  */
 
 #define XTUN_STATE_DIR	"/run/xtun"
+/* "/run/xtun/IFNAME.netns-INODE.state" */
+#define XTUN_STATE_PATH_LEN	(sizeof(XTUN_STATE_DIR) + 64)
 
 struct undo_log {
-	char path[sizeof(XTUN_STATE_DIR) + 32];
+	char path[XTUN_STATE_PATH_LEN];
 	FILE *f;
 };
 
