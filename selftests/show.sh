@@ -385,6 +385,56 @@ human_output_shows_handshake_and_transfer_after_traffic() {
 	check_eq "$hs" "$(awk -F'\t' 'NF == 15 { print $6 }' <<<"$DUMP")" "latest_handshake"
 }
 
+# peer_block KEY: the lines of peer KEY in the human output $OUT.
+peer_block() {
+	awk -v key="$1" '/^peer: / { on = $2 == key } on' <<<"$OUT"
+}
+
+json_is_the_dump_after_traffic_and_drops() {
+	local dir p3 source no_session
+
+	tunnel_pair xtun xtun 4
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	# One way: b answers with ICMP errors, larger than what a sent.
+	check_ok ip netns exec "$NS_A" "$XTUN_PKT" udp-send "$IN4_A" "$IN4_B" 9 3
+	# drop-source at a: b sends from an address a does not route to b.
+	check_ok ip -n "$NS_B" addr add 10.241.0.77/32 dev xtun0
+	check_fails ip netns exec "$NS_B" ping -U -n -q -c 3 -i 0.2 -W 1 -I 10.241.0.77 "$IN4_A"
+	# drop-no-session at a: a peer it cannot reach, sent more packets than
+	# it keeps while waiting for a session.
+	p3=$(new_pub)
+	check_ok ip netns exec "$NS_A" "$XTUNCTL" peer add xtun0 "$p3" \
+		endpoint 192.0.2.1:1 allowed-ips 10.241.0.99
+	check_ok ip netns exec "$NS_A" "$XTUN_PKT" udp-send "$IN4_A" 10.241.0.99 9 140
+
+	dir=$(tmp_dir)
+	stable_reads "$NS_A" show -j
+	echo "$OUT" > "$dir/json"
+	echo "$DUMP" > "$dir/dump"
+	json_matches_dump "$dir/json" "$dir/dump" || fail "show -j and show all dump differ"
+	python3 - "$dir/json" "$PUB_B" "$p3" <<'EOF' || fail "show -j: $(cat "$dir/json")"
+import json, sys
+peers = {p["public_key"]: p for p in json.load(open(sys.argv[1]))[0]["peers"]}
+b, p3 = peers[sys.argv[2]], peers[sys.argv[3]]
+# Distinct values, so that members mixed up would not go unnoticed.
+assert b["rx_bytes"] != b["tx_bytes"] and b["rx_bytes"] > 0 and b["tx_bytes"] > 0, b
+assert b["rx_packets"] > 0 and b["tx_packets"] > 0, b
+assert b["drop_source"] == 3 and b["drop_no_session"] == 0, b
+assert p3["drop_no_session"] >= 140 - 128 and p3["drop_source"] == 0, p3
+assert p3["latest_handshake"] == 0 and p3["rx_bytes"] == 0, p3
+EOF
+
+	# The human output shows the drops, of those peers that have any.
+	stable_reads "$NS_A" show xtun0
+	source=$(awk -F'\t' -v k="$PUB_B" '$2 == k { print $12 }' <<<"$DUMP")
+	no_session=$(awk -F'\t' -v k="$p3" '$2 == k { print $13 }' <<<"$DUMP")
+	check_match "$(peer_block "$PUB_B")" \
+		"^  drops: replay 0, authentication 0, source $source, no session 0\$" "b's drops"
+	check_match "$(peer_block "$p3")" \
+		"^  drops: replay 0, authentication 0, source 0, no session $no_session\$" \
+		"the unreachable peer's drops"
+}
+
 # completions WORD...: what _xtunctl offers for the last WORD of the command
 # line "xtunctl WORD...", one per line, completed in $NS by plain bash.
 completions() {
@@ -466,5 +516,6 @@ ktap_run_tests \
 	no_colour_when_piped \
 	colour_on_a_terminal_unless_NO_COLOR \
 	human_output_shows_handshake_and_transfer_after_traffic \
+	json_is_the_dump_after_traffic_and_drops \
 	completion_offers_commands_devices_and_peers \
 	completion_offers_files_and_configurations
