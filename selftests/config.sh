@@ -343,7 +343,7 @@ parse_errors_name_the_line_and_change_nothing() {
 	# A secret is never repeated in a message.
 	bad_conf "a bad private key" "^xtunctl: $f:2: PrivateKey: not a base64 key" <<-EOF
 	[Interface]
-	PrivateKey = sEcReT${PRIV:6}
+	PrivateKey = sEcReT!${PRIV:7}
 	EOF
 	check_no_match "$OUT" "sEcReT" "the message for a bad private key"
 }

@@ -60,7 +60,7 @@ the_unit_brings_a_tunnel_up_reloads_and_takes_it_down() {
 	[ ! -e "$conf" ] || fail "$conf exists already"
 	mkdir -p /etc/xtun
 	# Removed however the test ends (the guest's /etc is scratch anyway).
-	trap 'rm -f "$conf"' EXIT
+	trap "rm -f '$conf'" EXIT
 	p1=$("$XTUNCTL" genkey | "$XTUNCTL" pubkey)
 	p2=$("$XTUNCTL" genkey | "$XTUNCTL" pubkey)
 	cat > "$conf" <<-EOF

@@ -415,9 +415,16 @@ up_and_down_refuse_what_they_cannot_do() {
 	check_ok xa up "$dir/$ifname.conf"
 	check_status 1 xa up "$dir/$ifname.conf"
 	check_match "$OUT" "$(state_file "$ifname") exists" "message for up twice"
-	# Another namespace's device of the same name is not ours to delete.
+	# Another namespace's device of the same name is not ours to delete:
+	# there, it was never brought up.
 	check_status 1 ip netns exec "$NS_B" "$XTUNCTL" down "$ifname"
-	check_match "$OUT" "another network namespace" "message for down elsewhere"
+	check_match "$OUT" "$ifname was not brought up by 'xtunctl up'" "message for down elsewhere"
+	check_ok ip -n "$NS_A" link show dev "$ifname"
+	# The same name can be up in two namespaces at once (two sites on one
+	# machine), each with its own state file.
+	check_ok ip netns exec "$NS_B" "$XTUNCTL" up "$dir/$ifname.conf"
+	check_ok ip netns exec "$NS_B" "$XTUNCTL" down "$ifname"
+	check_fails ip -n "$NS_B" link show dev "$ifname"
 	check_ok ip -n "$NS_A" link show dev "$ifname"
 	check_ok xa down "$ifname"
 
