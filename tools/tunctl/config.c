@@ -47,17 +47,6 @@ static int config_error(struct config_reader *r, const char *fmt, ...)
 	return XTUNCTL_EUSAGE;
 }
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	for (end = s + strlen(s); end > s && isspace((unsigned char)end[-1]);)
-		*--end = '\0';
-	return s;
-}
-
 static bool grow(void **array, size_t n, size_t size)
 {
 	void *p;
@@ -98,7 +87,7 @@ static int read_prefix_list(struct config_reader *r, char *value,
 	char *entry;
 
 	while ((entry = strsep(&value, ","))) {
-		entry = trim(entry);
+		entry = parse_trim(entry);
 		if (!*entry)
 			return config_error(r, "empty entry in the list");
 		if (!grow((void **)list, *n, sizeof(**list)))
@@ -398,10 +387,10 @@ static int read_section(struct config_reader *r, char *line)
 	int ret;
 
 	r->key = NULL;
-	if (!end || trim(end + 1)[0])
+	if (!end || parse_trim(end + 1)[0])
 		return config_error(r, "expected a section name like [Peer]");
 	*end = '\0';
-	line = trim(line + 1);
+	line = parse_trim(line + 1);
 	ret = finish_peer(r);
 	if (ret)
 		return ret;
@@ -431,7 +420,7 @@ static int read_line(struct config_reader *r, char *line)
 	hash = strchr(line, '#');
 	if (hash)
 		*hash = '\0';
-	line = trim(line);
+	line = parse_trim(line);
 	if (!*line)
 		return XTUNCTL_OK;
 	if (*line == '[')
@@ -442,7 +431,7 @@ static int read_line(struct config_reader *r, char *line)
 		return config_error(r, "expected 'Key = Value' or a [Section]");
 	}
 	*eq = '\0';
-	return read_key(r, trim(line), trim(eq + 1));
+	return read_key(r, parse_trim(line), parse_trim(eq + 1));
 }
 
 static int read_stream(struct config_reader *r, FILE *f)

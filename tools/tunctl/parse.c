@@ -85,6 +85,17 @@ int parse_options(int argc, char **argv, const struct option_spec *opts,
 	return XTUNCTL_OK;
 }
 
+char *parse_trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	for (end = s + strlen(s); end > s && isspace((unsigned char)end[-1]);)
+		*--end = '\0';
+	return s;
+}
+
 int parse_ifname(const char *arg)
 {
 	if (!arg[0])

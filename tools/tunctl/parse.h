@@ -49,6 +49,9 @@ int parse_options(int argc, char **argv, const struct option_spec *opts,
 extern const char *parse_where;
 int parse_invalid(const char *what, const char *arg, const char *reason);
 
+/* @s without the white space around it (cut off in place). */
+char *parse_trim(char *s);
+
 int parse_ifname(const char *arg);
 int parse_public_key(const char *arg, uint8_t key[XTUN_KEY_LEN]);
 /* A base64 key read from @path ("/dev/stdin" works); @what names it. */

@@ -9,7 +9,6 @@
  * since "10.0.0.0/8,+fd00::/64" has no obvious meaning.
  */
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,17 +48,6 @@ static int opt_preshared_key(const char *value, void *ctx)
 	return parse_key_file("preshared-key", value, c->preshared_key);
 }
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	for (end = s + strlen(s); end > s && isspace((unsigned char)end[-1]);)
-		*--end = '\0';
-	return s;
-}
-
 /*
  * Parse one entry of an allowed-ips list.  @edits says whether the first
  * entry started with '+' or '-'; every other entry must do the same.
@@ -95,7 +83,7 @@ static int parse_allowedip_list(struct peer_change *c, char *copy,
 
 	/* An empty list is no entry at all, not one empty entry. */
 	while (*list && (entry = strsep(&copy, ","))) {
-		entry = trim(entry);
+		entry = parse_trim(entry);
 		if (!*entry) {
 			fprintf(stderr, "%s: invalid allowed-ips: entry %zu is empty\n",
 				prog, c->n_allowedips + 1);
