@@ -348,7 +348,6 @@ int cmd_syncconf(int argc, char **argv)
 static void print_peer_conf(const struct xtun_peer *peer)
 {
 	char buf[XTUN_ENDPOINT_STRLEN];
-	size_t i;
 
 	key_to_base64(buf, peer->public_key);
 	printf("\n[Peer]\nPublicKey = %s\n", buf);
@@ -356,10 +355,7 @@ static void print_peer_conf(const struct xtun_peer *peer)
 		printf("# PresharedKey is set; the kernel keeps it write-only.\n");
 	if (peer->n_allowedips) {
 		printf("AllowedIPs = ");
-		for (i = 0; i < peer->n_allowedips; i++) {
-			prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
-			printf("%s%s", i ? ", " : "", buf);
-		}
+		allowedips_print(peer, ", ");
 		printf("\n");
 	}
 	if (peer->endpoint.sa.sa_family) {

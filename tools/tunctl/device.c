@@ -402,3 +402,16 @@ void prefix_to_str(char *buf, size_t size, const struct xtun_prefix *p)
 		snprintf(addr, sizeof(addr), "?");
 	snprintf(buf, size, "%s/%u", addr, p->cidr);
 }
+
+void allowedips_print(const struct xtun_peer *peer, const char *sep)
+{
+	char buf[XTUN_PREFIX_STRLEN];
+	size_t i;
+
+	if (!peer->n_allowedips)
+		fputs("(none)", stdout);
+	for (i = 0; i < peer->n_allowedips; i++) {
+		prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
+		printf("%s%s", i ? sep : "", buf);
+	}
+}

@@ -62,6 +62,12 @@ void endpoint_to_str(char *buf, size_t size, const union xtun_sockaddr *ep);
 void prefix_to_str(char *buf, size_t size, const struct xtun_prefix *p);
 
 /*
+ * Print @peer's allowed IPs to stdout, separated by @sep, or "(none)":
+ * each output format has its own separator, not its own loop.
+ */
+void allowedips_print(const struct xtun_peer *peer, const char *sep);
+
+/*
  * Print @list as "show ... dump" does (dump.c): tab-separated, one line per
  * device and per peer, each line led by the interface name if @with_ifname.
  */

@@ -41,15 +41,7 @@ static void dump_device(const struct xtun_device *dev)
 
 static void dump_allowedips(const struct xtun_peer *peer)
 {
-	char buf[XTUN_PREFIX_STRLEN];
-	size_t i;
-
-	if (!peer->n_allowedips)
-		printf("(none)");
-	for (i = 0; i < peer->n_allowedips; i++) {
-		prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
-		printf("%s%s", i ? "," : "", buf);
-	}
+	allowedips_print(peer, ",");
 	printf("\t");
 }
 

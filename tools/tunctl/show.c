@@ -154,16 +154,8 @@ static void print_handshake(const struct palette *pal, uint64_t ns)
 static void print_allowedips(const struct palette *pal,
 			     const struct xtun_peer *peer)
 {
-	char buf[XTUN_PREFIX_STRLEN];
-	size_t i;
-
 	label(pal, "allowed ips");
-	if (!peer->n_allowedips)
-		printf("(none)");
-	for (i = 0; i < peer->n_allowedips; i++) {
-		prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
-		printf("%s%s", i ? ", " : "", buf);
-	}
+	allowedips_print(peer, ", ");
 	printf("\n");
 }
 

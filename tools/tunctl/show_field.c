@@ -92,16 +92,8 @@ static void peer_endpoint(const struct xtun_peer *peer)
 /* Space-separated here, where the dump separates them with commas. */
 static void peer_allowedips(const struct xtun_peer *peer)
 {
-	char prefix[XTUN_PREFIX_STRLEN];
-	size_t i;
-
 	peer_key_tab(peer);
-	if (!peer->n_allowedips)
-		fputs("(none)", stdout);
-	for (i = 0; i < peer->n_allowedips; i++) {
-		prefix_to_str(prefix, sizeof(prefix), &peer->allowedips[i]);
-		printf("%s%s", i ? " " : "", prefix);
-	}
+	allowedips_print(peer, " ");
 	putchar('\n');
 }
 
