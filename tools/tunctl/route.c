@@ -86,12 +86,7 @@ static int add_route(struct updown *u, const struct xtun_prefix *p,
 	prefix_to_str(prefix, sizeof(prefix), p);
 	if (route_exists(u, p->family, prefix, table))
 		return XTUNCTL_OK;
-	cmd_ip(&c, p->family);
-	cmd_add(&c, "route");
-	cmd_add(&c, "add");
-	cmd_add(&c, "%s", prefix);
-	cmd_add(&c, "dev");
-	cmd_add(&c, "%s", u->ifname);
+	cmd_ip_add_dev(&c, p->family, "route", prefix, u->ifname);
 	cmd_add_table(&c, table);
 	return updown_step(u, &c, NULL);
 }
@@ -232,12 +227,8 @@ static int full_tunnel(struct updown *u, int family, uint32_t table)
 	struct cmd c;
 	int ret;
 
-	cmd_ip(&c, family);
-	cmd_add(&c, "route");
-	cmd_add(&c, "add");
-	cmd_add(&c, family == AF_INET ? "0.0.0.0/0" : "::/0");
-	cmd_add(&c, "dev");
-	cmd_add(&c, "%s", u->ifname);
+	cmd_ip_add_dev(&c, family, "route",
+		       family == AF_INET ? "0.0.0.0/0" : "::/0", u->ifname);
 	cmd_add_table(&c, table);
 	ret = updown_step(u, &c, NULL) ?:
 	      second_rule_priority(u, family, &prio);

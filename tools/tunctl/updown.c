@@ -30,6 +30,17 @@ void cmd_ip(struct cmd *c, int family)
 	cmd_add(c, family == AF_INET ? "-4" : "-6");
 }
 
+void cmd_ip_add_dev(struct cmd *c, int family, const char *object,
+		    const char *what, const char *ifname)
+{
+	cmd_ip(c, family);
+	cmd_add(c, "%s", object);
+	cmd_add(c, "add");
+	cmd_add(c, "%s", what);
+	cmd_add(c, "dev");
+	cmd_add(c, "%s", ifname);
+}
+
 int updown_step(struct updown *u, const struct cmd *c, const struct cmd *undo)
 {
 	int ret;
@@ -197,12 +208,7 @@ static int step_addresses(struct updown *u)
 	for (i = 0; !ret && i < u->config.n_addresses; i++) {
 		a = &u->config.addresses[i];
 		prefix_to_str(addr, sizeof(addr), a);
-		cmd_ip(&c, a->family);
-		cmd_add(&c, "address");
-		cmd_add(&c, "add");
-		cmd_add(&c, "%s", addr);
-		cmd_add(&c, "dev");
-		cmd_add(&c, "%s", u->ifname);
+		cmd_ip_add_dev(&c, a->family, "address", addr, u->ifname);
 		ret = updown_step(u, &c, NULL);
 	}
 	return ret;

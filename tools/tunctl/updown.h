@@ -19,6 +19,9 @@ struct updown {
 
 /* "ip -4" or "ip -6" for @family. */
 void cmd_ip(struct cmd *c, int family);
+/* "ip -4|-6 OBJECT add WHAT dev IFNAME": an address or a route of a device. */
+void cmd_ip_add_dev(struct cmd *c, int family, const char *object,
+		    const char *what, const char *ifname);
 
 /*
  * Run @c; once it succeeded, record @undo (NULL: nothing to record).  If
