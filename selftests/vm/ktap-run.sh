@@ -39,6 +39,7 @@ i=0
 for script in "${scripts[@]}"; do
 	i=$((i + 1))
 	out=$(mktemp)
+	start=$SECONDS
 	echo "# selftests: $script"
 	(cd "$dir" && timeout -k 10 "$timeout" "./$script") 2>&1 |
 		tee "$out" | sed 's/^/    /'
@@ -53,6 +54,7 @@ for script in "${scripts[@]}"; do
 		f=1
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	echo "# time: $script $((SECONDS - start))s"
 
 	if [ "$f" != 0 ]; then
 		echo "not ok $i selftests: $script"
