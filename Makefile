@@ -20,7 +20,7 @@ DKMS_FILES := dkms.conf Kbuild Makefile uapi/linux/xtun.h \
 
 # Selftest harness knobs: which kernel series to boot, or HOST=1 to run on
 # the running kernel instead of in QEMU.
-KERNELS ?= 6.1 6.12
+KERNELS ?= 6.1 6.12 debug
 HOST ?=
 
 .PHONY: all module kdir-exists tools install module-install tools-install dkms-install \

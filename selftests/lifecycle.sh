@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tearing down under load: a peer deleted, a device deleted, a namespace
-# deleted and the module unloaded while traffic floods the tunnel.  Nothing
-# may crash or leak (the harness checks the kernel log), the traffic stops,
-# and the module can be unloaded afterwards.
+# deleted and the module unloaded while traffic floods the tunnel and
+# configuration requests hammer a's device.  Nothing may crash or leak (the
+# harness checks the kernel log), the traffic stops, and the module can be
+# unloaded afterwards.
 #
 #   namespace "a"                               namespace "b"
 #   xtun0 10.241.0.1/24 fd00:f1::1/64           xtun0 10.241.0.2/24 fd00:f1::2/64
@@ -12,6 +13,9 @@
 #   veth0 192.168.241.1/24 fd00:241::1/64 <---> veth0 192.168.241.2/24 fd00:241::2/64
 #
 #   load: flood pings a -> b and b -> a, an iperf3 TCP stream a -> b
+#   churn: from the host's namespace, a's device gets a peer added, changed,
+#          dumped and removed, over and over (each request a new process,
+#          so none keeps a's namespace alive)
 
 source "$(dirname "$0")/lib.sh"
 require_cmd python3 ping iperf3
@@ -62,9 +66,43 @@ load_start() {
 	wait_until 20 grows "$NS_A" "$IF_A" || fail "no traffic reaches a"
 }
 
+# churn_start NS IFNAME: configuration requests on IFNAME in NS, in a loop,
+# until load_stop.  Requests fail once the device or namespace is gone; the
+# loop then slows down and goes on.
+churn_start() {
+	local dir key
+
+	dir=$(tmp_dir)
+	key=$("$XTUNCTL" genkey | "$XTUNCTL" pubkey)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	bash -c '
+		source "$1"; trap - EXIT; ns=$2 ifname=$3 key=$4 n=0
+		while :; do
+			tun_peer "$ns" "$ifname" add "$key" endpoint 192.168.241.9:9 \
+				allowed-ips 10.250.0.0/24,fd00:250::/64 &&
+			tun_peer "$ns" "$ifname" set "$key" allowed-ips 10.250.1.0/24 &&
+			tun_dump "$ns" "$ifname" >/dev/null &&
+			tun_peer "$ns" "$ifname" del "$key" && n=$((n + 1)) ||
+				sleep 0.2
+			echo "$n" > "$5.count"
+		done' - "$(dirname "$0")/lib.sh" "$1" "$2" "$key" "$dir/churn" \
+		</dev/null >"$dir/churn" 2>&1 &
+	LOAD_PIDS+=($!)
+	CHURN_COUNT="$dir/churn.count"
+	wait_until 30 churned ||
+		fail "configuration requests do not go through: $(tail -n3 "$dir/churn")"
+}
+
+# churned: the churn loop has gone round at least once.
+churned() {
+	[ "$(cat "$CHURN_COUNT" 2>/dev/null || echo 0)" -gt 0 ]
+}
+
 load_stop() {
 	bg_stop "${LOAD_PIDS[@]}"
 	LOAD_PIDS=()
+	[ -z "${CHURN_COUNT:-}" ] || echo "configuration rounds during the test: $(cat "$CHURN_COUNT")"
+	CHURN_COUNT=
 }
 
 # unloads: the module of the devices under test can be removed (devices in
@@ -109,6 +147,7 @@ peer_deleted_on_receiver_under_traffic_stops_traffic() {
 device_deleted_under_traffic_then_module_unloads() {
 	tunnel_pair "$TUN" "$TUN" 4
 	load_start
+	churn_start "$NS_A" "$IF_A"
 	check_ok ip -n "$NS_A" link del "$IF_A"
 	wait_until 20 stopped "$NS_B" "$IF_B" || fail "b still receives from a deleted device"
 	check_ok ip -n "$NS_B" link del "$IF_B"
@@ -119,7 +158,9 @@ device_deleted_under_traffic_then_module_unloads() {
 module_unloaded_under_traffic() {
 	tunnel_pair "$TUN" "$TUN" 4
 	load_start
-	# Unloading deletes every device, with the floods still running.
+	churn_start "$NS_A" "$IF_A"
+	# Unloading deletes every device, with the floods and the requests
+	# still running (a request may load the module again: that is fine).
 	if [ "$TUN" = wg ]; then
 		check_ok modprobe -r wireguard
 	else
@@ -128,6 +169,7 @@ module_unloaded_under_traffic() {
 	check_fails ip -n "$NS_A" link show "$IF_A"
 	check_fails ip -n "$NS_B" link show "$IF_B"
 	load_stop
+	unloads || fail "the module cannot be unloaded after the requests stopped"
 }
 
 namespace_deleted_under_traffic() {
@@ -140,9 +182,11 @@ namespace_deleted_under_traffic() {
 	bg_start "$NS_B" "$dir/flood-b" ping -U -f -n -s 1000 "$IN4_A"
 	flood=$BG_PID
 	wait_until 20 grows "$NS_B" "$IF_B" || fail "no replies reach b"
+	churn_start "$NS_A" "$IF_A"
 	check_ok ip netns del "$NS_A"
 	wait_until 20 stopped "$NS_B" "$IF_B" || fail "b still receives from a deleted namespace"
 	bg_stop "$flood"
+	load_stop
 	check_ok ip -n "$NS_B" link del "$IF_B"
 	unloads || fail "the module cannot be unloaded after the namespace died"
 }

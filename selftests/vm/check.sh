@@ -4,8 +4,9 @@
 # `make check`: build xtun for each kernel series and run the selftests in a
 # QEMU guest booted from that kernel.
 #
-#   check.sh [SERIES...]          selftests on each series (default 6.1 6.12),
-#                                 the DKMS check, then the harness's own tests
+#   check.sh [SERIES...]          selftests on each series (default 6.1 6.12
+#                                 debug), the DKMS check, then the harness's
+#                                 own tests
 #   check.sh --host               selftests on the running kernel, no VM
 #   check.sh --demo SERIES        the site-to-site demo in a guest
 #   check.sh --harness [SERIES]   only the harness's own tests
@@ -50,8 +51,8 @@ tally() {
 release_of() {
 	local rel
 
-	rel=$("$VM_DIR/deps.sh" release "$1")
-	[ -n "$rel" ] || die "no installed Debian kernel of series $1"
+	rel=$(kernel_release "$1")
+	[ -n "$rel" ] || die "no kernel of series $1 (6.1 and 6.12 come from deps.sh, debug from kernels.sh)"
 	echo "$rel"
 }
 
@@ -61,14 +62,17 @@ build_tools() {
 }
 
 # Build the module for REL from a copy of exactly the files DKMS ships, with
-# W=1 and sparse; any warning fails the build.
+# W=1 and sparse; any warning fails the build.  The debug kernel gets the
+# debug build, which runs the module's own self-tests when it loads.
 build_module() {
-	local rel=$1 src="$BUILD/$1/src" log="$BUILD/$1/build.log"
+	local rel=$1 src="$BUILD/$1/src" log="$BUILD/$1/build.log" debug=
 
+	kernel_is_debug "$rel" && debug=1
 	rm -rf "$src"
 	make -s -C "$KMOD_REPO" dkms-install DKMS_SRC="$src" >/dev/null ||
 		die "copying the module sources failed"
-	if ! make -C "$src" module KERNELRELEASE="$rel" W=1 C=1 >"$log" 2>&1; then
+	if ! make -C "$src" -j"$(nproc)" module KERNELRELEASE="$rel" KDIR="$(kernel_kdir "$rel")" \
+		W=1 C=1 XTUN_DEBUG=$debug >"$log" 2>&1; then
 		cat "$log"
 		die "building xtun.ko for $rel failed"
 	fi
@@ -83,7 +87,7 @@ prepare_kernel() {
 	local rel=$1 ko
 
 	ko=$(build_module "$rel") || exit 1
-	vm_modules "$rel" "$ko" "$BUILD/$rel/modules" || die "indexing modules for $rel failed"
+	vm_modules "$rel" "$BUILD/$rel/modules" "$ko" || die "indexing modules for $rel failed"
 	vm_initramfs "$rel" "$BUILD/$rel/initrd.gz"
 }
 
@@ -93,16 +97,41 @@ result_of() {
 		"$1" | tail -n1
 }
 
+# scripts_for REL: the selftest scripts a full check runs on REL, comma
+# separated.  The debug kernel is several times slower under TCG: it runs
+# every script that touches the data path, lifetimes or netlink, and leaves
+# out those that test xtunctl's own parsing and printing and its ip(8)
+# plumbing (DEBUG_SKIP), whose kernel requests the scripts it runs make
+# too.  The real 120-second rekey wait runs once, on 6.12 (ONCE_SKIP).
+DEBUG_SKIP=${DEBUG_SKIP-xtunctl.sh show.sh config.sh updown.sh install.sh rekey.sh}
+ONCE_SKIP=${ONCE_SKIP-rekey.sh}
+scripts_for() {
+	local rel=$1 skip= script out=
+
+	if kernel_is_debug "$rel"; then
+		skip=$DEBUG_SKIP
+	elif [ "${rel#6.12.}" = "$rel" ]; then
+		skip=$ONCE_SKIP
+	fi
+	for script in "$XTUN_REPO"/selftests/*.sh; do
+		script=${script##*/}
+		[ "$script" = lib.sh ] && continue
+		case " $skip " in *" $script "*) continue ;; esac
+		out+=${out:+,}$script
+	done
+	echo "$out"
+}
+
 run_kernel() {
-	local series=$1 rel initrd logdir res passed failed skipped rc
+	local series=$1 rel initrd logdir res passed failed skipped rc scripts
 
 	rel=$(release_of "$series") || exit 1
-	prepare_kernel "$rel"
 	initrd="$BUILD/$rel/initrd.gz"
 	logdir="$BUILD/$rel/log"
+	scripts=${ONLY:-$(scripts_for "$rel")}
 
 	vm_run "$rel" "$initrd" "$BUILD/$rel/modules" "$VM_DIR/ktap-run.sh" \
-		"$XTUN_REPO/selftests${ONLY:+:$ONLY}" "$VM_TIMEOUT" "$logdir"
+		"$XTUN_REPO/selftests:$scripts" "$VM_TIMEOUT" "$logdir"
 	rc=$?
 	res=$(result_of "$logdir/output.log")
 	read -r passed failed skipped <<<"${res:-0 0 0}"
@@ -137,8 +166,11 @@ run_dkms_check() {
 	local series rels=() res passed failed skipped
 
 	for series; do
+		# DKMS users run Debian's kernels, not the debug one.
+		[ "$series" = debug ] && continue
 		rels+=("$(release_of "$series")") || exit 1
 	done
+	[ ${#rels[@]} -gt 0 ] || return 0
 	echo "# dkms"
 	"$VM_DIR/dkms-check.sh" "${rels[@]}" | tee "$BUILD/dkms.log"
 	res=$(result_of "$BUILD/dkms.log")
@@ -149,43 +181,149 @@ run_dkms_check() {
 	tally dkms "$passed" "$failed" "$skipped"
 }
 
+# build_splat REL: the module that commits bugs on purpose (splat/), built
+# for REL; prints its path.
+build_splat() {
+	local rel=$1 dir="$BUILD/$1/splat"
+
+	rm -rf "$dir"
+	cp -r "$VM_DIR/splat" "$dir" &&
+		make -C "$(kernel_kdir "$rel")" M="$dir" W=1 modules >"$dir/build.log" 2>&1 ||
+		{ cat "$dir/build.log" >&2; return 1; }
+	echo "$dir/xtun_splat.ko"
+}
+
+# harness_case REL MODS CASE WANT WANT_LOG: boot REL on harness-tests/CASE
+# and print whether the harness reported what it should: guest status WANT
+# and a kernel log that is WANT_LOG (clean, bad or any).
+harness_case() {
+	local rel=$1 mods=$2 case=$3 want=$4 want_log=$5 logdir rc log
+
+	logdir="$BUILD/$rel/harness-$case"
+	rm -rf "$logdir"
+	vm_run "$rel" "$BUILD/$rel/initrd.gz" "$mods" "$VM_DIR/ktap-run.sh" \
+		"$VM_DIR/harness-tests/$case" "$HARNESS_TIMEOUT" "$logdir" >/dev/null 2>&1
+	rc=$?
+	log=clean
+	vm_check_log "$logdir/console.log" "$rel" >/dev/null || log=bad
+	if [ "$rc" = "$want" ] && [ "$want_log" = any -o "$log" = "$want_log" ]; then
+		echo "ok $HARNESS_I harness_reports_${case}_on_$rel"
+		return 0
+	fi
+	echo "# $case: wanted status $want and a $want_log kernel log," \
+		"got $rc and $log (logs in $logdir)"
+	echo "not ok $HARNESS_I harness_reports_${case}_on_$rel"
+	return 1
+}
+
 # The harness must fail on each way a guest run can go wrong.  Each case
-# boots a guest on a tiny test directory under harness-tests/.
+# boots a guest on a tiny test directory under harness-tests/: the generic
+# cases on the first stock kernel of the run, and on the debug kernel three
+# more that each commit a real bug (splat/) only its checkers can see: a
+# KASAN report (which panic_on_warn turns into a panic), a lockdep splat
+# (only a log line) and a leak (kmemleak, scanned by guest.sh after the
+# tests).
 run_harness_tests() {
-	local series=$1 rel initrd logdir i=0 rc failed=0 case want want_log log
+	local series rel mods failed=0 case want want_log stock_done= cases=()
+	local generic=(pass:0:clean fail:1:clean warn:0:bad panic:125:bad hang:124:any)
+	local debug=(kasan:125:bad lockdep:0:bad leak:1:bad)
 
-	rel=$(release_of "$series") || exit 1
-	initrd="$BUILD/$rel/initrd.gz"
-	[ -e "$initrd" ] || prepare_kernel "$rel"
-
-	echo "# harness self-test on $rel"
-	echo "TAP version 13"
-	echo "1..5"
-	# case:wanted status of the guest run:wanted state of the kernel log
-	for case in pass:0:clean fail:1:clean warn:0:bad panic:125:bad hang:124:any; do
-		IFS=: read -r case want want_log <<<"$case"
-		i=$((i + 1))
-		logdir="$BUILD/$rel/harness-$case"
-		rm -rf "$logdir"
-		vm_run "$rel" "$initrd" "$BUILD/$rel/modules" "$VM_DIR/ktap-run.sh" \
-			"$VM_DIR/harness-tests/$case" 40 "$logdir" >/dev/null 2>&1
-		rc=$?
-		log=clean
-		vm_check_log "$logdir/console.log" "$rel" >/dev/null || log=bad
-		if [ "$rc" = "$want" ] && [ "$want_log" = any -o "$log" = "$want_log" ]; then
-			echo "ok $i harness_reports_$case"
-		else
-			echo "# $case: wanted status $want and a $want_log kernel log," \
-				"got $rc and $log (logs in $logdir)"
-			echo "not ok $i harness_reports_$case"
-			failed=$((failed + 1))
+	for series; do
+		rel=$(release_of "$series") || exit 1
+		if kernel_is_debug "$rel"; then
+			cases+=("${debug[@]/#/$rel:}")
+		elif [ -z "$stock_done" ]; then
+			cases+=("${generic[@]/#/$rel:}")
+			stock_done=1
 		fi
 	done
-	tally harness $((5 - failed)) "$failed" 0
+	echo "# harness self-test"
+	echo "TAP version 13"
+	echo "1..${#cases[@]}"
+	HARNESS_I=0
+	for case in "${cases[@]}"; do
+		IFS=: read -r rel case want want_log <<<"$case"
+		HARNESS_I=$((HARNESS_I + 1))
+		[ -e "$BUILD/$rel/initrd.gz" ] || prepare_kernel "$rel"
+		mods="$BUILD/$rel/modules"
+		HARNESS_TIMEOUT=40
+		if kernel_is_debug "$rel"; then
+			mods="$BUILD/$rel/harness-modules"
+			HARNESS_TIMEOUT=240
+			[ -e "$mods" ] || vm_modules "$rel" "$mods" "$BUILD/$rel/src/kmod/xtun.ko" \
+				"$(build_splat "$rel")" || die "building the harness's bug module failed"
+		fi
+		harness_case "$rel" "$mods" "$case" "$want" "$want_log" || failed=$((failed + 1))
+	done
+	tally harness $((HARNESS_I - failed)) "$failed" 0
+}
+
+# The parts of a run, CHECK_JOBS at a time (default 2, one per core: a TCG
+# guest mostly keeps one host thread busy, and its tests wait on timers and
+# peers as well).  Each part's output goes to BUILD/jobs/NAME.log; the
+# scripts' progress is printed as it happens, each part's whole output when
+# it ends, and its closing "NAME: N passed, N failed, N skipped" counts.
+CHECK_JOBS=${CHECK_JOBS:-2}
+JOB_PROGRESS='^# (selftests|time): |^not ok |^# vm: |^ok [0-9]+ harness'
+
+# job_progress NAME SEEN: print the progress lines of NAME's log after line
+# SEEN; prints the new number of lines seen last.
+job_progress() {
+	local log="$BUILD/jobs/$1.log" n
+
+	n=$(wc -l <"$log")
+	[ "$n" -gt "$2" ] && sed -n "$(($2 + 1)),${n}p" "$log" |
+		grep -E "$JOB_PROGRESS" | sed "s/^/[$1] /" >&2
+	echo "$n"
+}
+
+# job_finish NAME SECONDS: print the part's whole output and count it.
+job_finish() {
+	local name=$1 res passed failed skipped
+
+	echo "# ---- $name: done in $2 s ----"
+	cat "$BUILD/jobs/$name.log"
+	res=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
+		"$BUILD/jobs/$name.log" | tail -n1)
+	read -r passed failed skipped <<<"${res:-0 1 0}"
+	RESULTS+=("$name: $passed passed, $failed failed, $skipped skipped")
+	total_passed=$((total_passed + passed))
+	total_failed=$((total_failed + failed))
+	total_skipped=$((total_skipped + skipped))
+}
+
+# run_jobs NAME:CMD...: every part, CHECK_JOBS at a time, in the order given
+# (longest first keeps both cores busy to the end).
+run_jobs() {
+	local queue=("$@") job name
+	local -A pid=() seen=() start=()
+
+	RESULTS=()
+	mkdir -p "$BUILD/jobs"
+	while [ ${#queue[@]} -gt 0 ] || [ ${#pid[@]} -gt 0 ]; do
+		while [ ${#queue[@]} -gt 0 ] && [ ${#pid[@]} -lt "$CHECK_JOBS" ]; do
+			job=${queue[0]}
+			queue=("${queue[@]:1}")
+			name=${job%%:*}
+			# shellcheck disable=SC2086 # a job's command is words
+			${job#*:} >"$BUILD/jobs/$name.log" 2>&1 </dev/null &
+			pid[$name]=$! seen[$name]=0 start[$name]=$SECONDS
+			echo "# [$name] started: ${job#*:}" >&2
+		done
+		sleep 5
+		for name in "${!pid[@]}"; do
+			seen[$name]=$(job_progress "$name" "${seen[$name]}")
+			kill -0 "${pid[$name]}" 2>/dev/null && continue
+			wait "${pid[$name]}"
+			job_finish "$name" $((SECONDS - start[$name]))
+			unset "pid[$name]"
+		done
+	done
+	printf '%s\n' "${RESULTS[@]}"
 }
 
 main() {
-	local mode=check series
+	local mode=check series rel jobs=()
 
 	case "${1:-}" in
 	--host)		mode=host; shift ;;
@@ -193,7 +331,7 @@ main() {
 	--harness)	mode=harness; shift ;;
 	--only)		mode=only; ONLY=${2:?--only needs a list of scripts}; shift 2 ;;
 	esac
-	[ $# -gt 0 ] || set -- 6.1 6.12
+	[ $# -gt 0 ] || set -- 6.1 6.12 debug
 
 	if [ "$(id -u)" != 0 ]; then
 		echo "check: needs root to install packages and manage network namespaces; run:" >&2
@@ -208,7 +346,6 @@ main() {
 	host)
 		run_host ;;
 	demo)
-		local rel
 		rel=$(release_of "$1") || exit 1
 		prepare_kernel "$rel"
 		vm_run "$rel" "$BUILD/$rel/initrd.gz" "$BUILD/$rel/modules" \
@@ -216,17 +353,19 @@ main() {
 			vm_check_log "$BUILD/$rel/demo/console.log" "$rel"
 		return ;;
 	harness)
-		run_harness_tests "$1" ;;
-	only)
-		for series; do
-			run_kernel "$series"
-		done ;;
-	check)
-		for series; do
-			run_kernel "$series"
+		run_harness_tests "$@" ;;
+	only|check)
+		# Build everything first, so that no part rebuilds what another
+		# part's guest is using.  The debug kernel runs first: it takes
+		# longest.
+		for series in $(printf '%s\n' "$@" | sort -r); do
+			rel=$(release_of "$series") || exit 1
+			prepare_kernel "$rel"
+			jobs+=("$series:run_kernel $series")
 		done
-		run_dkms_check "$@"
-		run_harness_tests "${!#}" ;;
+		[ "$mode" = check ] &&
+			jobs+=("harness:run_harness_tests $*" "dkms:run_dkms_check $*")
+		run_jobs "${jobs[@]}" ;;
 	esac
 
 	echo "total: $total_passed passed, $total_failed failed, $total_skipped skipped"

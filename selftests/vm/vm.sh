@@ -5,7 +5,7 @@
 # in it.  Sourced by check.sh.
 #
 #   vm_initramfs REL OUT      build the initramfs for kernel release REL
-#   vm_modules REL KO OUT     module tree for REL with KO added, indexed
+#   vm_modules REL OUT KO...  module tree for REL with each KO added, indexed
 #   vm_run REL INITRD MODS CMD ARG TIMEOUT LOGDIR
 #                             boot REL with module tree MODS, run "CMD ARG"
 #                             in the guest; returns the command's status, or
@@ -16,15 +16,29 @@
 # LOGDIR/output.log (what the command printed, also streamed to stdout).
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-VM_MEM=${VM_MEM:-2048}
 VM_CPUS=${VM_CPUS:-2}
 VM_ACCEL=
 
 # What the initramfs must load to reach the host's root.
 VM_INITRD_MODULES="virtio_pci 9pnet_virtio 9p overlay"
 
-# Kernel log lines that fail a run even when every test passed.
-VM_BAD_LOG='WARNING:|unregister_netdevice: waiting for|BUG:|Oops|Kernel panic|KASAN:|UBSAN:|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|unreferenced object|refcount_t:'
+# shellcheck source=kernels.sh
+source "$VM_DIR/kernels.sh"
+
+# Kernel log lines that fail a run even when every test passed, as the
+# checkers print them: WARN() and lockdep ("WARNING: possible circular
+# locking dependency detected", "WARNING: suspicious RCU usage"), KASAN
+# ("BUG: KASAN: slab-use-after-free in ..."), "BUG: sleeping function called
+# from invalid context", UBSAN ("UBSAN: shift-out-of-bounds in ..."),
+# DEBUG_OBJECTS and DEBUG_LIST (both WARN), kmemleak's "unreferenced object"
+# (guest.sh copies the records that point into xtun to the log), refcount
+# and netdev tracker reports, hung tasks, soft lockups and RCU stalls.
+VM_BAD_LOG='WARNING:|BUG:|Oops|Kernel panic|KASAN:|UBSAN:|general protection fault|'
+VM_BAD_LOG+='possible circular locking|possible recursive locking|inconsistent lock state|'
+VM_BAD_LOG+='suspicious RCU usage|sleeping function called from invalid context|'
+VM_BAD_LOG+='INFO: task .* blocked|INFO: rcu_.* detected stalls|soft lockup|'
+VM_BAD_LOG+='unreferenced object|refcount_t:|ref_tracker:|unregister_netdevice: waiting for|'
+VM_BAD_LOG+='list_add corruption|list_del corruption|ODEBUG:'
 
 vm_initramfs() {
 	local rel=$1 out=$2 tmp mod path
@@ -33,8 +47,10 @@ vm_initramfs() {
 	mkdir -p "$tmp/bin" "$tmp/modules" "$tmp/proc" "$tmp/sys" "$tmp/dev"
 	cp /bin/busybox "$tmp/bin/busybox"
 	install -m 0755 "$VM_DIR/initramfs-init" "$tmp/init"
+	# A kernel that has them built in (the debug kernel) needs none.
 	# shellcheck disable=SC2086
-	modprobe -S "$rel" -a --show-depends $VM_INITRD_MODULES 2>/dev/null |
+	modprobe -d "$(kernel_root "$rel")" -S "$rel" -a --show-depends \
+		$VM_INITRD_MODULES 2>/dev/null |
 		awk '$1 == "insmod" { print $2 }' | while read -r path; do
 			mod=$(basename "$path")
 			mod=${mod%.xz}; mod=${mod%.zst}
@@ -51,35 +67,44 @@ vm_initramfs() {
 	rm -rf "$tmp"
 }
 
-# The guest's modprobe must find KO.  depmod over a whole Debian module tree
-# takes minutes under TCG (6.12's modules are xz-compressed), so index here:
-# OUT/lib/modules/REL mirrors the installed tree with symlinks, KO is added
-# under updates/, and the guest copies in the index files and KO.
+# The guest's modprobe must find xtun.ko.  depmod over a whole Debian module
+# tree takes minutes under TCG (6.12's modules are xz-compressed), so index
+# here: OUT/lib/modules/REL mirrors the kernel's tree with symlinks, each KO
+# is added under updates/, and the guest copies in the index files and
+# updates/ (see guest.sh).
 vm_modules() {
-	local rel=$1 ko=$2 out=$3 dir
+	local rel=$1 out=$2 dir src ko
 
+	shift 2
+	src=$(kernel_root "$rel")/lib/modules/$rel
 	dir="$out/lib/modules/$rel"
 	rm -rf "$out"
 	mkdir -p "$dir/updates"
-	cp -rs "/lib/modules/$rel/kernel" "$dir/" &&
-		cp /lib/modules/"$rel"/modules.order /lib/modules/"$rel"/modules.builtin* "$dir/" &&
-		cp "$ko" "$dir/updates/xtun.ko" &&
-		depmod -b "$out" "$rel"
+	cp -rs "$src/kernel" "$dir/" &&
+		cp "$src"/modules.order "$src"/modules.builtin* "$dir/" || return 1
+	for ko; do
+		cp "$ko" "$dir/updates/" || return 1
+	done
+	depmod -b "$out" "$rel"
 }
 
 # qemu's arguments for kernel REL with INITRD, guest env on the command line.
 vm_qemu_args() {
 	local rel=$1 initrd=$2 logdir=$3
 
-	echo -machine q35 -cpu max -m "$VM_MEM" -smp "$VM_CPUS" \
+	echo -machine q35 -cpu max -m "$(kernel_mem "$rel")" -smp "$VM_CPUS" \
 		-nodefaults -display none -no-reboot -nic none \
-		-kernel "/boot/vmlinuz-$rel" -initrd "$initrd" \
+		-kernel "$(kernel_image "$rel")" -initrd "$initrd" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-serial "file:$logdir/console.log" -serial stdio
 }
 
+# vm_cmdline REL ARGS...
 vm_cmdline() {
-	echo "console=ttyS0 ignore_loglevel panic=-1 $*"
+	local rel=$1
+
+	shift
+	echo "console=ttyS0 ignore_loglevel panic=-1 $(kernel_cmdline "$rel") $*"
 }
 
 # Decide once whether KVM boots here; nested KVM may hang, so give it a
@@ -94,7 +119,7 @@ vm_pick_accel() {
 	# shellcheck disable=SC2046
 	if timeout -k 2 10 qemu-system-x86_64 -accel kvm \
 		$(vm_qemu_args "$rel" "$initrd" "$logdir") \
-		-append "$(vm_cmdline XTUN_GUEST=probe)" </dev/null 2>/dev/null |
+		-append "$(vm_cmdline "$rel" XTUN_GUEST=probe)" </dev/null 2>/dev/null |
 		grep -q XTUN-VM-PROBE-OK; then
 		VM_ACCEL=kvm
 	fi
@@ -107,10 +132,11 @@ vm_boot() {
 	# shellcheck disable=SC2046
 	timeout -k 5 "$tmo" qemu-system-x86_64 -accel "$VM_ACCEL" \
 		$(vm_qemu_args "$rel" "$initrd" "$logdir") \
-		-append "$(vm_cmdline XTUN_GUEST="$VM_DIR/guest.sh" \
+		-append "$(vm_cmdline "$rel" XTUN_GUEST="$VM_DIR/guest.sh" \
 			XTUN_REPO="$XTUN_REPO" XTUN_MODULES="$mods/lib/modules/$rel" \
 			XTUN_CMD="$cmd" XTUN_ARG="$arg")" \
-		</dev/null 2>"$logdir/qemu.err" | tr -d '\r' | tee "$logdir/output.log"
+		</dev/null 2>"$logdir/qemu.err" |
+		sed -u 's/\r$//' | tee "$logdir/output.log"
 	return "${PIPESTATUS[0]}"
 }
 

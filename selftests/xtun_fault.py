@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Fail each allocation of an xtun configuration request in turn.
+
+    xtun_fault.py nth IFNAME REQUEST [COUNT]
+
+For N = 1, 2, ... makes the N-th allocation the kernel makes on behalf of
+one REQUEST fail (/proc/thread-self/fail-nth, with failslab and
+fail_page_alloc set up by the caller), until a run of REQUEST reaches no
+N-th allocation.  After every run the device must be in the state before
+the request (it failed) or the state after it (it succeeded): nothing in
+between, and a dump must still work.  Prints "REQUEST: N runs, F failed
+with an error, S succeeded" and exits 1 on the first inconsistency.
+
+REQUEST is one of link-add, link-del, set-device, new-peer, set-peer,
+del-peer, dump.  IFNAME is the device the peer requests work on (created
+and filled here); COUNT is the number of allowed IPs of the peers made
+(default 64).
+"""
+
+import errno
+import os
+import random
+import socket
+import struct
+import sys
+
+import xtun_nl
+from xtun_nl import Genl, attr, nlmsgs, nlmsg_status, uapi
+
+RTM_NEWLINK, RTM_DELLINK = 16, 17
+IFLA_IFNAME, IFLA_LINKINFO, IFLA_INFO_KIND = 3, 18, 1
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+NLMSG_ERROR = 2
+# A reply that never comes would hang the test: no request takes this long.
+TIMEOUT = 60
+
+
+def die(msg):
+    print(f"xtun_fault: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+class FailNth:
+    """The calling thread's fail-nth: arm(n) makes its n-th fault-injection
+    point from now on fail; fired() tells whether it was reached."""
+
+    def __init__(self):
+        self.fd = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
+
+    def arm(self, n):
+        os.pwrite(self.fd, str(n).encode(), 0)
+
+    def fired(self):
+        left = int(os.pread(self.fd, 32, 0))
+        os.pwrite(self.fd, b"0", 0)
+        return left == 0
+
+
+class Rtnl:
+    """Just enough rtnetlink to add and delete xtun links."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+        self.sock.settimeout(TIMEOUT)
+        self.sock.bind((0, 0))
+        self.seq = 0
+
+    def request(self, typ, flags, payload):
+        self.seq += 1
+        body = struct.pack("BxHiII", socket.AF_UNSPEC, 0, 0, 0, 0) + payload
+        self.sock.send(struct.pack("IHHII", 16 + len(body), typ,
+                                   NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, 0) + body)
+        while True:
+            for mtyp, mflags, seq, msg in nlmsgs(self.sock.recv(65536)):
+                if mtyp == NLMSG_ERROR and seq == self.seq:
+                    return nlmsg_status(mtyp, mflags, msg)[0]
+
+    def link_add(self, name):
+        info = attr(IFLA_INFO_KIND, b"xtun\0")
+        return self.request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+                            attr(IFLA_IFNAME, name.encode() + b"\0") +
+                            attr(IFLA_LINKINFO | xtun_nl.NLA_F_NESTED, info))
+
+    def link_del(self, name):
+        return self.request(RTM_DELLINK, 0, attr(IFLA_IFNAME, name.encode() + b"\0"))
+
+
+class Device:
+    """Requests of the xtun family on one device, and its state as a dump
+    shows it (less the counters, which the requests do not change)."""
+
+    def __init__(self, ifname, count):
+        self.x = uapi()
+        self.ifname = ifname
+        self.count = count
+        self.genl = Genl()
+        self.genl.sock.settimeout(TIMEOUT)
+        self.family = self.genl.family("xtun")
+        self.rng = random.Random(1)
+
+    def a(self, name, value):
+        return attr(self.x[name], value)
+
+    def nest(self, name, payload):
+        return attr(self.x[name] | xtun_nl.NLA_F_NESTED, payload)
+
+    def selector(self):
+        return self.a("XTUN_DEVICE_A_IFNAME", self.ifname.encode() + b"\0")
+
+    def request(self, cmd, payload, flags=0):
+        _, err, _ = self.genl.request(self.family, self.x[cmd], self.selector() + payload,
+                                      flags)
+        return err
+
+    def allowedips(self, base):
+        """COUNT prefixes, three of every four IPv4, the rest IPv6."""
+        out = b""
+        for i in range(self.count):
+            if i % 4:
+                aip = (self.a("XTUN_ALLOWEDIP_A_FAMILY", struct.pack("H", socket.AF_INET)) +
+                       self.a("XTUN_ALLOWEDIP_A_ADDR", bytes([10, base, i // 256, i % 256])) +
+                       self.a("XTUN_ALLOWEDIP_A_CIDR", b"\x20"))
+            else:
+                addr = bytes([0xfd, base]) + bytes(12) + struct.pack(">H", i)
+                aip = (self.a("XTUN_ALLOWEDIP_A_FAMILY", struct.pack("H", socket.AF_INET6)) +
+                       self.a("XTUN_ALLOWEDIP_A_ADDR", addr) +
+                       self.a("XTUN_ALLOWEDIP_A_CIDR", b"\x80"))
+            out += attr(i | xtun_nl.NLA_F_NESTED, aip)
+        return self.nest("XTUN_PEER_A_ALLOWEDIPS", out)
+
+    def peer(self, key, base, extra=b""):
+        # A documentation address: the device is never up, nothing is sent.
+        endpoint = struct.pack("=H", socket.AF_INET) + struct.pack(
+            "!H4s8x", 51820 + base, bytes([192, 0, 2, base]))
+        return self.nest("XTUN_DEVICE_A_PEER",
+                         self.a("XTUN_PEER_A_PUBLIC_KEY", key) +
+                         self.a("XTUN_PEER_A_PRESHARED_KEY", bytes([base]) * 32) +
+                         self.a("XTUN_PEER_A_ENDPOINT", endpoint) +
+                         self.a("XTUN_PEER_A_PERSISTENT_KEEPALIVE", struct.pack("H", 25)) +
+                         extra + self.allowedips(base))
+
+    def key(self):
+        return bytes(self.rng.randrange(256) for _ in range(32))
+
+    def state(self):
+        """The device as a dump shows it, or None when it is gone."""
+        msgs, err, text = self.genl.request(self.family, self.x["XTUN_CMD_GET_DEVICE"],
+                                            self.selector(), xtun_nl.NLM_F_DUMP)
+        if err == errno.ENODEV:
+            return None
+        if err:
+            die(f"dump of {self.ifname} failed: {os.strerror(err)} {text}")
+        keep = [self.x[n] for n in ("XTUN_DEVICE_A_PUBLIC_KEY", "XTUN_DEVICE_A_LISTEN_PORT",
+                                    "XTUN_DEVICE_A_FWMARK")]
+        peer_keep = [self.x[n] for n in ("XTUN_PEER_A_PUBLIC_KEY", "XTUN_PEER_A_ENDPOINT",
+                                         "XTUN_PEER_A_HAS_PRESHARED_KEY",
+                                         "XTUN_PEER_A_PERSISTENT_KEEPALIVE")]
+        state = []
+        for dev in xtun_nl.merge_dump(msgs).values():
+            state.append(tuple(dev["attrs"].get(k) for k in keep))
+            for peer in dev["peers"]:
+                aips = sorted(tuple(sorted(a.items())) for a in peer["allowedips"])
+                state.append((tuple(peer["attrs"].get(k) for k in peer_keep), tuple(aips)))
+        return sorted(state, key=repr)
+
+
+def scenarios(dev, rtnl):
+    """REQUEST -> (set up the state before, the request)."""
+    keys = [dev.key() for _ in range(4)]
+
+    def fresh(npeers):
+        def setup():
+            rtnl.link_del(dev.ifname)
+            err = rtnl.link_add(dev.ifname)
+            if err:
+                die(f"adding {dev.ifname}: {os.strerror(err)}")
+            for i in range(npeers):
+                err = dev.request("XTUN_CMD_NEW_PEER", dev.peer(keys[i], i + 1))
+                if err:
+                    die(f"adding peer {i}: {os.strerror(err)}")
+        return setup
+
+    def gone():
+        rtnl.link_del(dev.ifname)
+
+    set_device = (dev.a("XTUN_DEVICE_A_PRIVATE_KEY", dev.key()) +
+                  dev.a("XTUN_DEVICE_A_LISTEN_PORT", struct.pack("H", 0)) +
+                  dev.a("XTUN_DEVICE_A_FWMARK", struct.pack("I", 0x51)) +
+                  dev.a("XTUN_DEVICE_A_FLAGS", struct.pack("I", 1)))
+    replace = dev.a("XTUN_PEER_A_FLAGS", struct.pack("I", 1))
+    return {
+        "link-add": (gone, lambda: rtnl.link_add(dev.ifname)),
+        "link-del": (fresh(2), lambda: rtnl.link_del(dev.ifname)),
+        "set-device": (fresh(2), lambda: dev.request("XTUN_CMD_SET_DEVICE", set_device)),
+        "new-peer": (fresh(1), lambda: dev.request("XTUN_CMD_NEW_PEER",
+                                                   dev.peer(keys[3], 9))),
+        "set-peer": (fresh(2), lambda: dev.request("XTUN_CMD_SET_PEER",
+                                                   dev.peer(keys[0], 7, replace))),
+        "del-peer": (fresh(2), lambda: dev.request(
+            "XTUN_CMD_DEL_PEER",
+            dev.nest("XTUN_DEVICE_A_PEER", dev.a("XTUN_PEER_A_PUBLIC_KEY", keys[1])))),
+        "dump": (fresh(3), lambda: dev.genl.request(
+            dev.family, dev.x["XTUN_CMD_GET_DEVICE"], dev.selector(),
+            xtun_nl.NLM_F_DUMP)[1]),
+    }
+
+
+def attempt(fail, n, request):
+    """Runs request with its n-th allocation failing: (errno, fired)."""
+    fail.arm(n)
+    try:
+        err = request()
+    except OSError as e:	# the request or its reply could not be sent
+        err = e.errno
+    except socket.timeout:
+        fail.fired()
+        die(f"allocation {n}: no reply within {TIMEOUT} s")
+    return err, fail.fired()
+
+
+def cmd_nth(ifname, name, count="64"):
+    dev = Device(ifname, int(count))
+    rtnl = Rtnl()
+    table = scenarios(dev, rtnl)
+    if name not in table:
+        die(f"unknown request {name}; one of {', '.join(table)}")
+    setup, request = table[name]
+
+    # The state after a request that went through, to compare against.
+    setup()
+    if request():
+        die(f"{name} fails without any fault")
+    after = dev.state()
+    fail = FailNth()
+    runs = failed = succeeded = 0
+    for n in range(1, 100000):
+        setup()
+        before = dev.state()
+        err, fired = attempt(fail, n, request)
+        if not fired:
+            break
+        runs += 1
+        # A reply lost to the fault (ENOBUFS) leaves either outcome open.
+        now = dev.state()
+        if err == 0 and now != after:
+            die(f"allocation {n} failed, {name} succeeded, but the device is not as "
+                f"after a clean {name}:\n  {now}\n  {after}")
+        if err and now != before and not (err == errno.ENOBUFS and now == after):
+            die(f"allocation {n} failed, {name} failed ({os.strerror(err)}), but it "
+                f"changed the device:\n  before {before}\n  now    {now}")
+        if err:
+            failed += 1
+        else:
+            succeeded += 1
+    rtnl.link_del(ifname)
+    print(f"{name}: {runs} runs, {failed} failed with an error, {succeeded} succeeded")
+
+
+def main():
+    if len(sys.argv) < 4 or sys.argv[1] != "nth":
+        die(__doc__.strip().splitlines()[2].strip())
+    cmd_nth(*sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
