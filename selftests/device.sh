@@ -107,6 +107,13 @@ namespace_deletion_removes_device() {
 	! xtun_loaded || fail "xtun cannot be unloaded after its namespace died"
 }
 
+# On the debug kernel (lib.sh, in_subset): one test of each code path.
+DEBUG_KERNEL_TESTS="
+	link_add_and_del
+	device_moves_between_namespaces
+	namespace_deletion_removes_device
+"
+
 ktap_run_tests \
 	link_add_and_del \
 	link_is_layer3_point_to_point \

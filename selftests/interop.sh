@@ -59,6 +59,11 @@ wireguard_initiates_to_xtun_over_ipv6() {
 	interop wg "$TUN" 6
 }
 
+# On the debug kernel (lib.sh, in_subset): one test of each code path.
+DEBUG_KERNEL_TESTS="
+	wireguard_initiates_to_xtun_over_ipv4
+"
+
 ktap_run_tests \
 	xtun_initiates_to_wireguard_over_ipv4 \
 	wireguard_initiates_to_xtun_over_ipv4 \

@@ -191,6 +191,13 @@ namespace_deleted_under_traffic() {
 	unloads || fail "the module cannot be unloaded after the namespace died"
 }
 
+# On the debug kernel (lib.sh, in_subset): one test of each code path.
+DEBUG_KERNEL_TESTS="
+	device_deleted_under_traffic_then_module_unloads
+	module_unloaded_under_traffic
+	namespace_deleted_under_traffic
+"
+
 ktap_run_tests \
 	peer_deleted_on_sender_under_traffic_stops_traffic \
 	peer_deleted_on_receiver_under_traffic_stops_traffic \

@@ -258,6 +258,13 @@ user_namespace_root_manages_its_own_devices() {
 	check_match "$OUT" '^interface: xtun0$' "device in a user-owned namespace"
 }
 
+# On the debug kernel (lib.sh, in_subset): one test of each code path.
+DEBUG_KERNEL_TESTS="
+	peer_requests_are_checked_completely_before_anything_changes
+	dump_of_many_peers_and_prefixes_spans_messages
+	user_namespace_root_manages_its_own_devices
+"
+
 ktap_run_tests \
 	get_device_by_name_and_by_index \
 	dump_lists_only_xtun_devices_of_own_namespace \

@@ -211,6 +211,13 @@ counters_match_ipv6_traffic_sent() {
 	counts_pings 6
 }
 
+# On the debug kernel (lib.sh, in_subset): one test of each code path.
+DEBUG_KERNEL_TESTS="
+	ping_crosses_ipv4_outer_in_both_inner_families
+	tcp_streams_arrive_intact_over_ipv6
+	peer_roams_to_new_ipv4_endpoint
+"
+
 ktap_run_tests \
 	ping_crosses_ipv4_outer_in_both_inner_families \
 	ping_crosses_ipv6_outer_in_both_inner_families \

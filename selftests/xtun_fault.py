@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Fail each allocation of an xtun configuration request in turn.
 
-    xtun_fault.py nth IFNAME REQUEST [COUNT]
+    xtun_fault.py nth IFNAME REQUEST [COUNT [STRIDE]]
 
-For N = 1, 2, ... makes the N-th allocation the kernel makes on behalf of
-one REQUEST fail (/proc/thread-self/fail-nth, with failslab and
+For N = 1, 1 + STRIDE, 1 + 2 STRIDE, ... (STRIDE 1 by default: every N)
+makes the N-th allocation the kernel makes on behalf of one REQUEST fail (/proc/thread-self/fail-nth, with failslab and
 fail_page_alloc set up by the caller), until a run of REQUEST reaches no
 N-th allocation.  After every run the device must be in the state before
 the request (it failed) or the state after it (it succeeded): nothing in
@@ -25,8 +25,10 @@ import socket
 import struct
 import sys
 
+import re
+
 import xtun_nl
-from xtun_nl import Genl, attr, nlmsgs, nlmsg_status, uapi
+from xtun_nl import Genl, attr, parse_attrs
 
 RTM_NEWLINK, RTM_DELLINK = 16, 17
 IFLA_IFNAME, IFLA_LINKINFO, IFLA_INFO_KIND = 3, 18, 1
@@ -39,6 +41,56 @@ TIMEOUT = 60
 def die(msg):
     print(f"xtun_fault: {msg}", file=sys.stderr)
     sys.exit(1)
+
+
+def c_int(expr):
+    """The value of the header's constants: 7, 0x10, (1U << 2)."""
+    expr = re.sub(r"\b(0x[0-9a-fA-F]+|\d+)[uUlL]*\b", r"\1", expr).strip("() ")
+    if "<<" in expr:
+        base, shift = expr.split("<<")
+        return int(base.strip(" ()"), 0) << int(shift.strip(" ()"), 0)
+    return int(expr, 0)
+
+
+def uapi():
+    """The members of the enums of uapi/linux/xtun.h, by name: the one
+    table of the ABI's numbers."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "uapi",
+                        "linux", "xtun.h")
+    with open(path, encoding="utf-8") as f:
+        text = re.sub(r"/\*.*?\*/", " ", f.read(), flags=re.S)
+    names = {}
+    for body in re.findall(r"\benum\s+\w+\s*\{(.*?)\}", text, flags=re.S):
+        value = -1
+        for member in filter(None, (m.strip() for m in body.split(","))):
+            name, _, expr = (p.strip() for p in member.partition("="))
+            value = c_int(expr) if expr else value + 1
+            names[name] = value
+    return names
+
+
+def nested(data):
+    """The payloads of a run of attributes, in order."""
+    out = []
+    while len(data) >= 4:
+        length, _ = struct.unpack("HH", data[:4])
+        if length < 4:
+            break
+        out.append(data[4:length])
+        data = data[(length + 3) & ~3:]
+    return out
+
+
+def nlmsgs(buf):
+    """[(type, flags, seq, payload), ...] of one datagram."""
+    msgs = []
+    while len(buf) >= 16:
+        length, typ, flags, seq, _ = struct.unpack("IHHII", buf[:16])
+        if length < 16:
+            break
+        msgs.append((typ, flags, seq, buf[16:length]))
+        buf = buf[(length + 3) & ~3:]
+    return msgs
 
 
 class FailNth:
@@ -74,7 +126,7 @@ class Rtnl:
         while True:
             for mtyp, mflags, seq, msg in nlmsgs(self.sock.recv(65536)):
                 if mtyp == NLMSG_ERROR and seq == self.seq:
-                    return nlmsg_status(mtyp, mflags, msg)[0]
+                    return -struct.unpack("i", msg[:4])[0]
 
     def link_add(self, name):
         info = attr(IFLA_INFO_KIND, b"xtun\0")
@@ -156,25 +208,45 @@ class Device:
         peer_keep = [self.x[n] for n in ("XTUN_PEER_A_PUBLIC_KEY", "XTUN_PEER_A_ENDPOINT",
                                          "XTUN_PEER_A_HAS_PRESHARED_KEY",
                                          "XTUN_PEER_A_PERSISTENT_KEEPALIVE")]
-        state = []
-        for dev in xtun_nl.merge_dump(msgs).values():
-            state.append(tuple(dev["attrs"].get(k) for k in keep))
-            for peer in dev["peers"]:
-                aips = sorted(tuple(sorted(a.items())) for a in peer["allowedips"])
-                state.append((tuple(peer["attrs"].get(k) for k in peer_keep), tuple(aips)))
-        return sorted(state, key=repr)
+        # A dump splits a device across messages; each message repeats the
+        # device's attributes, and a peer's allowed IPs may go on in the next.
+        x = self.x
+        state, peers = [], {}
+        for msg in msgs:
+            state.append(tuple(msg.get(k) for k in keep))
+            for peer in nested(msg.get(x["XTUN_DEVICE_A_PEERS"], b"")):
+                attrs = parse_attrs(peer)
+                key = tuple(attrs.get(k) for k in peer_keep)
+                aips = peers.setdefault(key, set())
+                for aip in nested(attrs.get(x["XTUN_PEER_A_ALLOWEDIPS"], b"")):
+                    aips.add(tuple(sorted(parse_attrs(aip).items())))
+        state = sorted(set(state), key=repr)
+        state += sorted(((k, tuple(sorted(v))) for k, v in peers.items()), key=repr)
+        return state
 
 
 def scenarios(dev, rtnl):
     """REQUEST -> (set up the state before, the request)."""
     keys = [dev.key() for _ in range(4)]
+    # Removes every peer, and gives the device its first key and port.
+    base_device = (dev.a("XTUN_DEVICE_A_PRIVATE_KEY", dev.key()) +
+                   dev.a("XTUN_DEVICE_A_LISTEN_PORT", struct.pack("H", 0)) +
+                   dev.a("XTUN_DEVICE_A_FWMARK", struct.pack("I", 0)) +
+                   dev.a("XTUN_DEVICE_A_FLAGS", struct.pack("I", 1)))
 
-    def fresh(npeers):
+    def fresh(npeers, relink=False):
+        """The device with NPEERS peers; made anew only when RELINK (or
+        missing): adding and deleting links is slow on a debug kernel."""
         def setup():
-            rtnl.link_del(dev.ifname)
-            err = rtnl.link_add(dev.ifname)
+            if relink or dev.state() is None:
+                rtnl.link_del(dev.ifname)
+                err = rtnl.link_add(dev.ifname)
+                if err:
+                    die(f"adding {dev.ifname}: {os.strerror(err)}")
+            # The same private key each time: the state to compare with.
+            err = dev.request("XTUN_CMD_SET_DEVICE", base_device)
             if err:
-                die(f"adding {dev.ifname}: {os.strerror(err)}")
+                die(f"resetting {dev.ifname}: {os.strerror(err)}")
             for i in range(npeers):
                 err = dev.request("XTUN_CMD_NEW_PEER", dev.peer(keys[i], i + 1))
                 if err:
@@ -191,7 +263,7 @@ def scenarios(dev, rtnl):
     replace = dev.a("XTUN_PEER_A_FLAGS", struct.pack("I", 1))
     return {
         "link-add": (gone, lambda: rtnl.link_add(dev.ifname)),
-        "link-del": (fresh(2), lambda: rtnl.link_del(dev.ifname)),
+        "link-del": (fresh(2, relink=True), lambda: rtnl.link_del(dev.ifname)),
         "set-device": (fresh(2), lambda: dev.request("XTUN_CMD_SET_DEVICE", set_device)),
         "new-peer": (fresh(1), lambda: dev.request("XTUN_CMD_NEW_PEER",
                                                    dev.peer(keys[3], 9))),
@@ -211,15 +283,15 @@ def attempt(fail, n, request):
     fail.arm(n)
     try:
         err = request()
-    except OSError as e:	# the request or its reply could not be sent
-        err = e.errno
     except socket.timeout:
         fail.fired()
         die(f"allocation {n}: no reply within {TIMEOUT} s")
+    except OSError as e:	# the request or its reply could not be sent
+        err = e.errno
     return err, fail.fired()
 
 
-def cmd_nth(ifname, name, count="64"):
+def cmd_nth(ifname, name, count="64", stride="1"):
     dev = Device(ifname, int(count))
     rtnl = Rtnl()
     table = scenarios(dev, rtnl)
@@ -234,7 +306,7 @@ def cmd_nth(ifname, name, count="64"):
     after = dev.state()
     fail = FailNth()
     runs = failed = succeeded = 0
-    for n in range(1, 100000):
+    for n in range(1, 100000, int(stride)):
         setup()
         before = dev.state()
         err, fired = attempt(fail, n, request)
@@ -254,7 +326,8 @@ def cmd_nth(ifname, name, count="64"):
         else:
             succeeded += 1
     rtnl.link_del(ifname)
-    print(f"{name}: {runs} runs, {failed} failed with an error, {succeeded} succeeded")
+    print(f"{name}: {runs} runs, {failed} failed with an error, {succeeded} succeeded"
+          f" (allocation 1 to {n - 1}, step {stride})")
 
 
 def main():

@@ -69,8 +69,9 @@ kmemleak_check() {
 	echo scan > "$km"
 	sleep 6
 	echo scan > "$km"
-	awk -v RS='unreferenced object' 'NR > 1 && /\[xtun|\[<ffffffff[a-f][0-9a-f]+>\] 0x/ {
-		print "unreferenced object" $0 }' "$km" > /tmp/xtun-leaks
+	awk -v RS='unreferenced object' 'NR > 1 &&
+		(/\[xtun/ || /\n +0xffffffff[a-f][0-9a-f]+(\n|$)/) {
+		printf "unreferenced object%s", $0 }' "$km" > /tmp/xtun-leaks
 	n=$(grep -c '^unreferenced object' /tmp/xtun-leaks)
 	echo "guest: kmemleak: $n unreferenced objects from xtun"
 	[ "$n" = 0 ] && return 0

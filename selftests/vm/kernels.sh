@@ -92,10 +92,11 @@ kernel_kdir() {
 }
 
 # A warning of any kind stops the debug kernel at once, so the log ends at
-# the first report; kmemleak is scanned by guest.sh after the tests.
+# the first report; kmemleak is scanned by guest.sh after the tests.  The
+# scripts run their debug-kernel subset there (lib.sh, in_subset).
 kernel_cmdline() {
 	if kernel_is_debug "$1"; then
-		echo "panic_on_warn=1 kmemleak=on"
+		echo "panic_on_warn=1 kmemleak=on XTUN_TEST_SUBSET=debug"
 	fi
 }
 
