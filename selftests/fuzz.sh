@@ -38,6 +38,10 @@ SEED=${XTUN_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 if [ "${XTUN_FUZZ_LONG:-0}" = 1 ]; then
 	DATAGRAMS=${XTUN_FUZZ_DATAGRAMS:-1000000}
 	REQUESTS=${XTUN_FUZZ_REQUESTS:-100000}
+elif [ "${XTUN_TEST_SUBSET:-}" = debug ]; then
+	# The debug kernel handles each about ten times slower.
+	DATAGRAMS=${XTUN_FUZZ_DATAGRAMS:-8000}
+	REQUESTS=${XTUN_FUZZ_REQUESTS:-1000}
 else
 	DATAGRAMS=${XTUN_FUZZ_DATAGRAMS:-40000}
 	REQUESTS=${XTUN_FUZZ_REQUESTS:-3000}

@@ -104,7 +104,7 @@ result_of() {
 # and leaves out those that test xtunctl's own parsing and printing and its
 # ip(8) plumbing, whose kernel requests the others make too.  The real
 # 120-second rekey wait runs once, on 6.12 (ONCE_SKIP).
-DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh interop.sh hostile.sh lifecycle.sh netlink.sh faults.sh}
+DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh interop.sh hostile.sh lifecycle.sh netlink.sh fuzz.sh faults.sh}
 ONCE_SKIP=${ONCE_SKIP-rekey.sh}
 scripts_for() {
 	local rel=$1 script out=
