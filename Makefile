@@ -11,12 +11,15 @@ KERNELRELEASE ?= $(shell r=$$(uname -r); \
 	ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V | tail -n1; fi)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 PREFIX ?= /usr
+# XTUN_DEBUG=1 builds a module that runs its self-tests at load time.
+XTUN_DEBUG ?=
 DESTDIR ?=
 VERSION := $(shell sed -n 's/^\#define XTUN_VERSION "\(.*\)"/\1/p' kmod/version.h)
 DKMS_SRC := $(DESTDIR)/usr/src/xtun-$(VERSION)
 # What DKMS needs to build the module, and nothing else.
 DKMS_FILES := dkms.conf Kbuild Makefile uapi/linux/xtun.h \
-	$(wildcard kmod/Kbuild kmod/*.c kmod/*.h kmod/compat/*.h)
+	$(wildcard kmod/Kbuild kmod/*.c kmod/*.h kmod/compat/*.h \
+		kmod/selftest/*.c kmod/selftest/*.h)
 
 # Selftest harness knobs: which kernel series to boot, or HOST=1 to run on
 # the running kernel instead of in QEMU.
@@ -29,7 +32,7 @@ HOST ?=
 all: module tools
 
 module: kdir-exists
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) XTUN_DEBUG=$(XTUN_DEBUG) modules
 
 kdir-exists:
 	@test -d "$(KDIR)" || { \
@@ -67,7 +70,8 @@ checkpatch:
 			--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 			'*/scripts/const_structs.checkpatch'; }
 	$(CHECKPATCH) --no-tree --strict --quiet -f \
-		$(filter-out %.mod.c,$(wildcard kmod/*.[ch])) kmod/compat/*.h uapi/linux/xtun.h
+		$(filter-out %.mod.c,$(wildcard kmod/*.[ch] kmod/selftest/*.[ch])) \
+		kmod/compat/*.h uapi/linux/xtun.h
 
 empty :=
 space := $(empty) $(empty)

@@ -16,11 +16,20 @@
 #include "netlink.h"
 #include "noise.h"
 #include "ratelimiter.h"
+#include "selftest/selftest.h"
 #include "version.h"
 
 static int __init xtun_mod_init(void)
 {
 	int ret;
+
+	/*
+	 * XTUN_DEBUG=1 builds only.  First of all: nothing may use what is
+	 * under test, and the rate limiter's collector must not run yet.
+	 */
+	ret = xtun_selftests_run();
+	if (ret)
+		return ret;
 
 	xtun_noise_init();
 	ret = xtun_ratelimiter_init();
