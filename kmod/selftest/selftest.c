@@ -61,6 +61,7 @@ struct xtun_selftest {
 
 static const struct xtun_selftest xtun_selftests[] __initconst = {
 	{ "allowedips", xtun_selftest_allowedips },
+	{ "replay", xtun_selftest_replay },
 };
 
 int __init xtun_selftests_run(void)
