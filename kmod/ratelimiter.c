@@ -15,8 +15,6 @@
 
 #include "ratelimiter.h"
 
-#define XTUN_RL_PACKETS_PER_SECOND	20
-#define XTUN_RL_PACKETS_BURSTABLE	5
 #define XTUN_RL_PACKET_COST		(NSEC_PER_SEC / XTUN_RL_PACKETS_PER_SECOND)
 #define XTUN_RL_TOKEN_MAX		(XTUN_RL_PACKET_COST * XTUN_RL_PACKETS_BURSTABLE)
 #define XTUN_RL_MAX_ENTRIES		8192
@@ -124,9 +122,8 @@ out:
 	return ret;
 }
 
-bool xtun_ratelimiter_allow(struct sk_buff *skb, struct net *net)
+static bool xtun_rl_allow(struct sk_buff *skb, struct net *net, u64 now)
 {
-	const u64 now = ktime_get_coarse_boottime_ns();
 	struct xtun_rl_entry *entry;
 	u8 family;
 	bool ret;
@@ -153,6 +150,24 @@ bool xtun_ratelimiter_allow(struct sk_buff *skb, struct net *net)
 	local_bh_enable();
 	return ret;
 }
+
+bool xtun_ratelimiter_allow(struct sk_buff *skb, struct net *net)
+{
+	return xtun_rl_allow(skb, net, ktime_get_coarse_boottime_ns());
+}
+
+#ifdef XTUN_DEBUG
+/* For the self-test: a clock of its own, and a clean table afterwards. */
+bool xtun_ratelimiter_allow_at(struct sk_buff *skb, struct net *net, u64 now)
+{
+	return xtun_rl_allow(skb, net, now);
+}
+
+void xtun_ratelimiter_forget_all(void)
+{
+	xtun_rl_gc(NULL);
+}
+#endif
 
 int __init xtun_ratelimiter_init(void)
 {

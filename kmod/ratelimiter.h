@@ -9,8 +9,17 @@
 
 #include <linux/skbuff.h>
 
+/* What one source may send: so many a second, and so many at once. */
+#define XTUN_RL_PACKETS_PER_SECOND	20
+#define XTUN_RL_PACKETS_BURSTABLE	5
+
 int xtun_ratelimiter_init(void);
 void xtun_ratelimiter_uninit(void);
 bool xtun_ratelimiter_allow(struct sk_buff *skb, struct net *net);
+
+#ifdef XTUN_DEBUG
+bool xtun_ratelimiter_allow_at(struct sk_buff *skb, struct net *net, u64 now);
+void xtun_ratelimiter_forget_all(void);
+#endif
 
 #endif /* _XTUN_RATELIMITER_H */
