@@ -62,6 +62,7 @@ struct xtun_selftest {
 static const struct xtun_selftest xtun_selftests[] __initconst = {
 	{ "allowedips", xtun_selftest_allowedips },
 	{ "replay", xtun_selftest_replay },
+	{ "ratelimiter", xtun_selftest_ratelimiter },
 };
 
 int __init xtun_selftests_run(void)
