@@ -109,8 +109,6 @@ namespace_deletion_removes_device() {
 
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
-	link_add_and_del
-	device_moves_between_namespaces
 	namespace_deletion_removes_device
 "
 

@@ -87,8 +87,8 @@ nth() {
 
 link_add_and_del_survive_every_failed_allocation() {
 	with_namespace
-	nth link-add 7
-	nth link-del 7
+	nth link-add 13
+	nth link-del 13
 }
 
 set_device_survives_every_failed_allocation() {
@@ -149,7 +149,7 @@ setconf_of_a_large_file_fails_cleanly_under_random_faults() {
 	big_conf "$conf" 100 8
 	check_ok ip -n "$NS" link add xtun0 type xtun
 	before=$(faults_injected)
-	for i in $(seq 1 8); do
+	for i in $(seq 1 4); do
 		failing 2 "$XTUNCTL" setconf xtun0 "$conf" >/dev/null 2>&1 && rc=0 || rc=$?
 		rc_is_an_error "$rc" "setconf"
 		[ "$rc" = 0 ] && ok=$((ok + 1)) || errors=$((errors + 1))
@@ -172,7 +172,7 @@ peer_commands_fail_cleanly_under_random_faults() {
 	check_ok ip -n "$NS" link add xtun0 type xtun
 	key=$("$XTUNCTL" genkey | "$XTUNCTL" pubkey)
 	before=$(faults_injected)
-	for i in $(seq 1 10); do
+	for i in $(seq 1 4); do
 		failing 5 "$XTUNCTL" peer add xtun0 "$key" endpoint 192.0.2.1:51820 \
 			allowed-ips 10.9.0.0/24,fd00:9::/64 >/dev/null 2>&1 && rc=0 || rc=$?
 		rc_is_an_error "$rc" "peer add"

@@ -239,7 +239,6 @@ random_datagrams_are_dropped() {
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	replayed_data_packet_is_dropped_and_counted
-	forged_data_packet_fails_authentication_and_is_counted
 	malformed_messages_of_every_type_are_dropped
 "
 

@@ -194,7 +194,6 @@ namespace_deleted_under_traffic() {
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	device_deleted_under_traffic_then_module_unloads
-	module_unloaded_under_traffic
 	namespace_deleted_under_traffic
 "
 

@@ -64,6 +64,13 @@ module_unloads_with_devices_present() {
 	check_ok ip -n "$ns" link add d0 type dummy
 }
 
+# On the debug kernel (lib.sh, in_subset): one test of each code path.
+DEBUG_KERNEL_TESTS="
+	module_loads_and_unloads
+	debug_build_passes_self_tests_at_load
+	module_unloads_with_devices_present
+"
+
 ktap_run_tests \
 	module_loads_and_unloads \
 	modinfo_shows_aliases_and_version \

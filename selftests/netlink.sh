@@ -261,7 +261,6 @@ user_namespace_root_manages_its_own_devices() {
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	peer_requests_are_checked_completely_before_anything_changes
-	dump_of_many_peers_and_prefixes_spans_messages
 	user_namespace_root_manages_its_own_devices
 "
 

@@ -213,7 +213,6 @@ counters_match_ipv6_traffic_sent() {
 
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
-	ping_crosses_ipv4_outer_in_both_inner_families
 	tcp_streams_arrive_intact_over_ipv6
 	peer_roams_to_new_ipv4_endpoint
 "
