@@ -28,7 +28,9 @@ XTUN_REPO=$(cd "$VM_DIR/../.." && pwd)
 BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
 KMOD_REPO=${XTUN_KMOD_REPO:-$XTUN_REPO}
 ONLY=
-VM_TIMEOUT=${VM_TIMEOUT:-3000}
+# A guest runs at most this long: two share the machine, so each takes
+# longer than it would alone, and CI stops everything at 90 minutes.
+VM_TIMEOUT=${VM_TIMEOUT:-4500}
 export XTUN_REPO
 # shellcheck source=vm.sh
 source "$VM_DIR/vm.sh"
