@@ -566,11 +566,16 @@ static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 				   struct nlattr *attr,
 				   struct netlink_ext_ack *extack)
 {
+	bool bound = port && port == xtun->incoming_port;
 	int ret;
 
 	if (xtun->listen_port == port && (port || xtun->incoming_port))
 		return 0;
-	if (netif_running(xtun->dev)) {
+	/*
+	 * The port the device listens on (one picked for 0, say) is its own:
+	 * opening it a second time would find it in use.
+	 */
+	if (netif_running(xtun->dev) && !bound) {
 		ret = xtun_socket_init(xtun, port);
 		if (ret == -EADDRINUSE) {
 			XTUN_SET_ERR_MSG_ATTR(extack, attr, "listen port is in use");

@@ -194,6 +194,25 @@ peer_requests_are_checked_completely_before_anything_changes() {
 	check_match "$OUT" $'\t10\.0\.0\.0/8\t' "host bits cleared"
 }
 
+# An up device listens on a port it was given or one picked for it; asking
+# for the port it already listens on is no conflict, and makes it its own.
+port_the_device_listens_on_can_be_set_again() {
+	local ns port
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_ok ip -n "$ns" link set xtun0 up
+	port=$(ip netns exec "$ns" "$XTUNCTL" show xtun0 listen-port)
+	[ "$port" -gt 0 ] || fail "no port was picked: '$port'"
+	check_ok ip netns exec "$ns" "$XTUNCTL" dev set xtun0 listen-port "$port"
+	check_eq "$(ip netns exec "$ns" "$XTUNCTL" show xtun0 listen-port)" "$port" \
+		"the port after setting it again"
+	check_ok ip -n "$ns" link set xtun0 down
+	check_ok ip -n "$ns" link set xtun0 up
+	check_eq "$(ip netns exec "$ns" "$XTUNCTL" show xtun0 listen-port)" "$port" \
+		"the port after down and up"
+}
+
 # Random base64 public keys, one per line.
 random_pubkeys() {
 	python3 -c 'import base64, os, sys
@@ -272,6 +291,7 @@ ktap_run_tests \
 	unknown_or_foreign_device_is_refused_by_name \
 	malformed_requests_are_rejected_with_a_reason \
 	peer_requests_are_checked_completely_before_anything_changes \
+	port_the_device_listens_on_can_be_set_again \
 	dump_of_many_peers_and_prefixes_spans_messages \
 	unprivileged_caller_is_refused \
 	user_namespace_root_manages_its_own_devices
