@@ -3,16 +3,27 @@
 """Send hand-made xtun generic netlink requests, including malformed ones.
 
     xtun_nl.py CMD [ATTR:TYPE:VALUE ...] [--dump] [--flags-extra N]
+    xtun_nl.py --names
 
-ATTR is an attribute number, TYPE one of u8 u16 u32 u64 str strz hex nest,
-VALUE its value; a nest's VALUE is "[ATTR:TYPE:VALUE,...]", nests may nest.  Prints one line per reply message ("msg ATTR=VALUE ...") and a
-last line "errno=N msg=EXTACK" (errno 0 on success); exits 0.  The selftests
-use it for what xtunctl cannot send: wrong lengths, unknown attributes,
-missing selectors.
+CMD and ATTR are numbers or names of uapi/linux/xtun.h (XTUN_CMD_GET_DEVICE,
+XTUN_PEER_A_ENDPOINT); TYPE is one of u8 u16 u32 u64 str strz hex nest,
+VALUE its value; a nest's VALUE is "[ATTR:TYPE:VALUE,...]", nests may nest.
+Prints one line per reply message ("msg ATTR=VALUE ...") and a last line
+"errno=N msg=EXTACK" (errno 0 on success); exits 0.  The selftests use it
+for what xtunctl cannot send: wrong lengths, unknown attributes, missing
+selectors.  --names prints "NAME VALUE" for every number of the header.
+
+As a module it is the selftests' netlink library: uapi() reads the numbers
+of the ABI from the header itself, so that there is one table of them;
+Genl sends requests, alone or in batches, and merge_dump() puts a device
+split across the messages of a dump back together.
 """
 
 import errno
+import functools
 import os
+import re
+import select
 import socket
 import struct
 import sys
@@ -28,10 +39,67 @@ NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLMSGERR_ATTR_MSG = 1
 NLA_F_NESTED = 0x8000
 SOL_NETLINK, NETLINK_EXT_ACK, NETLINK_CAP_ACK = 270, 11, 10
+SO_SNDBUFFORCE, SO_RCVBUFFORCE = 32, 33
+NLA_TYPE_MASK = 0x3FFF
+NLM_F_DUMP_INTR = 0x10
+
+
+def uapi_path():
+    """uapi/linux/xtun.h of this checkout, or of the system."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in (os.environ.get("XTUN_UAPI"),
+                 os.path.join(here, "..", "uapi", "linux", "xtun.h"),
+                 "/usr/include/linux/xtun.h"):
+        if path and os.path.exists(path):
+            return path
+    raise SystemExit("xtun_nl: cannot find uapi/linux/xtun.h (set XTUN_UAPI)")
+
+
+def c_value(expr, names):
+    """The value of a constant C expression such as (1U << 0) or (X - 1)."""
+    expr = re.sub(r"\b(0x[0-9a-fA-F]+|[0-9]+)[uUlL]*\b", r"\1", expr)
+    expr = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: str(names[m.group(0)]), expr)
+    if not re.fullmatch(r"[0-9a-fA-Fx\s()+\-*<>|&~]+", expr):
+        raise ValueError(expr)
+    return int(eval(expr, {"__builtins__": {}}))  # pylint: disable=eval-used
+
+
+@functools.lru_cache(maxsize=None)
+def uapi(path=None):
+    """Every number of the xtun ABI by name, read from the uapi header: the
+    members of its enums and its numeric #defines.  The tests take command,
+    attribute and flag numbers from here, so the header stays the one table."""
+    with open(path or uapi_path(), encoding="utf-8") as f:
+        text = re.sub(r"/\*.*?\*/", " ", f.read(), flags=re.S)
+    names = {}
+    for body in re.findall(r"\benum\s+\w+\s*\{(.*?)\}", text, flags=re.S):
+        value = -1
+        for member in filter(None, (m.strip() for m in body.split(","))):
+            name, _, expr = (p.strip() for p in member.partition("="))
+            value = c_value(expr, names) if expr else value + 1
+            names[name] = value
+    for name, expr in re.findall(r"^#define[ \t]+(\w+)[ \t]+(.+?)\s*$", text, flags=re.M):
+        try:
+            names[name] = c_value(expr, names)
+        except (KeyError, ValueError, SyntaxError):
+            pass	# a string such as XTUN_GENL_NAME
+    return names
+
+
+def number(word):
+    """A command or attribute given as a number or as its name."""
+    try:
+        return int(word, 0)
+    except ValueError:
+        try:
+            return uapi()[word]
+        except KeyError:
+            raise SystemExit(f"xtun_nl: {word} is neither a number nor a name "
+                             f"of {uapi_path()}") from None
 
 
 def attr(kind, value):
-    kind = int(kind)
+    kind = number(kind) if isinstance(kind, str) else kind
     return struct.pack("HH", 4 + len(value), kind) + value + b"\0" * (-len(value) % 4)
 
 
@@ -56,7 +124,7 @@ def encode(spec):
         if not (value.startswith("[") and value.endswith("]")):
             raise SystemExit(f"nest value must be [...]: {value}")
         nested = b"".join(encode(s) for s in split_top(value[1:-1]))
-        return attr(int(kind) | NLA_F_NESTED, nested)
+        return attr(number(kind) | NLA_F_NESTED, nested)
     packers = {"u8": "B", "u16": "H", "u32": "I", "u64": "Q"}
     if typ in packers:
         data = struct.pack(packers[typ], int(value, 0))
@@ -71,45 +139,112 @@ def encode(spec):
     return attr(kind, data)
 
 
-def parse_attrs(data):
-    attrs = {}
-    while len(data) >= 4:
-        length, kind = struct.unpack("HH", data[:4])
-        if length < 4:
+def attr_list(data):
+    """[(type, payload), ...] of a run of attributes, in order, up to the
+    first that is malformed, where the kernel's nla_for_each_attr() stops."""
+    attrs, off, end = [], 0, len(data)
+    while off + 4 <= end:
+        length, kind = struct.unpack_from("HH", data, off)
+        if length < 4 or off + length > end:
             break
-        attrs[kind & 0x3FFF] = data[4:length]
-        data = data[(length + 3) & ~3:]
+        attrs.append((kind & NLA_TYPE_MASK, data[off + 4:off + length]))
+        off += (length + 3) & ~3
     return attrs
 
 
+def parse_attrs(data):
+    """{type: payload}; the last of repeated attributes wins, as in the kernel."""
+    return dict(attr_list(data))
+
+
+def nested_array(data):
+    """The elements of a nested array, each parsed with parse_attrs()."""
+    return [parse_attrs(payload) for _, payload in attr_list(data)]
+
+
+def merge_dump(msgs):
+    """Devices of a GET_DEVICE dump by ifindex, each put back together from
+    the messages it was split across (Documentation/netlink.rst, "Reading
+    large devices"): {ifindex: {"attrs": {type: payload}, "peers": [...]}},
+    each peer {"attrs": {...}, "allowedips": [{type: payload}, ...]}."""
+    x = uapi()
+    devices = {}
+    for attrs in msgs:
+        ifindex = struct.unpack("I", attrs[x["XTUN_DEVICE_A_IFINDEX"]])[0]
+        dev = devices.setdefault(ifindex, {"attrs": {}, "peers": []})
+        dev["attrs"].update((k, v) for k, v in attrs.items()
+                            if k != x["XTUN_DEVICE_A_PEERS"])
+        for peer in nested_array(attrs.get(x["XTUN_DEVICE_A_PEERS"], b"")):
+            aips = nested_array(peer.pop(x["XTUN_PEER_A_ALLOWEDIPS"], b""))
+            key = peer.get(x["XTUN_PEER_A_PUBLIC_KEY"])
+            last = dev["peers"][-1] if dev["peers"] else None
+            if last and last["attrs"].get(x["XTUN_PEER_A_PUBLIC_KEY"]) == key:
+                last["allowedips"] += aips
+            else:
+                dev["peers"].append({"attrs": peer, "allowedips": aips})
+    return devices
+
+
+def nlmsg(family, cmd, payload, flags, seq, version=1, reserved=0):
+    """One generic netlink request, padded so that another may follow it in
+    the same datagram (the kernel looks for it NLMSG_ALIGN()ed)."""
+    body = struct.pack("BBH", cmd, version, reserved) + payload
+    return (struct.pack("IHHII", 16 + len(body), family, flags, seq, 0) + body +
+            b"\0" * (-len(body) % 4))
+
+
+def nlmsgs(buf):
+    """[(type, flags, seq, payload), ...] of one datagram from the kernel."""
+    msgs, off = [], 0
+    while off + 16 <= len(buf):
+        length, typ, flags, seq, _ = struct.unpack_from("IHHII", buf, off)
+        if length < 16:
+            break
+        msgs.append((typ, flags, seq, buf[off + 16:off + length]))
+        off += (length + 3) & ~3
+    return msgs
+
+
+def nlmsg_status(typ, flags, payload):
+    """(errno, extack message) of an NLMSG_ERROR or NLMSG_DONE."""
+    err = -struct.unpack("i", payload[:4])[0]
+    off = 20 if typ == NLMSG_ERROR else 4
+    if typ == NLMSG_ERROR and not flags & NLM_F_CAPPED:
+        off += struct.unpack("I", payload[4:8])[0] - 16
+    ext = parse_attrs(payload[off:]) if flags & NLM_F_ACK_TLVS else {}
+    return err, ext.get(NLMSGERR_ATTR_MSG, b"").rstrip(b"\0").decode(errors="replace")
+
+
 class Genl:
-    def __init__(self):
+    def __init__(self, rcvbuf=None, sndbuf=None):
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
         self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
         self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf)
+        if sndbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, SO_SNDBUFFORCE, sndbuf)
         self.sock.bind((0, 0))
         self.seq = 0
+
+    def receive(self, timeout, bufsize=1 << 20):
+        """The messages of the next datagram, or [] after @timeout seconds.
+        The kernel fills a dump's datagrams up to the largest @bufsize asked
+        for on the socket (at most 32 kB)."""
+        if not select.select([self.sock], [], [], timeout)[0]:
+            return []
+        return nlmsgs(self.sock.recv(bufsize))
 
     def request(self, family, cmd, payload, flags=0):
         """Returns (messages, errno, extack message)."""
         self.seq += 1
-        body = struct.pack("BBH", cmd, 1, 0) + payload
-        hdr = struct.pack("IHHII", 16 + len(body), family,
-                          NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, 0)
-        self.sock.send(hdr + body)
+        self.sock.send(nlmsg(family, cmd, payload, NLM_F_REQUEST | NLM_F_ACK | flags,
+                             self.seq))
         msgs = []
         while True:
-            buf = self.sock.recv(65536)
-            while len(buf) >= 16:
-                length, typ, mflags, seq, _ = struct.unpack("IHHII", buf[:16])
-                msg, buf = buf[16:length], buf[(length + 3) & ~3:]
-                if typ == NLMSG_ERROR or typ == NLMSG_DONE:
-                    err = -struct.unpack("i", msg[:4])[0]
-                    off = 20 if typ == NLMSG_ERROR else 4
-                    if typ == NLMSG_ERROR and not mflags & NLM_F_CAPPED:
-                        off += struct.unpack("I", msg[4:8])[0] - 16
-                    ext = parse_attrs(msg[off:]) if mflags & NLM_F_ACK_TLVS else {}
-                    text = ext.get(NLMSGERR_ATTR_MSG, b"").rstrip(b"\0").decode()
+            for typ, mflags, _, msg in nlmsgs(self.sock.recv(1 << 20)):
+                if typ in (NLMSG_ERROR, NLMSG_DONE):
+                    err, text = nlmsg_status(typ, mflags, msg)
                     return msgs, err, text
                 msgs.append(parse_attrs(msg[4:]))
 
@@ -131,6 +266,10 @@ def show(value):
 
 
 def main(argv):
+    if argv == ["--names"]:
+        for name, value in uapi().items():
+            print(name, value)
+        return
     dump = "--dump" in argv
     args = [a for a in argv if a != "--dump"]
     if not args:
@@ -138,7 +277,7 @@ def main(argv):
     genl = Genl()
     family = genl.family("xtun")
     payload = b"".join(encode(a) for a in args[1:])
-    msgs, err, text = genl.request(family, int(args[0]), payload,
+    msgs, err, text = genl.request(family, number(args[0]), payload,
                                    NLM_F_DUMP if dump else 0)
     for m in msgs:
         print("msg " + " ".join(f"{k}={show(v)}" for k, v in sorted(m.items())))
