@@ -120,14 +120,20 @@ def read_frame(path):
         return bytes.fromhex(f.read().strip())
 
 
-def cmd_capture(ifname, port, msg_type, min_len, out, timeout="30"):
-    port, msg_type, min_len = int(port), int(msg_type), int(min_len)
+def capture_socket(ifname):
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     sock.bind((ifname, 0))
-    touch(out + ".ready")
+    return sock
+
+
+def capture(sock, port, wanted, timeout):
+    """{(TYPE, MINLEN): frame}: for each of @wanted, the first frame seen on
+    @sock carrying a message of TYPE and at least MINLEN bytes to UDP @port,
+    in either direction; those still missing after @timeout are left out."""
+    left, frames = set(wanted), {}
+    heads = {(t, n): struct.pack("<I", t) for t, n in wanted}
     deadline = time.monotonic() + float(timeout)
-    want = struct.pack("<I", msg_type)
-    while time.monotonic() < deadline:
+    while left and time.monotonic() < deadline:
         sock.settimeout(max(0.01, deadline - time.monotonic()))
         try:
             frame = sock.recv(65535)
@@ -137,14 +143,31 @@ def cmd_capture(ifname, port, msg_type, min_len, out, timeout="30"):
         if not where:
             continue
         udp = where[1]
-        dport = struct.unpack("!H", frame[udp + 2:udp + 4])[0]
+        if struct.unpack("!H", frame[udp + 2:udp + 4])[0] != port:
+            continue
         payload = frame[udp + 8:]
-        if dport == port and payload[:4] == want and len(payload) >= min_len:
-            with open(out + ".tmp", "w", encoding="ascii") as f:
-                f.write(frame.hex() + "\n")
-            os.rename(out + ".tmp", out)
-            return
-    die(f"no type {msg_type} message of {min_len}+ bytes to port {port} on {ifname}")
+        for want in list(left):
+            if payload[:4] == heads[want] and len(payload) >= want[1]:
+                frames[want] = frame
+                left.discard(want)
+                break
+    return frames
+
+
+def write_frame(path, frame):
+    with open(path + ".tmp", "w", encoding="ascii") as f:
+        f.write(frame.hex() + "\n")
+    os.rename(path + ".tmp", path)
+
+
+def cmd_capture(ifname, port, msg_type, min_len, out, timeout="30"):
+    want = (int(msg_type), int(min_len))
+    sock = capture_socket(ifname)
+    touch(out + ".ready")
+    frames = capture(sock, int(port), [want], timeout)
+    if want not in frames:
+        die(f"no type {msg_type} message of {min_len}+ bytes to port {port} on {ifname}")
+    write_frame(out, frames[want])
 
 
 def cmd_frame_info(path):
