@@ -43,6 +43,7 @@ status 0 when every check held, 1 otherwise, with the reason on stderr.
 """
 
 import base64
+import collections
 import errno
 import os
 import random
@@ -359,14 +360,14 @@ def capture_messages(args):
     sock = xtun_pkt.capture_socket(ifname)
     xtun_pkt.touch(os.path.join(args.sync, "listening"))
     wanted = [(MSG_INITIATION, xtun_pkt.MSG_LEN[MSG_INITIATION]), (MSG_DATA, 48)]
-    frames = xtun_pkt.capture(sock, port, wanted, 60)
+    frames = xtun_pkt.capture(sock, port, wanted, 120)
     sock.close()
     for want, name in zip(wanted, ("initiation", "data")):
         if want not in frames:
             raise SystemExit(f"xtun_fuzz: no {name} to port {port} seen on {ifname}")
         xtun_pkt.write_frame(os.path.join(args.sync, name), frames[want])
     xtun_pkt.touch(os.path.join(args.sync, "captured"))
-    wait_for_file(os.path.join(args.sync, "go"), 120)
+    wait_for_file(os.path.join(args.sync, "go"), 600)
     return frames[wanted[1]], frames[wanted[0]]
 
 
@@ -1030,7 +1031,7 @@ class NetlinkFuzzer:
         devices = [(n, socket.if_nametoindex(n)) for n in args.devices.split(",")]
         self.seq = 0
         self.sent, self.answers, self.errors = {}, {}, {}
-        self.history = []
+        self.history = collections.deque(maxlen=8)	# for a failure's report
         self.dumps = self.slow_dumps = self.dump_intr = self.probes = 0
         self.waited = 0.0
         seen = self.dump()
@@ -1041,7 +1042,7 @@ class NetlinkFuzzer:
     def fail(self, why):
         print(f"xtun_fuzz: {why}", file=sys.stderr)
         print("xtun_fuzz: the last requests (seq cmd flags errno payload):", file=sys.stderr)
-        for seq, cmd, flags, err, payload in self.history[-8:]:
+        for seq, cmd, flags, err, payload in self.history:
             print(f"xtun_fuzz:   {seq} {cmd} {flags:#x} {err} {payload.hex()[:400]}",
                   file=sys.stderr)
         sys.exit(1)
