@@ -89,7 +89,8 @@ churn_start() {
 		</dev/null >"$dir/churn" 2>&1 &
 	LOAD_PIDS+=($!)
 	CHURN_COUNT="$dir/churn.count"
-	wait_until 30 churned ||
+	# A round is eight processes: up to a minute in a loaded TCG guest.
+	wait_until 90 churned ||
 		fail "configuration requests do not go through: $(tail -n3 "$dir/churn")"
 }
 
