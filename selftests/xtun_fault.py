@@ -25,10 +25,8 @@ import socket
 import struct
 import sys
 
-import re
-
 import xtun_nl
-from xtun_nl import Genl, attr, parse_attrs
+from xtun_nl import Genl, attr, attr_list, nlmsgs, parse_attrs, uapi
 
 RTM_NEWLINK, RTM_DELLINK = 16, 17
 IFLA_IFNAME, IFLA_LINKINFO, IFLA_INFO_KIND = 3, 18, 1
@@ -41,56 +39,6 @@ TIMEOUT = 60
 def die(msg):
     print(f"xtun_fault: {msg}", file=sys.stderr)
     sys.exit(1)
-
-
-def c_int(expr):
-    """The value of the header's constants: 7, 0x10, (1U << 2)."""
-    expr = re.sub(r"\b(0x[0-9a-fA-F]+|\d+)[uUlL]*\b", r"\1", expr).strip("() ")
-    if "<<" in expr:
-        base, shift = expr.split("<<")
-        return int(base.strip(" ()"), 0) << int(shift.strip(" ()"), 0)
-    return int(expr, 0)
-
-
-def uapi():
-    """The members of the enums of uapi/linux/xtun.h, by name: the one
-    table of the ABI's numbers."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "uapi",
-                        "linux", "xtun.h")
-    with open(path, encoding="utf-8") as f:
-        text = re.sub(r"/\*.*?\*/", " ", f.read(), flags=re.S)
-    names = {}
-    for body in re.findall(r"\benum\s+\w+\s*\{(.*?)\}", text, flags=re.S):
-        value = -1
-        for member in filter(None, (m.strip() for m in body.split(","))):
-            name, _, expr = (p.strip() for p in member.partition("="))
-            value = c_int(expr) if expr else value + 1
-            names[name] = value
-    return names
-
-
-def nested(data):
-    """The payloads of a run of attributes, in order."""
-    out = []
-    while len(data) >= 4:
-        length, _ = struct.unpack("HH", data[:4])
-        if length < 4:
-            break
-        out.append(data[4:length])
-        data = data[(length + 3) & ~3:]
-    return out
-
-
-def nlmsgs(buf):
-    """[(type, flags, seq, payload), ...] of one datagram."""
-    msgs = []
-    while len(buf) >= 16:
-        length, typ, flags, seq, _ = struct.unpack("IHHII", buf[:16])
-        if length < 16:
-            break
-        msgs.append((typ, flags, seq, buf[16:length]))
-        buf = buf[(length + 3) & ~3:]
-    return msgs
 
 
 class FailNth:
@@ -214,11 +162,11 @@ class Device:
         state, peers = [], {}
         for msg in msgs:
             state.append(tuple(msg.get(k) for k in keep))
-            for peer in nested(msg.get(x["XTUN_DEVICE_A_PEERS"], b"")):
+            for _, peer in attr_list(msg.get(x["XTUN_DEVICE_A_PEERS"], b"")):
                 attrs = parse_attrs(peer)
                 key = tuple(attrs.get(k) for k in peer_keep)
                 aips = peers.setdefault(key, set())
-                for aip in nested(attrs.get(x["XTUN_PEER_A_ALLOWEDIPS"], b"")):
+                for _, aip in attr_list(attrs.get(x["XTUN_PEER_A_ALLOWEDIPS"], b"")):
                     aips.add(tuple(sorted(parse_attrs(aip).items())))
         state = sorted(set(state), key=repr)
         state += sorted(((k, tuple(sorted(v))) for k, v in peers.items()), key=repr)
