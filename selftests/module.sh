@@ -47,6 +47,65 @@ genetlink_request_autoloads_module() {
 	xtun_loaded || fail "xtun was not loaded by a genetlink request"
 }
 
+# mark_kernel_log: write a line of its own to the kernel log; print it.
+mark_kernel_log() {
+	local mark="xtun-selftest-mark-$$-$RANDOM"
+
+	echo "$mark" >/dev/kmsg
+	echo "$mark"
+}
+
+# kernel_log_since MARK: the kernel log from the line MARK on.
+kernel_log_since() {
+	dmesg | sed -n "/$1/,\$p"
+}
+
+# load_after MARK [PARAM=VALUE...]: load xtun; when it refuses, show the
+# self-tests that failed since MARK.
+load_after() {
+	local mark=$1
+
+	shift
+	modprobe xtun "$@" 2>/dev/null ||
+		{ [ -n "${XTUN_KO:-}" ] && insmod "$XTUN_KO" "$@"; } ||
+		fail "loading xtun failed:" "$(kernel_log_since "$mark" | grep self-test)"
+}
+
+# Only a debug build (make XTUN_DEBUG=1) has this parameter.
+require_debug_build() {
+	[ -e /sys/module/xtun/parameters/selftest_seed ] ||
+		skip "not a debug build (make XTUN_DEBUG=1)"
+}
+
+# A debug build checks its data structures when it loads, and refuses to
+# load when one is wrong.
+debug_build_passes_self_tests_at_load() {
+	local mark
+
+	xtun_unload
+	mark=$(mark_kernel_log)
+	load_after "$mark"
+	require_debug_build
+	check_match "$(kernel_log_since "$mark")" \
+		'xtun: self-tests passed in [0-9]+ ms \(.*selftest_seed=[0-9]+\)' \
+		"kernel log after loading"
+}
+
+# The seed that a failure prints repeats the same self-tests.
+debug_build_repeats_self_tests_with_a_seed() {
+	local mark
+
+	xtun_load || fail "loading xtun failed"
+	require_debug_build
+	xtun_unload
+	mark=$(mark_kernel_log)
+	load_after "$mark" selftest_seed=12345
+	check_eq "$(cat /sys/module/xtun/parameters/selftest_seed)" 12345 "selftest_seed"
+	check_match "$(kernel_log_since "$mark")" \
+		'xtun: self-tests passed in [0-9]+ ms \(.*selftest_seed=12345\)' \
+		"kernel log after loading"
+}
+
 module_unloads_with_devices_present() {
 	local ns
 
@@ -76,4 +135,6 @@ ktap_run_tests \
 	modinfo_shows_aliases_and_version \
 	link_add_autoloads_module \
 	genetlink_request_autoloads_module \
+	debug_build_passes_self_tests_at_load \
+	debug_build_repeats_self_tests_with_a_seed \
 	module_unloads_with_devices_present
