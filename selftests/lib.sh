@@ -371,21 +371,22 @@ require_xtun_counters() {
 	xtun_counters || skip "$TUN has no xtun counters"
 }
 
-# tcp_transfer SRC_NS DST_NS DST_ADDR MBYTES: send MBYTES of random data
-# over TCP from SRC_NS to DST_ADDR in DST_NS; fail unless the receiver got
-# the same bytes (sha256).
+# tcp_transfer SRC_NS DST_NS DST_ADDR MBYTES [SECONDS]: send MBYTES of
+# random data over TCP from SRC_NS to DST_ADDR in DST_NS; fail unless the
+# receiver got the same bytes (sha256).  The sender gives up after SECONDS
+# (default 400).
 tcp_transfer() {
-	local src=$1 dst=$2 addr=$3 dir pid want got
+	local src=$1 dst=$2 addr=$3 tmo=${5:-400} dir pid want got
 
 	dir=$(tmp_dir)
 	head -c "$4M" /dev/urandom > "$dir/sent"
-	bg_start "$dst" "$dir/recv.log" "$XTUN_PKT" tcp-recv "$addr" 5201 "$dir/received" 400 "$dir/ready"
+	bg_start "$dst" "$dir/recv.log" "$XTUN_PKT" tcp-recv "$addr" 5201 "$dir/received" "$tmo" "$dir/ready"
 	pid=$BG_PID
 	if ! wait_until 20 test -e "$dir/ready"; then
 		echo "the receiver did not start: $(cat "$dir/recv.log")"
 		return 1
 	fi
-	ip netns exec "$src" "$XTUN_PKT" tcp-send "$addr" 5201 "$dir/sent" 400 || return 1
+	ip netns exec "$src" "$XTUN_PKT" tcp-send "$addr" 5201 "$dir/sent" "$tmo" || return 1
 	if ! bg_wait "$pid" 60; then
 		echo "the receiver failed: $(cat "$dir/recv.log")"
 		return 1
@@ -442,7 +443,7 @@ in_subset() {
 }
 
 ktap_run_tests() {
-	local i=0 failed=0 t rc
+	local i=0 failed=0 t rc start
 
 	echo "TAP version 13"
 	echo "1..$#"
@@ -452,9 +453,12 @@ ktap_run_tests() {
 			echo "ok $i $t # SKIP not in the debug kernel's subset"
 			continue
 		fi
+		start=$SECONDS
 		(set -e; "$t") 2>&1 | sed 's/^/# /'
 		rc=${PIPESTATUS[0]}
 		cleanup >/dev/null 2>&1
+		# Where a run's time goes, test by test (the budget is CI's).
+		echo "# time: $t $((SECONDS - start))s"
 		case "$rc" in
 		0)	echo "ok $i $t" ;;
 		4)	echo "ok $i $t # SKIP" ;;
