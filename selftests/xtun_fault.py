@@ -16,6 +16,16 @@ REQUEST is one of link-add, link-del, set-device, new-peer, set-peer,
 del-peer, dump.  IFNAME is the device the peer requests work on (created
 and filled here); COUNT is the number of allowed IPs of the peers made
 (default 64).
+
+    xtun_fault.py random IFNAME ROUNDS PERCENT [SEED]
+
+Sends ROUNDS requests picked at random (new, set and delete peer, set
+device, dump) to a device of a dozen peers, PERCENT of them with one of
+their allocations failing, at a random place.  A request that fails must
+leave the device as it was, one that succeeds must have done what it asked,
+a dump must work after each; at the end a clean configuration must give
+exactly itself.  Only this process's netlink requests fail: nothing else
+it does between them allocates in the kernel.
 """
 
 import errno
@@ -156,19 +166,20 @@ class Device:
         peer_keep = [self.x[n] for n in ("XTUN_PEER_A_PUBLIC_KEY", "XTUN_PEER_A_ENDPOINT",
                                          "XTUN_PEER_A_HAS_PRESHARED_KEY",
                                          "XTUN_PEER_A_PERSISTENT_KEEPALIVE")]
-        # A dump splits a device across messages; each message repeats the
-        # device's attributes, and a peer's allowed IPs may go on in the next.
+        # A dump splits a device across messages, where the socket's
+        # buffer says (it grows with the reads made on it); only the first
+        # message has the device's attributes, and a peer's allowed IPs may
+        # go on in the next.
         x = self.x
-        state, peers = [], {}
+        state = [tuple(msgs[0].get(k) for k in keep)] if msgs else []
+        peers = {}
         for msg in msgs:
-            state.append(tuple(msg.get(k) for k in keep))
             for _, peer in attr_list(msg.get(x["XTUN_DEVICE_A_PEERS"], b"")):
                 attrs = parse_attrs(peer)
                 key = tuple(attrs.get(k) for k in peer_keep)
                 aips = peers.setdefault(key, set())
                 for _, aip in attr_list(attrs.get(x["XTUN_PEER_A_ALLOWEDIPS"], b"")):
                     aips.add(tuple(sorted(parse_attrs(aip).items())))
-        state = sorted(set(state), key=repr)
         state += sorted(((k, tuple(sorted(v))) for k, v in peers.items()), key=repr)
         return state
 
@@ -278,10 +289,106 @@ def cmd_nth(ifname, name, count="64", stride="1"):
           f" (allocation 1 to {n - 1}, step {stride})")
 
 
+def peer_keys(state):
+    """The public keys of the peers in a state(): its entries of two
+    (the peer, its allowed IPs); the device's own have three."""
+    return {entry[0][0] for entry in state if len(entry) == 2}
+
+
+def random_request(dev, rng, keys):
+    """(name, request, the keys after it succeeds) for a random request."""
+    kind = rng.choice(["new-peer", "new-peer", "set-peer", "del-peer", "set-device", "dump"])
+    if kind in ("set-peer", "del-peer") and not keys:
+        kind = "new-peer"
+    if kind == "new-peer":
+        key = dev.key()
+        return kind, lambda: dev.request("XTUN_CMD_NEW_PEER", dev.peer(key, rng.randrange(1, 200))), \
+            keys | {key}
+    if kind == "set-peer":
+        key = rng.choice(sorted(keys))
+        replace = dev.a("XTUN_PEER_A_FLAGS", struct.pack("I", 1))
+        return kind, lambda: dev.request("XTUN_CMD_SET_PEER",
+                                         dev.peer(key, rng.randrange(1, 200), replace)), keys
+    if kind == "del-peer":
+        key = rng.choice(sorted(keys))
+        return kind, lambda: dev.request(
+            "XTUN_CMD_DEL_PEER",
+            dev.nest("XTUN_DEVICE_A_PEER", dev.a("XTUN_PEER_A_PUBLIC_KEY", key))), keys - {key}
+    if kind == "set-device":
+        payload = (dev.a("XTUN_DEVICE_A_LISTEN_PORT", struct.pack("H", rng.randrange(20000, 60000))) +
+                   dev.a("XTUN_DEVICE_A_FWMARK", struct.pack("I", rng.randrange(1 << 16))))
+        return kind, lambda: dev.request("XTUN_CMD_SET_DEVICE", payload), keys
+    return kind, lambda: dev.genl.request(dev.family, dev.x["XTUN_CMD_GET_DEVICE"],
+                                          dev.selector(), xtun_nl.NLM_F_DUMP)[1], keys
+
+
+def cmd_random(ifname, rounds, percent, seed="1"):
+    dev = Device(ifname, 8)
+    rng = random.Random(int(seed))
+    rtnl = Rtnl()
+    rtnl.link_del(ifname)
+    err = rtnl.link_add(ifname)
+    if err:
+        die(f"adding {ifname}: {os.strerror(err)}")
+    for i in range(12):
+        err = dev.request("XTUN_CMD_NEW_PEER", dev.peer(dev.key(), i + 1))
+        if err:
+            die(f"adding peer {i}: {os.strerror(err)}")
+    fail = FailNth()
+    state = dev.state()
+    keys = peer_keys(state)
+    faulted = failed = 0
+    for r in range(int(rounds)):
+        name, request, keys_after = random_request(dev, rng, keys)
+        armed = rng.randrange(100) < int(percent)
+        if armed:
+            err, fired = attempt(fail, rng.randrange(1, 40), request)
+        else:
+            err, fired = request(), False
+        if err:
+            # What a failed request left on its socket (the rest of a
+            # dump, a late error) must not answer the next one.
+            dev.genl.sock.close()
+            dev.genl = Genl()
+            dev.genl.sock.settimeout(TIMEOUT)
+        now = dev.state()
+        faulted += fired
+        if err and not fired:
+            die(f"round {r}: {name} failed without a fault: {os.strerror(err)}")
+        if err:
+            failed += 1
+            if now != state and not (err == errno.ENOBUFS and peer_keys(now) == keys_after):
+                die(f"round {r}: {name} failed ({os.strerror(err)}) but changed the device:"
+                    f"\n  before {state}\n  now    {now}")
+            keys = peer_keys(now)
+        else:
+            if peer_keys(now) != keys_after:
+                die(f"round {r}: {name} succeeded but the peers are not what it asked for")
+            keys = keys_after
+        state = now
+    # Without faults, a replacing configuration gives exactly itself.
+    want = [dev.key() for _ in range(5)]
+    err = dev.request("XTUN_CMD_SET_DEVICE", dev.a("XTUN_DEVICE_A_FLAGS", struct.pack("I", 1)))
+    for i, k in enumerate(want):
+        err = err or dev.request("XTUN_CMD_NEW_PEER", dev.peer(k, i + 1))
+    if err:
+        die(f"the clean configuration failed: {os.strerror(err)}")
+    if peer_keys(dev.state()) != set(want):
+        die("the clean configuration did not give exactly its peers")
+    err = rtnl.link_del(ifname)
+    if err:
+        die(f"deleting {ifname}: {os.strerror(err)}")
+    print(f"random: {rounds} requests, {faulted} with a failed allocation, {failed} failed"
+          f" with an error")
+
+
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] != "nth":
+    if len(sys.argv) >= 4 and sys.argv[1] == "nth":
+        cmd_nth(*sys.argv[2:])
+    elif len(sys.argv) >= 5 and sys.argv[1] == "random":
+        cmd_random(*sys.argv[2:])
+    else:
         die(__doc__.strip().splitlines()[2].strip())
-    cmd_nth(*sys.argv[2:])
 
 
 if __name__ == "__main__":
