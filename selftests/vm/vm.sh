@@ -16,7 +16,6 @@
 # LOGDIR/output.log (what the command printed, also streamed to stdout).
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-VM_CPUS=${VM_CPUS:-2}
 VM_ACCEL=
 
 # What the initramfs must load to reach the host's root.
@@ -92,7 +91,7 @@ vm_modules() {
 vm_qemu_args() {
 	local rel=$1 initrd=$2 logdir=$3
 
-	echo -machine q35 -cpu max -m "$(kernel_mem "$rel")" -smp "$VM_CPUS" \
+	echo -machine q35 -cpu max -m "$(kernel_mem "$rel")" -smp "$(kernel_cpus "$rel")" \
 		-nodefaults -display none -no-reboot -nic none \
 		-kernel "$(kernel_image "$rel")" -initrd "$initrd" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
