@@ -86,7 +86,7 @@ static int xtun_dev_init(struct net_device *dev)
 		goto err_free_tstats;
 	}
 
-	ret = gro_cells_init(&xtun->gro_cells, dev);
+	ret = xtun_rx_cells_init(xtun);
 	if (ret)
 		goto err_free_index_table;
 	xtun_nl_config_changed();	/* a dump in progress missed it */
@@ -113,7 +113,7 @@ static void xtun_dev_uninit(struct net_device *dev)
 
 	cancel_work_sync(&xtun->handshake_work);
 	skb_queue_purge(&xtun->handshake_queue);
-	gro_cells_destroy(&xtun->gro_cells);
+	xtun_rx_cells_destroy(xtun);
 	xtun_nl_config_changed();
 }
 

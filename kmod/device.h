@@ -8,7 +8,6 @@
 #include <linux/netdevice.h>
 #include <linux/udp.h>
 #include <linux/workqueue.h>
-#include <net/gro_cells.h>
 
 #include "allowedips.h"
 #include "cookie.h"
@@ -16,6 +15,8 @@
 #include "noise.h"
 
 #define XTUN_LINK_KIND		"xtun"
+
+struct xtun_rx_cells;
 
 /* What encapsulation adds to an inner packet, WireGuard's data message format. */
 #define XTUN_DATA_HEADER_LEN	16	/* type, receiver index, 64-bit counter */
@@ -47,6 +48,8 @@
  *	@handshake_work in process context because they cost Curve25519
  * @last_under_load: jiffies when the queue was last long; for a second
  *	after that, handshakes must carry a cookie (mac2)
+ * @rx_cells: per-CPU queues and NAPI instances that hand received packets
+ *	to the stack through GRO; each queue has its own lock (receive.c)
  */
 struct xtun_device {
 	struct net_device *dev;
@@ -67,7 +70,7 @@ struct xtun_device {
 	struct sk_buff_head handshake_queue;
 	struct work_struct handshake_work;
 	unsigned long last_under_load;
-	struct gro_cells gro_cells;
+	struct xtun_rx_cells *rx_cells;
 };
 
 /* What the data path keeps in skb->cb while a packet is ours. */

@@ -306,6 +306,157 @@ static bool xtun_inner_packet_valid(struct sk_buff *skb)
 	return true;
 }
 
+/*
+ * The stack receives our packets through one NAPI instance per CPU on the
+ * xtun device, so that GRO merges what we decrypted.  This is what the
+ * kernel's gro_cells (net/core/gro_cells.c) does, with one difference: a
+ * lock.  gro_cells' per-CPU queue has none; it is safe only while a cell's
+ * NAPI is polled on the cell's own CPU, which is no longer so once
+ * "threaded" is set in sysfs (dev_set_threaded()).  The poll then runs in
+ * a kthread on any CPU, and unlocked enqueues and dequeues of one
+ * sk_buff_head race: packets are lost, and a queue length that went wrong
+ * stops the cell for good.  Here @queue takes a spinlock, and the
+ * poll moves packets to @process, which only it touches, under one lock
+ * hold per batch.  Both sides run with BH disabled: receive in softirq or
+ * in a threaded NAPI of the underlying device, the poll in net_rx_action()
+ * or in its kthread.  With threaded off the lock is taken by one CPU only.
+ */
+struct xtun_rx_cell {
+	struct sk_buff_head queue;	/* filled by receive, under its lock */
+	struct sk_buff_head process;	/* the poll's own, unlocked */
+	struct napi_struct napi;
+};
+
+/* The cells, and what frees them after a grace period (see below). */
+struct xtun_rx_cells {
+	struct xtun_rx_cell __percpu *cell;
+	struct rcu_head rcu;
+};
+
+/* Queue @skb for the stack on this CPU's cell; false if it was dropped. */
+static bool xtun_rx_cell_queue(struct xtun_device *xtun, struct sk_buff *skb)
+{
+	struct net_device *dev = xtun->dev;
+	struct xtun_rx_cell *cell;
+	bool schedule;
+
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		kfree_skb(skb);
+		return false;
+	}
+	/* GRO must not change a shared packet. */
+	if (unlikely(skb_cloned(skb) || netif_elide_gro(dev)))
+		return netif_rx(skb) == NET_RX_SUCCESS;
+
+	cell = this_cpu_ptr(xtun->rx_cells->cell);
+	spin_lock(&cell->queue.lock);
+	if (unlikely(skb_queue_len(&cell->queue) > xtun_max_backlog())) {
+		spin_unlock(&cell->queue.lock);
+		kfree_skb(skb);
+		return false;
+	}
+	__skb_queue_tail(&cell->queue, skb);
+	/* A longer queue has its poll scheduled already. */
+	schedule = skb_queue_len(&cell->queue) == 1;
+	spin_unlock(&cell->queue.lock);
+
+	if (schedule)
+		napi_schedule(&cell->napi);
+	return true;
+}
+
+static int xtun_rx_cell_poll(struct napi_struct *napi, int budget)
+{
+	struct xtun_rx_cell *cell = container_of(napi, struct xtun_rx_cell,
+						 napi);
+	struct sk_buff *skb;
+	int work_done = 0;
+
+	while (work_done < budget) {
+		skb = __skb_dequeue(&cell->process);
+		if (!skb) {
+			spin_lock(&cell->queue.lock);
+			skb_queue_splice_tail_init(&cell->queue, &cell->process);
+			spin_unlock(&cell->queue.lock);
+			skb = __skb_dequeue(&cell->process);
+			if (!skb)
+				break;
+		}
+		napi_gro_receive(napi, skb);
+		work_done++;
+	}
+	/*
+	 * A packet queued after we found the queue empty finds the NAPI
+	 * still scheduled; napi_complete_done() then polls again.
+	 */
+	if (work_done < budget)
+		napi_complete_done(napi, work_done);
+	return work_done;
+}
+
+int xtun_rx_cells_init(struct xtun_device *xtun)
+{
+	struct xtun_rx_cells *cells;
+	struct xtun_rx_cell *cell;
+	int cpu;
+
+	cells = kzalloc(sizeof(*cells), GFP_KERNEL);
+	if (!cells)
+		return -ENOMEM;
+	cells->cell = alloc_percpu(struct xtun_rx_cell);
+	if (!cells->cell) {
+		kfree(cells);
+		return -ENOMEM;
+	}
+
+	for_each_possible_cpu(cpu) {
+		cell = per_cpu_ptr(cells->cell, cpu);
+		skb_queue_head_init(&cell->queue);
+		__skb_queue_head_init(&cell->process);
+		/* Sockets are not fed by these queues: nothing to busy-poll. */
+		set_bit(NAPI_STATE_NO_BUSY_POLL, &cell->napi.state);
+		netif_napi_add(xtun->dev, &cell->napi, xtun_rx_cell_poll);
+		napi_enable(&cell->napi);
+	}
+	xtun->rx_cells = cells;
+	return 0;
+}
+
+static void xtun_rx_cells_free_rcu(struct rcu_head *rcu)
+{
+	struct xtun_rx_cells *cells = container_of(rcu, struct xtun_rx_cells,
+						   rcu);
+
+	free_percpu(cells->cell);
+	kfree(cells);
+}
+
+/*
+ * At unregistration, after the sockets are gone: nothing queues any more.
+ * netpoll may still walk dev->napi_list under RCU, so the cells are freed
+ * after a grace period; call_rcu(), because a device deleted with its
+ * namespace must not make cleanup_net() wait one grace period per device.
+ * The module's exit waits for the callbacks (rcu_barrier()).
+ */
+void xtun_rx_cells_destroy(struct xtun_device *xtun)
+{
+	struct xtun_rx_cells *cells = xtun->rx_cells;
+	struct xtun_rx_cell *cell;
+	int cpu;
+
+	if (!cells)
+		return;
+	for_each_possible_cpu(cpu) {
+		cell = per_cpu_ptr(cells->cell, cpu);
+		napi_disable(&cell->napi);
+		__netif_napi_del(&cell->napi);
+		skb_queue_purge(&cell->queue);
+		__skb_queue_purge(&cell->process);
+	}
+	xtun->rx_cells = NULL;
+	call_rcu(&cells->rcu, xtun_rx_cells_free_rcu);
+}
+
 /* Deliver an authenticated, decrypted packet to the stack. */
 static void xtun_deliver(struct xtun_device *xtun, struct xtun_peer *peer,
 			 struct sk_buff *skb, u8 outer_ds)
@@ -351,7 +502,7 @@ static void xtun_deliver(struct xtun_device *xtun, struct xtun_peer *peer,
 	len = skb->len;
 	atomic64_inc(&peer->stats.rx_packets);
 	atomic64_add(len, &peer->stats.rx_bytes);
-	if (likely(gro_cells_receive(&xtun->gro_cells, skb) == NET_RX_SUCCESS))
+	if (likely(xtun_rx_cell_queue(xtun, skb)))
 		dev_sw_netstats_rx_add(dev, len);
 	else
 		DEV_STATS_INC(dev, rx_dropped);

@@ -81,6 +81,21 @@ static inline struct nlattr **xtun_genl_dump_attrs(struct netlink_callback *cb)
 #define xtun_udp_tunnel6_xmit_skb udp_tunnel6_xmit_skb
 #endif
 
+/* 6.9 moved the sysctl net.core.netdev_max_backlog into net_hotdata. */
+#ifdef XTUN_HAVE_HOTDATA_MAX_BACKLOG
+#include <net/hotdata.h>
+
+static inline unsigned int xtun_max_backlog(void)
+{
+	return READ_ONCE(net_hotdata.max_backlog);
+}
+#else
+static inline unsigned int xtun_max_backlog(void)
+{
+	return READ_ONCE(netdev_max_backlog);
+}
+#endif
+
 /* 6.4 moved skb_gso_segment() out of netdevice.h. */
 #ifdef XTUN_HAVE_NET_GSO_H
 #include <net/gso.h>
