@@ -1,261 +1,498 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Allowed IPs as immutable, RCU-replaced tables; see allowedips.h for why.
+ * Allowed IPs as one path-compressed binary trie per address family; see
+ * allowedips.h for the structure, what each operation costs and the locking.
+ *
+ * Keys are kept as two host-order 64-bit words, the address's first bit
+ * the highest bit of the first word (an IPv4 address fills the top half of
+ * it), so that comparing a prefix costs two masked XORs.
  */
 
+#include <linux/bitops.h>
+#include <linux/minmax.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 
 #include "allowedips.h"
 #include "peer.h"
 
-static unsigned int xtun_aip_addr_len(u16 family)
+/**
+ * struct xtun_aip_node - one prefix in a trie
+ * @child: the longer prefixes below, by the bit after this prefix
+ * @peer: the owner, or NULL for a branch point (which has two children)
+ * @parent: the node above, NULL for the root; writers only
+ * @peer_entry: entry in @peer's list; writers only
+ * @key: the prefix, host bits zero (see the top of this file)
+ * @cidr: its length
+ * @family: AF_INET or AF_INET6
+ * @rcu: frees the node after the readers that may still see it
+ */
+struct xtun_aip_node {
+	struct xtun_aip_node __rcu *child[2];
+	struct xtun_peer __rcu *peer;
+	struct xtun_aip_node *parent;
+	struct hlist_node peer_entry;
+	u64 key[2];
+	u8 cidr;
+	u16 family;
+	struct rcu_head rcu;
+};
+
+static unsigned int xtun_aip_bits(u16 family)
 {
-	return family == AF_INET ? 4 : 16;
+	return family == AF_INET ? 32 : 128;
 }
 
-static void xtun_aip_mask(u8 *addr, u8 cidr, unsigned int len)
+/* The bits of key word @word (0 or 1) that a prefix of @cidr bits covers. */
+static u64 xtun_aip_mask(unsigned int cidr, unsigned int word)
 {
-	unsigned int i;
+	int bits = (int)cidr - 64 * (int)word;
 
-	for (i = cidr / 8; i < len; i++) {
-		if (i == cidr / 8 && cidr % 8)
-			addr[i] &= 0xff << (8 - cidr % 8);
-		else
-			addr[i] = 0;
+	if (bits <= 0)
+		return 0;
+	if (bits >= 64)
+		return ~0ULL;
+	return ~0ULL << (64 - bits);
+}
+
+/* @addr is in network byte order; bits beyond @cidr are cleared. */
+static void xtun_aip_make_key(u64 key[2], u16 family, const u8 *addr,
+			      unsigned int cidr)
+{
+	__be64 words[2];
+	__be32 addr4;
+
+	if (family == AF_INET) {
+		memcpy(&addr4, addr, sizeof(addr4));
+		key[0] = (u64)be32_to_cpu(addr4) << 32;
+		key[1] = 0;
+	} else {
+		memcpy(words, addr, sizeof(words));
+		key[0] = be64_to_cpu(words[0]);
+		key[1] = be64_to_cpu(words[1]);
 	}
+	key[0] &= xtun_aip_mask(cidr, 0);
+	key[1] &= xtun_aip_mask(cidr, 1);
+}
+
+/* The node's prefix in network byte order, 16 bytes (IPv4 uses 4). */
+static void xtun_aip_node_addr(const struct xtun_aip_node *node, u8 addr[16])
+{
+	__be64 words[2] = {
+		cpu_to_be64(node->key[0]),
+		cpu_to_be64(node->key[1]),
+	};
+
+	memcpy(addr, words, sizeof(words));
+}
+
+/* Bit @bit of @key, counting from the address's first bit; @bit < 128. */
+static unsigned int xtun_aip_bit(const u64 key[2], unsigned int bit)
+{
+	return (key[bit / 64] >> (63 - bit % 64)) & 1;
+}
+
+/* Whether @key lies in @node's prefix. */
+static bool xtun_aip_covers(const struct xtun_aip_node *node, const u64 key[2])
+{
+	return !((key[0] ^ node->key[0]) & xtun_aip_mask(node->cidr, 0)) &&
+	       !((key[1] ^ node->key[1]) & xtun_aip_mask(node->cidr, 1));
+}
+
+/* How many leading bits @a and @b have in common. */
+static unsigned int xtun_aip_common_bits(const u64 a[2], const u64 b[2])
+{
+	u64 diff = a[0] ^ b[0];
+
+	if (diff)
+		return 64 - fls64(diff);
+	diff = a[1] ^ b[1];
+	return diff ? 128 - fls64(diff) : 128;
 }
 
 void xtun_allowedips_init(struct xtun_allowedips *table, struct mutex *lock)
 {
-	RCU_INIT_POINTER(table->v4, NULL);
-	RCU_INIT_POINTER(table->v6, NULL);
+	RCU_INIT_POINTER(table->root4, NULL);
+	RCU_INIT_POINTER(table->root6, NULL);
 	table->lock = lock;
 }
 
-static struct xtun_aip_table __rcu **
-xtun_aip_slot(struct xtun_allowedips *table, u16 family)
+static struct xtun_aip_node __rcu **
+xtun_aip_root(struct xtun_allowedips *table, u16 family)
 {
-	return family == AF_INET ? &table->v4 : &table->v6;
+	return family == AF_INET ? &table->root4 : &table->root6;
 }
 
-static struct xtun_aip_table *xtun_aip_get(struct xtun_allowedips *table,
-					   u16 family)
+static struct xtun_aip_node *xtun_aip_get(struct xtun_allowedips *table,
+					  struct xtun_aip_node __rcu **slot)
 {
-	return rcu_dereference_protected(*xtun_aip_slot(table, family),
+	return rcu_dereference_protected(*slot, lockdep_is_held(table->lock));
+}
+
+static struct xtun_peer *xtun_aip_owner(struct xtun_allowedips *table,
+					struct xtun_aip_node *node)
+{
+	return rcu_dereference_protected(node->peer,
 					 lockdep_is_held(table->lock));
 }
 
-void xtun_allowedips_free(struct xtun_allowedips *table)
+/* The pointer that leads to @node: its parent's child, or the root. */
+static struct xtun_aip_node __rcu **
+xtun_aip_slot(struct xtun_allowedips *table, struct xtun_aip_node *node)
 {
-	struct xtun_aip_table *v4 = rcu_dereference_raw(table->v4);
-	struct xtun_aip_table *v6 = rcu_dereference_raw(table->v6);
+	struct xtun_aip_node *parent = node->parent;
 
-	RCU_INIT_POINTER(table->v4, NULL);
-	RCU_INIT_POINTER(table->v6, NULL);
-	if (v4)
-		kvfree_rcu(v4, rcu);
-	if (v6)
-		kvfree_rcu(v6, rcu);
+	if (!parent)
+		return xtun_aip_root(table, node->family);
+	return &parent->child[rcu_access_pointer(parent->child[1]) == node];
+}
+
+/* --- a peer's list of its nodes ------------------------------------------ */
+
+static void xtun_aip_link(struct xtun_peer *peer, struct xtun_aip_node *node)
+{
+	struct xtun_aip_peer *list = &peer->allowedips;
+
+	if (list->last)
+		hlist_add_behind(&node->peer_entry, list->last);
+	else
+		hlist_add_head(&node->peer_entry, &list->nodes);
+	list->last = &node->peer_entry;
+}
+
+/* Also right for a node that waits on another list (see the update). */
+static void xtun_aip_unlink(struct xtun_peer *peer, struct xtun_aip_node *node)
+{
+	struct xtun_aip_peer *list = &peer->allowedips;
+	struct hlist_node *entry = &node->peer_entry;
+
+	if (list->last == entry)
+		list->last = entry->pprev == &list->nodes.first ? NULL :
+			     container_of(entry->pprev, struct hlist_node, next);
+	hlist_del_init(entry);
+}
+
+static void xtun_aip_set_owner(struct xtun_allowedips *table,
+			       struct xtun_aip_node *node,
+			       struct xtun_peer *peer, bool replace)
+{
+	struct xtun_peer *owner = xtun_aip_owner(table, node);
+
+	/* Under @replace the peer's earlier nodes wait on another list. */
+	if (owner == peer && !replace)
+		return;
+	if (owner)
+		xtun_aip_unlink(owner, node);
+	xtun_aip_link(peer, node);
+	rcu_assign_pointer(node->peer, peer);
+}
+
+/* --- nodes reserved before a change, so that it cannot fail --------------- */
+
+static void xtun_aip_release(struct hlist_head *spare)
+{
+	struct xtun_aip_node *node;
+	struct hlist_node *tmp;
+
+	hlist_for_each_entry_safe(node, tmp, spare, peer_entry)
+		kfree(node);
+	INIT_HLIST_HEAD(spare);
+}
+
+static int xtun_aip_reserve(struct hlist_head *spare, unsigned int n)
+{
+	struct xtun_aip_node *node;
+
+	while (n--) {
+		/* The peers' owner chose how many: charge their cgroup. */
+		node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
+		if (!node) {
+			xtun_aip_release(spare);
+			return -ENOMEM;
+		}
+		hlist_add_head(&node->peer_entry, spare);
+	}
+	return 0;
+}
+
+/* A reserved node for the prefix @key/@cidr, not yet in a trie. */
+static struct xtun_aip_node *xtun_aip_take(struct hlist_head *spare,
+					   u16 family, const u64 key[2],
+					   unsigned int cidr,
+					   struct xtun_aip_node *parent)
+{
+	struct xtun_aip_node *node;
+
+	node = hlist_entry(spare->first, struct xtun_aip_node, peer_entry);
+	hlist_del(&node->peer_entry);
+	memset(node, 0, sizeof(*node));
+	node->key[0] = key[0] & xtun_aip_mask(cidr, 0);
+	node->key[1] = key[1] & xtun_aip_mask(cidr, 1);
+	node->cidr = cidr;
+	node->family = family;
+	node->parent = parent;
+	return node;
+}
+
+/* --- changing a trie ------------------------------------------------------ */
+
+/*
+ * Give @peer the prefix @key/@cidr, adding a node for it (and a branch
+ * point above it) from @spare when there is none.  New nodes are complete
+ * before one pointer store makes them visible.
+ */
+static void xtun_aip_insert(struct xtun_allowedips *table, u16 family,
+			    const u64 key[2], unsigned int cidr,
+			    struct xtun_peer *peer, bool replace,
+			    struct hlist_head *spare)
+{
+	struct xtun_aip_node __rcu **slot = xtun_aip_root(table, family);
+	struct xtun_aip_node *node, *parent = NULL, *leaf, *fork;
+	unsigned int common = 0;
+
+	while ((node = xtun_aip_get(table, slot))) {
+		common = min3(xtun_aip_common_bits(key, node->key), cidr,
+			      (unsigned int)node->cidr);
+		if (common < node->cidr)
+			break;	/* the new prefix leaves the path above @node */
+		if (node->cidr == cidr) {
+			xtun_aip_set_owner(table, node, peer, replace);
+			return;
+		}
+		parent = node;
+		slot = &node->child[xtun_aip_bit(key, node->cidr)];
+	}
+
+	leaf = xtun_aip_take(spare, family, key, cidr, parent);
+	xtun_aip_set_owner(table, leaf, peer, false);
+	if (!node) {
+		rcu_assign_pointer(*slot, leaf);
+		return;
+	}
+	if (common == cidr) {
+		/* The new prefix contains @node's: it goes above @node. */
+		RCU_INIT_POINTER(leaf->child[xtun_aip_bit(node->key, cidr)],
+				 node);
+		node->parent = leaf;
+		rcu_assign_pointer(*slot, leaf);
+		return;
+	}
+	/* The two prefixes part at bit @common: a branch point holds both. */
+	fork = xtun_aip_take(spare, family, key, common, parent);
+	RCU_INIT_POINTER(fork->child[xtun_aip_bit(key, common)], leaf);
+	RCU_INIT_POINTER(fork->child[xtun_aip_bit(node->key, common)], node);
+	leaf->parent = fork;
+	node->parent = fork;
+	rcu_assign_pointer(*slot, fork);
+}
+
+/* The node of exactly @key/@cidr (@key's host bits zero), or NULL. */
+static struct xtun_aip_node *xtun_aip_find(struct xtun_allowedips *table,
+					   u16 family, const u64 key[2],
+					   unsigned int cidr)
+{
+	struct xtun_aip_node *node;
+
+	node = xtun_aip_get(table, xtun_aip_root(table, family));
+	while (node && node->cidr < cidr && xtun_aip_covers(node, key))
+		node = xtun_aip_get(table,
+				    &node->child[xtun_aip_bit(key, node->cidr)]);
+	if (node && node->cidr == cidr && xtun_aip_covers(node, key))
+		return node;
+	return NULL;
+}
+
+/* Put @node's only child, or nothing, in its place; free it after readers. */
+static void xtun_aip_splice(struct xtun_allowedips *table,
+			    struct xtun_aip_node *node)
+{
+	struct xtun_aip_node *child;
+
+	child = xtun_aip_get(table, &node->child[0]) ?:
+		xtun_aip_get(table, &node->child[1]);
+	if (child)
+		child->parent = node->parent;
+	rcu_assign_pointer(*xtun_aip_slot(table, node), child);
+	kfree_rcu(node, rcu);
 }
 
 /*
- * A table under construction: the old entries and the requested changes,
- * in request order, sorted together so that every prefix's history is one
- * run and the whole rebuild costs O(n log n).
+ * @node has no peer any more: unless it still branches, take it out, and
+ * then its parent if that was a branch point and is left with one child.
  */
-struct xtun_aip_op {
-	struct xtun_aip_entry entry;
-	u32 seq;		/* old entries first, then changes in order */
-	bool remove;
-};
-
-static int xtun_aip_op_cmp(const void *a, const void *b, const void *priv)
+static void xtun_aip_prune(struct xtun_allowedips *table,
+			   struct xtun_aip_node *node)
 {
-	const struct xtun_aip_op *x = a, *y = b;
-	const unsigned int *len = priv;
-	int cmp;
+	struct xtun_aip_node *parent;
 
-	if (x->entry.cidr != y->entry.cidr)
-		return x->entry.cidr > y->entry.cidr ? -1 : 1;
-	cmp = memcmp(x->entry.addr, y->entry.addr, *len);
-	if (cmp)
-		return cmp;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	while (node && !xtun_aip_owner(table, node) &&
+	       !(rcu_access_pointer(node->child[0]) &&
+		 rcu_access_pointer(node->child[1]))) {
+		parent = node->parent;
+		xtun_aip_splice(table, node);
+		node = parent;
+	}
 }
 
-static bool xtun_aip_same_prefix(const struct xtun_aip_entry *x,
-				 const struct xtun_aip_entry *y,
-				 unsigned int len)
+static void xtun_aip_remove_node(struct xtun_allowedips *table,
+				 struct xtun_aip_node *node)
 {
-	return x->cidr == y->cidr && !memcmp(x->addr, y->addr, len);
+	xtun_aip_unlink(xtun_aip_owner(table, node), node);
+	RCU_INIT_POINTER(node->peer, NULL);
+	xtun_aip_prune(table, node);
 }
 
-/* Replay each prefix's run of operations; keep the prefixes still owned. */
-static struct xtun_aip_table *xtun_aip_collapse(struct xtun_aip_op *ops,
-						u32 n_ops, unsigned int len,
-						struct xtun_peer *peer)
+static void xtun_aip_apply(struct xtun_allowedips *table,
+			   struct xtun_peer *peer, bool replace,
+			   const struct xtun_aip_change *change,
+			   struct hlist_head *spare)
 {
-	struct xtun_aip_table *t;
-	struct xtun_peer *owner;
-	u32 i, n = 0;
+	struct xtun_aip_node *node;
+	u64 key[2];
 
-	t = kvzalloc(struct_size(t, entries, n_ops), GFP_KERNEL);
-	if (!t)
-		return ERR_PTR(-ENOMEM);
-
-	for (i = 0; i < n_ops; i++) {
-		owner = NULL;
-		for (;; i++) {
-			if (!ops[i].remove)
-				owner = ops[i].entry.peer;
-			else if (owner == peer)
-				owner = NULL;
-			if (i + 1 == n_ops ||
-			    !xtun_aip_same_prefix(&ops[i].entry,
-						  &ops[i + 1].entry, len))
-				break;
-		}
-		if (!owner)
-			continue;
-		t->entries[n] = ops[i].entry;
-		t->entries[n].peer = owner;
-		if (!n || t->entries[n].cidr != t->entries[n - 1].cidr) {
-			t->groups[t->n_groups].start = n;
-			t->groups[t->n_groups].cidr = t->entries[n].cidr;
-			t->n_groups++;
-		}
-		t->groups[t->n_groups - 1].count++;
-		n++;
+	xtun_aip_make_key(key, change->family, change->addr, change->cidr);
+	if (!change->remove) {
+		xtun_aip_insert(table, change->family, key, change->cidr, peer,
+				replace, spare);
+		return;
 	}
-	t->n_entries = n;
-	if (!n) {
-		kvfree(t);
-		return NULL;
-	}
-	return t;
+	/* Only the owner removes a prefix. */
+	node = xtun_aip_find(table, change->family, key, change->cidr);
+	if (node && xtun_aip_owner(table, node) == peer)
+		xtun_aip_remove_node(table, node);
 }
 
-/*
- * Build the new table of one family: the old one, minus @peer's prefixes
- * when @replace, with @changes of that family applied.
- */
-static struct xtun_aip_table *
-xtun_aip_rebuild(struct xtun_aip_table *old, u16 family,
-		 struct xtun_peer *peer, bool replace,
-		 const struct xtun_aip_change *changes, unsigned int n_changes)
+/* Counts the additions, each of which may need two nodes. */
+static int xtun_aip_check(const struct xtun_aip_change *changes,
+			  unsigned int n_changes, unsigned int *n_add)
 {
-	unsigned int len = xtun_aip_addr_len(family);
-	u32 i, n = 0, max = n_changes;
-	struct xtun_aip_table *t;
-	struct xtun_aip_op *ops;
+	unsigned int i;
 
-	if (old)
-		max += old->n_entries;
-	if (!max)
-		return NULL;
-	ops = kvcalloc(max, sizeof(*ops), GFP_KERNEL);
-	if (!ops)
-		return ERR_PTR(-ENOMEM);
-
-	for (i = 0; old && i < old->n_entries; i++) {
-		if (replace && old->entries[i].peer == peer)
-			continue;
-		ops[n].entry = old->entries[i];
-		ops[n].seq = n;
-		n++;
-	}
+	*n_add = 0;
 	for (i = 0; i < n_changes; i++) {
-		if (changes[i].family != family)
-			continue;
-		memcpy(ops[n].entry.addr, changes[i].addr, len);
-		xtun_aip_mask(ops[n].entry.addr, changes[i].cidr, len);
-		ops[n].entry.cidr = changes[i].cidr;
-		ops[n].entry.peer = peer;
-		ops[n].remove = changes[i].remove;
-		ops[n].seq = n;
-		n++;
+		if ((changes[i].family != AF_INET &&
+		     changes[i].family != AF_INET6) ||
+		    changes[i].cidr > xtun_aip_bits(changes[i].family))
+			return -EINVAL;
+		if (!changes[i].remove)
+			(*n_add)++;
 	}
-
-	sort_r(ops, n, sizeof(*ops), xtun_aip_op_cmp, NULL, &len);
-	t = n ? xtun_aip_collapse(ops, n, len, peer) : NULL;
-	kvfree(ops);
-	return t;
-}
-
-static int xtun_aip_update_family(struct xtun_allowedips *table, u16 family,
-				  struct xtun_peer *peer, bool replace,
-				  const struct xtun_aip_change *changes,
-				  unsigned int n_changes,
-				  struct xtun_aip_table **new)
-{
-	*new = xtun_aip_rebuild(xtun_aip_get(table, family), family, peer,
-				replace, changes, n_changes);
-	return PTR_ERR_OR_ZERO(*new);
-}
-
-static void xtun_aip_publish(struct xtun_allowedips *table, u16 family,
-			     struct xtun_aip_table *new)
-{
-	struct xtun_aip_table *old = xtun_aip_get(table, family);
-
-	rcu_assign_pointer(*xtun_aip_slot(table, family), new);
-	if (old)
-		kvfree_rcu(old, rcu);
+	return 0;
 }
 
 /*
- * Apply @changes for @peer (after removing all of its prefixes when
- * @replace).  All or nothing: on failure neither family changes.
+ * Apply @changes for @peer in order, after taking all of its prefixes away
+ * when @replace.  All or nothing: the nodes are allocated first, and a
+ * failure leaves the table as it was.
+ *
+ * Under @replace, the prefixes the peer had are not taken away first: they
+ * wait on a list of their own, the changes take back the ones they add
+ * again, and only the rest go at the end.  So a prefix the peer keeps is
+ * never missing for a lookup, not even for an instant.
  */
 int xtun_allowedips_update(struct xtun_allowedips *table,
 			   struct xtun_peer *peer, bool replace,
 			   const struct xtun_aip_change *changes,
 			   unsigned int n_changes)
 {
-	struct xtun_aip_table *v4, *v6;
+	struct xtun_aip_node *node;
+	struct hlist_node *tmp;
+	unsigned int i, n_add;
+	HLIST_HEAD(spare);
+	HLIST_HEAD(old);
 	int ret;
 
 	lockdep_assert_held(table->lock);
 
-	ret = xtun_aip_update_family(table, AF_INET, peer, replace, changes,
-				     n_changes, &v4);
+	ret = xtun_aip_check(changes, n_changes, &n_add);
 	if (ret)
 		return ret;
-	ret = xtun_aip_update_family(table, AF_INET6, peer, replace, changes,
-				     n_changes, &v6);
-	if (ret) {
-		kvfree(v4);
+	ret = xtun_aip_reserve(&spare, 2 * n_add);
+	if (ret)
 		return ret;
+
+	/* Nothing fails from here on. */
+	if (replace) {
+		hlist_move_list(&peer->allowedips.nodes, &old);
+		peer->allowedips.last = NULL;
 	}
-	xtun_aip_publish(table, AF_INET, v4);
-	xtun_aip_publish(table, AF_INET6, v6);
+	for (i = 0; i < n_changes; i++)
+		xtun_aip_apply(table, peer, replace, &changes[i], &spare);
+	hlist_for_each_entry_safe(node, tmp, &old, peer_entry)
+		xtun_aip_remove_node(table, node);
+
+	xtun_aip_release(&spare);
 	return 0;
-}
-
-/* Cannot fail: a peer must leave the tables before it is freed. */
-static void xtun_aip_forget_in_place(struct xtun_aip_table *t,
-				     struct xtun_peer *peer)
-{
-	u32 i;
-
-	for (i = 0; t && i < t->n_entries; i++)
-		if (t->entries[i].peer == peer)
-			WRITE_ONCE(t->entries[i].peer, NULL);
 }
 
 void xtun_allowedips_remove_by_peer(struct xtun_allowedips *table,
 				    struct xtun_peer *peer)
 {
-	if (!xtun_allowedips_update(table, peer, true, NULL, 0))
-		return;
-	/*
-	 * Out of memory: leave holes instead.  A lookup that hits one finds
-	 * no peer, which is what the dying peer's prefixes should give.
-	 */
-	xtun_aip_forget_in_place(xtun_aip_get(table, AF_INET), peer);
-	xtun_aip_forget_in_place(xtun_aip_get(table, AF_INET6), peer);
+	struct xtun_aip_node *node;
+	struct hlist_node *tmp;
+
+	lockdep_assert_held(table->lock);
+
+	hlist_for_each_entry_safe(node, tmp, &peer->allowedips.nodes,
+				  peer_entry)
+		xtun_aip_remove_node(table, node);
 }
+
+/* --- freeing a whole trie ------------------------------------------------- */
+
+static struct xtun_aip_node *xtun_aip_first_leaf(struct xtun_allowedips *table,
+						 struct xtun_aip_node *node)
+{
+	struct xtun_aip_node *child;
+
+	while ((child = xtun_aip_get(table, &node->child[0]) ?:
+			xtun_aip_get(table, &node->child[1])))
+		node = child;
+	return node;
+}
+
+/*
+ * Unpublish the trie, then free every node after readers, children before
+ * parents.  Readers still inside see it whole: no pointer in it changes.
+ * Only pointer values are compared once a node is handed to kfree_rcu().
+ */
+static void xtun_aip_free_trie(struct xtun_allowedips *table,
+			       struct xtun_aip_node __rcu **root)
+{
+	struct xtun_aip_node *node, *parent, *right;
+	struct xtun_peer *peer;
+
+	node = xtun_aip_get(table, root);
+	if (!node)
+		return;
+	RCU_INIT_POINTER(*root, NULL);
+
+	node = xtun_aip_first_leaf(table, node);
+	for (;;) {
+		parent = node->parent;
+		peer = xtun_aip_owner(table, node);
+		if (peer) {	/* its list goes with the whole trie */
+			INIT_HLIST_HEAD(&peer->allowedips.nodes);
+			peer->allowedips.last = NULL;
+		}
+		kfree_rcu(node, rcu);
+		if (!parent)
+			return;
+		right = xtun_aip_get(table, &parent->child[1]);
+		node = right && right != node ? xtun_aip_first_leaf(table, right) :
+						parent;
+	}
+}
+
+void xtun_allowedips_free(struct xtun_allowedips *table)
+{
+	lockdep_assert_held(table->lock);
+
+	xtun_aip_free_trie(table, &table->root4);
+	xtun_aip_free_trie(table, &table->root6);
+}
+
+/* --- reading -------------------------------------------------------------- */
 
 int xtun_allowedips_walk_peer(struct xtun_allowedips *table,
 			      struct xtun_peer *peer, unsigned long skip,
@@ -263,70 +500,54 @@ int xtun_allowedips_walk_peer(struct xtun_allowedips *table,
 					u8 cidr),
 			      void *ctx)
 {
-	static const u16 families[] = { AF_INET, AF_INET6 };
-	struct xtun_aip_table *t;
-	unsigned int f;
+	struct xtun_aip_node *node;
+	u8 addr[16];
 	int ret;
-	u32 i;
 
-	for (f = 0; f < ARRAY_SIZE(families); f++) {
-		t = xtun_aip_get(table, families[f]);
-		for (i = 0; t && i < t->n_entries; i++) {
-			if (t->entries[i].peer != peer)
-				continue;
-			if (skip) {
-				skip--;
-				continue;
-			}
-			ret = fn(ctx, families[f], t->entries[i].addr,
-				 t->entries[i].cidr);
-			if (ret)
-				return ret;
+	lockdep_assert_held(table->lock);
+
+	hlist_for_each_entry(node, &peer->allowedips.nodes, peer_entry) {
+		if (skip) {
+			skip--;
+			continue;
 		}
+		xtun_aip_node_addr(node, addr);
+		ret = fn(ctx, node->family, addr, node->cidr);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
 
-static struct xtun_peer *xtun_aip_lookup(struct xtun_aip_table *t,
-					 const u8 *addr, unsigned int len)
+/* Under rcu_read_lock_bh(): the owner of the longest prefix holding @key. */
+static struct xtun_peer *xtun_aip_lookup(struct xtun_aip_node *node,
+					 const u64 key[2])
 {
-	const struct xtun_aip_group *g;
-	u8 masked[16];
-	u32 lo, hi, mid;
-	int cmp;
+	struct xtun_peer *found = NULL, *peer;
 
-	for (g = t->groups; g < t->groups + t->n_groups; g++) {
-		memcpy(masked, addr, len);
-		xtun_aip_mask(masked, g->cidr, len);
-		lo = g->start;
-		hi = g->start + g->count;
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			cmp = memcmp(masked, t->entries[mid].addr, len);
-			if (!cmp)
-				return READ_ONCE(t->entries[mid].peer);
-			if (cmp < 0)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
+	while (node && xtun_aip_covers(node, key)) {
+		peer = rcu_dereference_bh(node->peer);
+		if (peer)
+			found = peer;
+		if (node->cidr >= xtun_aip_bits(node->family))
+			break;
+		node = rcu_dereference_bh(node->child[xtun_aip_bit(key, node->cidr)]);
 	}
-	return NULL;
+	return found;
 }
 
 /* Returns the peer with a reference, or NULL. */
 static struct xtun_peer *xtun_allowedips_lookup(struct xtun_allowedips *table,
 						u16 family, const u8 *addr)
 {
-	struct xtun_peer *peer = NULL;
-	struct xtun_aip_table *t;
+	struct xtun_peer *peer;
+	u64 key[2];
 
+	xtun_aip_make_key(key, family, addr, xtun_aip_bits(family));
 	rcu_read_lock_bh();
-	t = rcu_dereference_bh(*xtun_aip_slot(table, family));
-	if (t) {
-		peer = xtun_aip_lookup(t, addr, xtun_aip_addr_len(family));
-		peer = xtun_peer_get_maybe_zero(peer);
-	}
+	peer = xtun_aip_lookup(rcu_dereference_bh(*xtun_aip_root(table, family)),
+			       key);
+	peer = xtun_peer_get_maybe_zero(peer);
 	rcu_read_unlock_bh();
 	return peer;
 }

@@ -3,12 +3,28 @@
  * Allowed IPs: which peer an inner address belongs to ("cryptokey
  * routing").  Transmit looks up the destination, receive checks the source.
  *
- * Each address family has one immutable table, sorted by prefix length
- * (longest first) and then by address, replaced as a whole under RCU when
- * the configuration changes.  A lookup binary-searches each prefix length
- * present, longest first, so it costs O(lengths * log(prefixes)) and never
- * takes a lock.  Changes are rare and rebuild the table under the device's
- * update_lock.
+ * Structure.  Each address family has a binary trie with path compression
+ * (the design the WireGuard paper describes).  A node stands for one prefix
+ * and has at most two children, one for each value of the first bit after
+ * its prefix; a chain of one-child nodes is never kept, so a node either
+ * belongs to a peer or branches.  Every prefix a peer owns is one node, and
+ * each peer lists its own nodes (struct xtun_aip_peer, in struct xtun_peer).
+ *
+ * Costs, with B the address bits (32 or 128), k the peer's prefixes:
+ *   lookup				O(B), exact longest-prefix match
+ *   add or remove one prefix		O(B), at most two nodes allocated
+ *   xtun_allowedips_remove_by_peer	O(k)
+ *   xtun_allowedips_walk_peer		O(k)
+ *   xtun_allowedips_free		O(all nodes), no grace period waited
+ *
+ * Locking.  Lookups take no lock: they run under rcu_read_lock_bh() and
+ * follow __rcu child and peer pointers, so they see every node either
+ * before or after a change, never half-made.  Everything else must be
+ * called with the table's lock held (the device's update_lock): it guards
+ * the tries' shape, the parent pointers and every peer's list.  Unlinked
+ * nodes are freed after a grace period (kfree_rcu), so no writer waits for
+ * readers.  Nothing here takes a peer reference except the lookups: a peer
+ * must be removed from the table before it is freed.
  */
 #ifndef _XTUN_ALLOWEDIPS_H
 #define _XTUN_ALLOWEDIPS_H
@@ -16,35 +32,25 @@
 #include <linux/in6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/skbuff.h>
 
 struct xtun_peer;
+struct xtun_aip_node;
 
-struct xtun_aip_entry {
-	u8 addr[16];		/* network byte order, host bits zero */
-	u8 cidr;
-	struct xtun_peer *peer;	/* no reference: entries go before peers */
-};
-
-/* A run of entries that share one prefix length. */
-struct xtun_aip_group {
-	u32 start;
-	u32 count;
-	u8 cidr;
-};
-
-struct xtun_aip_table {
-	struct rcu_head rcu;
-	u32 n_entries;
-	u32 n_groups;
-	struct xtun_aip_group groups[129];
-	struct xtun_aip_entry entries[];
+/*
+ * A peer's prefixes, oldest first: the order in which they were added.
+ * All zeroes is the empty list, so a peer needs no set-up for the table.
+ */
+struct xtun_aip_peer {
+	struct hlist_head nodes;
+	struct hlist_node *last;	/* NULL when empty */
 };
 
 struct xtun_allowedips {
-	struct xtun_aip_table __rcu *v4;
-	struct xtun_aip_table __rcu *v6;
+	struct xtun_aip_node __rcu *root4;
+	struct xtun_aip_node __rcu *root6;
 	struct mutex *lock;	/* the device's update_lock */
 };
 
@@ -57,6 +63,7 @@ struct xtun_aip_change {
 };
 
 void xtun_allowedips_init(struct xtun_allowedips *table, struct mutex *lock);
+/* Empties the table, in one pass; it can be used again. */
 void xtun_allowedips_free(struct xtun_allowedips *table);
 int xtun_allowedips_update(struct xtun_allowedips *table,
 			   struct xtun_peer *peer, bool replace,

@@ -132,9 +132,9 @@ void xtun_peer_put(struct xtun_peer *peer)
 }
 
 /*
- * Take the peer out of every structure the data path finds it through,
- * then stop its timers and work, then drop the device's reference.
- * Sessions and queued packets are gone when this returns.
+ * Take the peer out of the structures the data path and netlink find it
+ * through, except the allowed IPs, which the callers clear (one peer's
+ * prefixes, or the whole table at once).
  */
 static void xtun_peer_make_dead(struct xtun_peer *peer)
 {
@@ -142,18 +142,19 @@ static void xtun_peer_make_dead(struct xtun_peer *peer)
 
 	lockdep_assert_held(&xtun->update_lock);
 
-	xtun_allowedips_remove_by_peer(&xtun->allowedips, peer);
 	WRITE_ONCE(peer->is_dead, true);
 	list_del_init(&peer->peer_list);
 	hash_del_rcu(&peer->pubkey_hash);
 	--xtun->num_peers;
 }
 
+/*
+ * Stop the peer's timers and work, then drop the device's reference.
+ * Sessions and queued packets are gone when this returns.  The caller has
+ * waited for the readers that found the peer before it died.
+ */
 static void xtun_peer_finish_removal(struct xtun_peer *peer)
 {
-	/* Let readers that found the peer before it died finish. */
-	synchronize_net();
-
 	xtun_timers_stop(peer);
 	flush_work(&peer->transmit_handshake_work);
 	xtun_noise_keypairs_clear(&peer->keypairs);
@@ -167,10 +168,21 @@ static void xtun_peer_finish_removal(struct xtun_peer *peer)
 
 void xtun_peer_remove(struct xtun_peer *peer)
 {
+	struct xtun_device *xtun = peer->device;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	xtun_allowedips_remove_by_peer(&xtun->allowedips, peer);
 	xtun_peer_make_dead(peer);
+	/* Let readers that found the peer before it died finish. */
+	synchronize_net();
 	xtun_peer_finish_removal(peer);
 }
 
+/*
+ * Every peer at once: the allowed IPs go as one table, not peer by peer,
+ * and one grace period covers all of them, however many there are.
+ */
 void xtun_peer_remove_all(struct xtun_device *xtun)
 {
 	struct xtun_peer *peer, *tmp;
@@ -178,11 +190,13 @@ void xtun_peer_remove_all(struct xtun_device *xtun)
 
 	lockdep_assert_held(&xtun->update_lock);
 
+	if (list_empty(&xtun->peer_list))
+		return;
+	xtun_allowedips_free(&xtun->allowedips);
 	list_for_each_entry_safe(peer, tmp, &xtun->peer_list, peer_list) {
 		xtun_peer_make_dead(peer);
 		list_add_tail(&peer->peer_list, &dead);
 	}
-	/* One grace period for all of them. */
 	synchronize_net();
 	list_for_each_entry_safe(peer, tmp, &dead, peer_list) {
 		list_del_init(&peer->peer_list);

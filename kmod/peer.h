@@ -3,9 +3,14 @@
  * A peer: the other end of a tunnel, identified by its public key.
  *
  * Lifetime: the device's peer list and pubkey table hold the initial
- * reference, taken away by xtun_peer_remove() under update_lock.  The data
- * path finds peers under RCU (allowed IPs, receiver indices) and takes a
- * reference with xtun_peer_get_maybe_zero() for as long as it works on one.
+ * reference, taken away by xtun_peer_remove() or xtun_peer_remove_all()
+ * under update_lock.  The data path finds peers under RCU (allowed IPs,
+ * receiver indices) and takes a reference with xtun_peer_get_maybe_zero()
+ * for as long as it works on one.  Removal takes a peer out of the peer
+ * list, the pubkey table and the allowed IPs, waits for one grace period
+ * (one for all peers in xtun_peer_remove_all()), then stops its timers
+ * and work, clears its sessions and drops the reference; the last
+ * reference frees the peer after another grace period.
  */
 #ifndef _XTUN_PEER_H
 #define _XTUN_PEER_H
@@ -18,6 +23,7 @@
 #include <linux/workqueue.h>
 #include <net/dst_cache.h>
 
+#include "allowedips.h"
 #include "cookie.h"
 #include "noise.h"
 
@@ -61,6 +67,7 @@ struct xtun_peer_stats {
  * @device: the device it belongs to
  * @peer_list: entry in device->peer_list (update_lock)
  * @pubkey_hash: entry in device->peer_hashtable (update_lock, RCU readers)
+ * @allowedips: its prefixes in device->allowedips (update_lock)
  * @endpoint_lock: guards @endpoint and resets of @endpoint_cache
  * @staged_packet_queue: packets waiting for a session
  * @last_sent_handshake: boottime ns of our last initiation (rate limit)
@@ -71,6 +78,7 @@ struct xtun_peer {
 	struct xtun_device *device;
 	struct list_head peer_list;
 	struct hlist_node pubkey_hash;
+	struct xtun_aip_peer allowedips;
 	struct xtun_handshake handshake;
 	struct xtun_keypairs keypairs;
 	struct xtun_cookie latest_cookie;

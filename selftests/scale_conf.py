@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The many-peers config of scale.sh, and what its dumps should show.
+
+  scale_conf.py N DIR PRIVATE_KEY_FILE LAST_PUBKEY LAST_ENDPOINT
+      writes DIR/a.conf: N peers, peer i (1..N) with the ten IPv4 /32 from
+      172.16.0.0 + 16 i + 1 on and fd00:5ca1::i/128; peer N has the key
+      LAST_PUBKEY and the endpoint LAST_ENDPOINT, the others random keys
+      and no endpoint.  DIR/want.txt is what --normalise should print for
+      the device, DIR/keys.txt the peers' keys in order, DIR/plan.txt
+      "last-address A" (the last peer's first address).
+  scale_conf.py --normalise < DUMP
+      each peer line of a "show IFNAME dump" (xtunctl's or wg's) as its
+      key, a tab and its prefixes sorted and comma-separated; sorted.
+"""
+
+import base64
+import ipaddress
+import os
+import sys
+
+V4_BASE = int(ipaddress.IPv4Address("172.16.0.0"))
+V6_BASE = int(ipaddress.IPv6Address("fd00:5ca1::"))
+
+
+def prefixes(i):
+    v4 = [f"{ipaddress.IPv4Address(V4_BASE + 16 * i + 1 + j)}/32" for j in range(10)]
+    return v4 + [f"{ipaddress.IPv6Address(V6_BASE + i)}/128"]
+
+
+def line(key, prefix_list):
+    return key + "\t" + ",".join(sorted(prefix_list))
+
+
+def generate(n, out, key_file, last_key, last_endpoint):
+    with open(key_file) as f:
+        private = f.read().strip()
+    keys = [base64.b64encode(os.urandom(32)).decode() for _ in range(n - 1)]
+    keys.append(last_key)
+    conf = ["[Interface]", f"PrivateKey = {private}", "ListenPort = 51820"]
+    for i, key in enumerate(keys, start=1):
+        conf += ["", "[Peer]", f"PublicKey = {key}",
+                 "AllowedIPs = " + ", ".join(prefixes(i))]
+        if i == n:
+            conf.append(f"Endpoint = {last_endpoint}")
+    with open(os.path.join(out, "a.conf"), "w") as f:
+        f.write("\n".join(conf) + "\n")
+    with open(os.path.join(out, "want.txt"), "w") as f:
+        f.write("".join(line(k, prefixes(i)) + "\n"
+                        for i, k in sorted(enumerate(keys, start=1),
+                                           key=lambda p: line(p[1], prefixes(p[0])))))
+    with open(os.path.join(out, "keys.txt"), "w") as f:
+        f.write("".join(k + "\n" for k in keys))
+    with open(os.path.join(out, "plan.txt"), "w") as f:
+        f.write(f"last-address {prefixes(n)[0].split('/')[0]}\n")
+
+
+def normalise():
+    lines = sys.stdin.read().splitlines()[1:]  # the first is the device's
+    peers = []
+    for peer in lines:
+        cols = peer.split("\t")
+        aips = [] if cols[3] == "(none)" else cols[3].split(",")
+        peers.append(line(cols[0], aips))
+    sys.stdout.write("".join(p + "\n" for p in sorted(peers)))
+
+
+def main():
+    if sys.argv[1:2] == ["--normalise"]:
+        normalise()
+    else:
+        generate(int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4],
+                 sys.argv[5])
+
+
+if __name__ == "__main__":
+    main()
