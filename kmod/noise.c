@@ -808,11 +808,16 @@ bool xtun_noise_handshake_begin_session(struct xtun_handshake *handshake,
 
 	xtun_handshake_zero(handshake);
 	rcu_read_lock_bh();
-	if (likely(!READ_ONCE(handshake->entry.peer->is_dead))) {
+	/*
+	 * The session takes over the handshake's receiver index.  If the
+	 * handshake lost its index meanwhile (a concurrent clear), the peer
+	 * could never reach this session: it must not be installed, and as
+	 * nothing published it, it can be freed at once.
+	 */
+	if (likely(!READ_ONCE(handshake->entry.peer->is_dead)) &&
+	    likely(xtun_index_replace(handshake->entry.peer->device->index_table,
+				      &handshake->entry, &new_keypair->entry))) {
 		xtun_add_new_keypair(keypairs, new_keypair);
-		/* The session takes over the handshake's receiver index. */
-		xtun_index_replace(handshake->entry.peer->device->index_table,
-				   &handshake->entry, &new_keypair->entry);
 		ret = true;
 	} else {
 		kfree_sensitive(new_keypair);
