@@ -623,12 +623,17 @@ static void xtun_nl_set_private_key(struct xtun_device *xtun,
 		identity->has_identity = false;
 	}
 	xtun_cookie_checker_precompute_device_keys(&xtun->cookie_checker);
+	/*
+	 * Still under the identity lock: a handshake that starts now must not
+	 * pair the new private key with a static-static value of the old one.
+	 * Each handshake lock nests inside the identity lock, as in noise.c.
+	 */
+	list_for_each_entry(peer, &xtun->peer_list, peer_list)
+		xtun_noise_precompute_static_static(peer);
 	up_write(&identity->lock);
 
-	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
-		xtun_noise_precompute_static_static(peer);
+	list_for_each_entry(peer, &xtun->peer_list, peer_list)
 		xtun_noise_expire_current_peer_keypairs(peer);
-	}
 	memzero_explicit(public_key, XTUN_KEY_SIZE);
 }
 

@@ -260,10 +260,16 @@ void xtun_noise_handshake_clear(struct xtun_handshake *handshake)
 	xtun_index_remove(xtun->index_table, &handshake->entry);
 }
 
+/*
+ * Under update_lock, which every change of the identity holds, so the
+ * private key read here is stable.  A caller that changed the identity
+ * also holds its lock for writing until every peer is recomputed.
+ */
 void xtun_noise_precompute_static_static(struct xtun_peer *peer)
 {
 	struct xtun_handshake *handshake = &peer->handshake;
 
+	lockdep_assert_held(&peer->device->update_lock);
 	down_write(&handshake->lock);
 	if (!handshake->static_identity->has_identity ||
 	    !curve25519(handshake->precomputed_static_static,
