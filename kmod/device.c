@@ -61,13 +61,19 @@ static int xtun_stop(struct net_device *dev)
 	struct xtun_peer *peer;
 
 	mutex_lock(&xtun->update_lock);
-	list_for_each_entry(peer, &xtun->peer_list, peer_list)
-		xtun_peer_reset(peer);
+	/*
+	 * Close the sockets first, so that no handshake message is queued any
+	 * more, then stop the worker that consumes the queued ones, and only
+	 * then reset the peers: a response the worker sent after the reset
+	 * would install a fresh session on a device that is down.  The worker
+	 * never takes update_lock, so it can be waited for here.
+	 */
 	xtun_socket_reinit(xtun, NULL, NULL);
-	mutex_unlock(&xtun->update_lock);
-
 	cancel_work_sync(&xtun->handshake_work);
 	skb_queue_purge(&xtun->handshake_queue);
+	list_for_each_entry(peer, &xtun->peer_list, peer_list)
+		xtun_peer_reset(peer);
+	mutex_unlock(&xtun->update_lock);
 	return 0;
 }
 
