@@ -307,6 +307,16 @@ out_invalid:
 out_nokey:
 	xtun_noise_keypair_put(keypair, false);
 
+	/*
+	 * They wait for a handshake now, for as long as the retries last
+	 * (90 s).  Meanwhile they must not charge their sockets' send
+	 * buffers, nor keep the sockets, nor what a socket pins (its
+	 * namespace), alive.  Packets sent at once keep their owner, for
+	 * the sender's flow control (TCP small queues).
+	 */
+	skb_queue_walk(&packets, skb)
+		skb_orphan(skb);
+
 	/* Back in front of anything staged meanwhile, then hand-shake. */
 	spin_lock_bh(&peer->staged_packet_queue.lock);
 	skb_queue_splice(&packets, &peer->staged_packet_queue);
