@@ -935,6 +935,11 @@ static int xtun_nl_new_peer(struct xtun_device *xtun,
 		NL_SET_ERR_MSG_MOD(extack, "peer public key is the device's own");
 		return -EINVAL;
 	}
+	if (xtun_noise_public_key_is_low_order(req->public_key)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "peer public key is of low order: no handshake could succeed");
+		return -EINVAL;
+	}
 
 	peer = xtun_peer_create(xtun, req->public_key, req->preshared_key);
 	if (IS_ERR(peer)) {

@@ -279,6 +279,28 @@ void xtun_noise_precompute_static_static(struct xtun_peer *peer)
 	up_write(&handshake->lock);
 }
 
+/*
+ * A public key of small order (on the curve or on its twist) gives the
+ * all-zero shared secret with every private key: clamping makes each
+ * private key a multiple of the cofactor and of none of the large prime
+ * orders.  Such a peer can never complete a handshake, and each attempt
+ * would cost Curve25519 for nothing.  As the answer is the same for every
+ * private key, one fixed probe key decides it, whether or not the device
+ * has one yet.
+ */
+bool xtun_noise_public_key_is_low_order(const u8 public_key[XTUN_KEY_SIZE])
+{
+	static const u8 probe_private[XTUN_KEY_SIZE] = {
+		[0] = 0x08, [31] = 0x40,	/* clamped: 2^254 + 8 */
+	};
+	u8 shared[XTUN_KEY_SIZE];
+	bool low_order;
+
+	low_order = !curve25519(shared, probe_private, public_key);
+	memzero_explicit(shared, XTUN_KEY_SIZE);
+	return low_order;
+}
+
 void xtun_noise_set_static_identity_private_key(struct xtun_static_identity *static_identity,
 						const u8 private_key[XTUN_KEY_SIZE])
 {

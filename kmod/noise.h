@@ -119,6 +119,7 @@ void xtun_noise_handshake_init(struct xtun_handshake *handshake,
 			       struct xtun_peer *peer);
 void xtun_noise_handshake_clear(struct xtun_handshake *handshake);
 void xtun_noise_precompute_static_static(struct xtun_peer *peer);
+bool xtun_noise_public_key_is_low_order(const u8 public_key[XTUN_KEY_SIZE]);
 void xtun_noise_set_static_identity_private_key(struct xtun_static_identity *static_identity,
 						const u8 private_key[XTUN_KEY_SIZE]);
 void xtun_noise_set_preshared_key(struct xtun_handshake *handshake,

@@ -33,12 +33,18 @@ static void xtun_send_initiation_now(struct xtun_peer *peer)
 	    unlikely(READ_ONCE(peer->is_dead)))
 		return;
 
+	/*
+	 * Stamp the attempt, not the success: an initiation that fails may
+	 * have cost two Curve25519 operations already, and would fail again
+	 * for every packet sent meanwhile.  A new private key resets the
+	 * stamp (xtun_noise_expire_current_peer_keypairs()).
+	 */
+	atomic64_set(&peer->last_sent_handshake,
+		     ktime_get_coarse_boottime_ns());
 	if (xtun_noise_handshake_create_initiation(&packet, &peer->handshake)) {
 		xtun_cookie_add_mac_to_packet(&packet, sizeof(packet), peer);
 		xtun_timers_any_authenticated_packet_traversal(peer);
 		xtun_timers_any_authenticated_packet_sent(peer);
-		atomic64_set(&peer->last_sent_handshake,
-			     ktime_get_coarse_boottime_ns());
 		xtun_socket_send_buffer_to_peer(peer, &packet, sizeof(packet),
 						XTUN_HANDSHAKE_DSCP);
 		xtun_timers_handshake_initiated(peer);

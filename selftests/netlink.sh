@@ -142,7 +142,7 @@ sockaddr4_hex() {
 }
 
 peer_requests_are_checked_completely_before_anything_changes() {
-	local ns dev
+	local ns dev key
 
 	ns=$(ns_new a)
 	check_ok ip -n "$ns" link add xtun0 type xtun
@@ -169,6 +169,13 @@ peer_requests_are_checked_completely_before_anything_changes() {
 	check_match "$OUT" '^errno=EINVAL msg=xtun: allowed IP address length does not match its family$' "4-byte IPv6 address"
 	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1,$P_ALLOWEDIPS:nest:[0:nest:[$AIP_FAMILY:u16:$AF_INET,$AIP_CIDR:u8:8]]]"
 	check_match "$OUT" '^errno=EINVAL msg=.+' "allowed IP without address"
+	# Points of small order: zero, u = 1 (order 4), and one of order 8.
+	for key in "$(printf '00%.0s' {1..32})" "01$(printf '00%.0s' {1..31})" \
+		   e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800; do
+		nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$key]"
+		check_match "$OUT" '^errno=EINVAL msg=xtun: peer public key is of low order: no handshake could succeed$' \
+			"low-order public key ${key:0:8}"
+	done
 	nl $CMD_SET_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1]"
 	check_match "$OUT" '^errno=ENOENT msg=xtun: no such peer$' "set of unknown peer"
 	nl $CMD_DEL_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$KEY1]"

@@ -71,7 +71,9 @@
  *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY and optionally
  *	_PRESHARED_KEY, _ENDPOINT, _PERSISTENT_KEEPALIVE, _ALLOWEDIPS.
  *	EEXIST when the device already has a peer with that public key,
- *	EINVAL when the public key is the device's own.
+ *	EINVAL when the public key is the device's own or of low order (a
+ *	point whose shared secret is zero with any private key, such as 32
+ *	zero bytes: no handshake with it can succeed).
  * @XTUN_CMD_SET_PEER: change an existing peer (ENOENT if there is none).
  *	Same attributes as NEW_PEER, plus XTUN_PEER_A_FLAGS.  Attributes not
  *	given are left unchanged; 32 zero bytes of XTUN_PEER_A_PRESHARED_KEY
