@@ -44,7 +44,13 @@ out:
 	return ret;
 }
 
-/* Forget every session of @peer; it hand-shakes anew when used. */
+/*
+ * Forget every session of @peer; it hand-shakes anew when used.  Its
+ * cached route and our source address it last reached us at go too: the
+ * device may come up in another namespace (a namespace move closes it
+ * first) or with other addresses.  While it is down nothing refills them,
+ * as without sockets nothing is sent or received.
+ */
 static void xtun_peer_reset(struct xtun_peer *peer)
 {
 	xtun_timers_stop(peer);
@@ -53,6 +59,7 @@ static void xtun_peer_reset(struct xtun_peer *peer)
 	xtun_noise_handshake_clear(&peer->handshake);
 	xtun_send_purge_staged_packets(peer);
 	xtun_reset_last_sent_handshake(&peer->last_sent_handshake);
+	xtun_socket_clear_peer_endpoint_src(peer);
 }
 
 static int xtun_stop(struct net_device *dev)

@@ -21,9 +21,13 @@
 #include "receive.h"
 #include "socket.h"
 
-/* Where a send goes: the peer's endpoint, copied under its lock. */
+/*
+ * Where a send goes.  A peer's endpoint is read in place, under its
+ * endpoint_lock, which is held until the route is cached: a roam must not
+ * find the cache reset but then refilled with the old endpoint's route.
+ */
 struct xtun_send_target {
-	struct xtun_endpoint endpoint;
+	const struct xtun_endpoint *endpoint;
 	bool stale_src;		/* our remembered source is gone */
 };
 
@@ -31,7 +35,7 @@ static int xtun_send4(struct xtun_device *xtun, struct sk_buff *skb,
 		      struct xtun_send_target *target, u8 ds,
 		      struct dst_cache *cache)
 {
-	struct xtun_endpoint *endpoint = &target->endpoint;
+	const struct xtun_endpoint *endpoint = target->endpoint;
 	struct flowi4 fl = {
 		.saddr = endpoint->src4.s_addr,
 		.daddr = endpoint->addr4.sin_addr.s_addr,
@@ -112,7 +116,7 @@ static int xtun_send6(struct xtun_device *xtun, struct sk_buff *skb,
 		      struct xtun_send_target *target, u8 ds,
 		      struct dst_cache *cache)
 {
-	struct xtun_endpoint *endpoint = &target->endpoint;
+	const struct xtun_endpoint *endpoint = target->endpoint;
 	struct flowi6 fl = {
 		.saddr = endpoint->src6,
 		.daddr = endpoint->addr6.sin6_addr,
@@ -185,7 +189,7 @@ static int xtun_send(struct xtun_device *xtun, struct sk_buff *skb,
 		     struct xtun_send_target *target, u8 ds,
 		     struct dst_cache *cache)
 {
-	switch (target->endpoint.addr.sa_family) {
+	switch (target->endpoint->addr.sa_family) {
 	case AF_INET:
 		return xtun_send4(xtun, skb, target, ds, cache);
 	case AF_INET6:
@@ -200,14 +204,12 @@ static int xtun_send(struct xtun_device *xtun, struct sk_buff *skb,
 int xtun_socket_send_skb_to_peer(struct xtun_peer *peer, struct sk_buff *skb,
 				 u8 ds)
 {
-	struct xtun_send_target target = { };
+	struct xtun_send_target target = { .endpoint = &peer->endpoint };
 	int ret;
 
 	read_lock_bh(&peer->endpoint_lock);
-	target.endpoint = peer->endpoint;
-	read_unlock_bh(&peer->endpoint_lock);
-
 	ret = xtun_send(peer->device, skb, &target, ds, &peer->endpoint_cache);
+	read_unlock_bh(&peer->endpoint_lock);
 	if (target.stale_src)
 		xtun_socket_clear_peer_endpoint_src(peer);
 	return ret;
@@ -240,12 +242,14 @@ int xtun_socket_send_buffer_as_reply_to_skb(struct xtun_device *xtun,
 					    void *buffer, size_t len)
 {
 	struct xtun_send_target target = { };
+	struct xtun_endpoint endpoint;
 	struct sk_buff *skb;
 	int ret;
 
-	ret = xtun_socket_endpoint_from_skb(&target.endpoint, in_skb);
+	ret = xtun_socket_endpoint_from_skb(&endpoint, in_skb);
 	if (unlikely(ret < 0))
 		return ret;
+	target.endpoint = &endpoint;
 	skb = xtun_socket_skb_of_buffer(buffer, len);
 	if (unlikely(!skb))
 		return -ENOMEM;
