@@ -11,6 +11,8 @@
 #include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/random.h>
+#include <linux/suspend.h>
 #include <net/dst_metadata.h>
 #include <net/icmp.h>
 #include <net/ip_tunnels.h>
@@ -23,6 +25,75 @@
 #include "send.h"
 #include "socket.h"
 #include "timers.h"
+
+/* Every registered xtun device, in any namespace; under RTNL. */
+static LIST_HEAD(xtun_device_list);
+
+/*
+ * Before suspend or hibernation, forget every session and handshake, so
+ * that no key outlives the sleep in memory or in the hibernation image;
+ * the peers hand-shake anew after resume.  A system that suspends as its
+ * normal way of idling (autosleep) would lose its sessions all the time,
+ * so it keeps them.
+ */
+static int xtun_pm_notification(struct notifier_block *nb,
+				unsigned long action, void *data)
+{
+	struct xtun_device *xtun;
+	struct xtun_peer *peer;
+
+	if (IS_ENABLED(CONFIG_PM_AUTOSLEEP) ||
+	    IS_ENABLED(CONFIG_PM_USERSPACE_AUTOSLEEP))
+		return NOTIFY_DONE;
+	if (action != PM_HIBERNATION_PREPARE && action != PM_SUSPEND_PREPARE)
+		return NOTIFY_DONE;
+
+	rtnl_lock();
+	list_for_each_entry(xtun, &xtun_device_list, device_list) {
+		mutex_lock(&xtun->update_lock);
+		list_for_each_entry(peer, &xtun->peer_list, peer_list) {
+			timer_delete(&peer->timer_zero_key_material);
+			xtun_noise_handshake_clear(&peer->handshake);
+			xtun_noise_keypairs_clear(&peer->keypairs);
+		}
+		mutex_unlock(&xtun->update_lock);
+	}
+	rtnl_unlock();
+	/* Cleared keypairs are wiped by RCU callbacks: let them run now. */
+	rcu_barrier();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xtun_pm_notifier = {
+	.notifier_call = xtun_pm_notification,
+};
+
+/*
+ * The VM was restored from a snapshot or cloned: another copy of it may
+ * send with the same keys and counters, which reuses nonces.  Stop
+ * sending with every current session; the next packet hand-shakes with
+ * fresh ephemeral keys, as the RNG has been reseeded before this runs.
+ */
+static int xtun_vm_notification(struct notifier_block *nb,
+				unsigned long action, void *data)
+{
+	struct xtun_device *xtun;
+	struct xtun_peer *peer;
+
+	rtnl_lock();
+	list_for_each_entry(xtun, &xtun_device_list, device_list) {
+		mutex_lock(&xtun->update_lock);
+		list_for_each_entry(peer, &xtun->peer_list, peer_list)
+			xtun_noise_expire_current_peer_keypairs(peer);
+		mutex_unlock(&xtun->update_lock);
+	}
+	rtnl_unlock();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xtun_vm_notifier = {
+	.notifier_call = xtun_vm_notification,
+};
 
 static int xtun_open(struct net_device *dev)
 {
@@ -102,6 +173,8 @@ static int xtun_dev_init(struct net_device *dev)
 	ret = xtun_rx_cells_init(xtun);
 	if (ret)
 		goto err_free_index_table;
+	ASSERT_RTNL();
+	list_add(&xtun->device_list, &xtun_device_list);
 	xtun_nl_config_changed();	/* a dump in progress missed it */
 	return 0;
 
@@ -118,6 +191,8 @@ static void xtun_dev_uninit(struct net_device *dev)
 {
 	struct xtun_device *xtun = netdev_priv(dev);
 
+	ASSERT_RTNL();
+	list_del(&xtun->device_list);
 	mutex_lock(&xtun->update_lock);
 	xtun_peer_remove_all(xtun);
 	xtun_socket_reinit(xtun, NULL, NULL);
@@ -330,11 +405,33 @@ struct rtnl_link_ops xtun_link_ops __read_mostly = {
 
 int __init xtun_device_init(void)
 {
-	return rtnl_link_register(&xtun_link_ops);
+	int ret;
+
+	ret = register_pm_notifier(&xtun_pm_notifier);
+	if (ret)
+		return ret;
+
+	/* A stub that does nothing on kernels without CONFIG_VMGENID. */
+	ret = register_random_vmfork_notifier(&xtun_vm_notifier);
+	if (ret)
+		goto err_unregister_pm;
+
+	ret = rtnl_link_register(&xtun_link_ops);
+	if (ret)
+		goto err_unregister_vm;
+	return 0;
+
+err_unregister_vm:
+	unregister_random_vmfork_notifier(&xtun_vm_notifier);
+err_unregister_pm:
+	unregister_pm_notifier(&xtun_pm_notifier);
+	return ret;
 }
 
 /* Deletes every xtun device in every namespace. */
 void xtun_device_uninit(void)
 {
 	rtnl_link_unregister(&xtun_link_ops);
+	unregister_random_vmfork_notifier(&xtun_vm_notifier);
+	unregister_pm_notifier(&xtun_pm_notifier);
 }

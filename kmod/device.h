@@ -50,6 +50,8 @@ struct xtun_rx_cells;
  *	after that, handshakes must carry a cookie (mac2)
  * @rx_cells: per-CPU queues and NAPI instances that hand received packets
  *	to the stack through GRO; each queue has its own lock (receive.c)
+ * @device_list: entry in the list of every xtun device, under RTNL, for
+ *	the suspend and VM-fork notifiers
  */
 struct xtun_device {
 	struct net_device *dev;
@@ -71,6 +73,7 @@ struct xtun_device {
 	struct work_struct handshake_work;
 	unsigned long last_under_load;
 	struct xtun_rx_cells *rx_cells;
+	struct list_head device_list;
 };
 
 /* What the data path keeps in skb->cb while a packet is ours. */

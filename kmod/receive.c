@@ -9,6 +9,7 @@
 
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/udp.h>
 #include <net/inet_ecn.h>
@@ -632,6 +633,16 @@ int xtun_receive(struct sock *sk, struct sk_buff *skb)
 	case XTUN_MSG_HANDSHAKE_INITIATION:
 	case XTUN_MSG_HANDSHAKE_RESPONSE:
 	case XTUN_MSG_HANDSHAKE_COOKIE:
+		/*
+		 * Our answer would need ephemeral keys, cookie secrets and
+		 * indices that nobody can predict: not before the RNG is
+		 * seeded.  The peer retries.
+		 */
+		if (unlikely(!rng_is_initialized())) {
+			DEV_STATS_INC(xtun->dev, rx_dropped);
+			kfree_skb(skb);
+			break;
+		}
 		xtun_queue_handshake(xtun, skb);
 		break;
 	case XTUN_MSG_DATA:

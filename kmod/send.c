@@ -11,6 +11,7 @@
 
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
@@ -63,10 +64,14 @@ void xtun_send_handshake_work(struct work_struct *work)
 
 /*
  * Ask for a handshake.  Creating one costs Curve25519, so it happens in a
- * worker; at most one per REKEY_TIMEOUT goes out.
+ * worker; at most one per REKEY_TIMEOUT goes out.  None before the RNG is
+ * seeded, as the ephemeral key would be predictable; the next packet
+ * asks again.
  */
 void xtun_send_handshake_initiation(struct xtun_peer *peer, bool is_retry)
 {
+	if (unlikely(!rng_is_initialized()))
+		return;
 	if (!is_retry)
 		peer->timer_handshake_attempts = 0;
 
