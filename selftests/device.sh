@@ -74,6 +74,33 @@ unrouted_packet_is_dropped_and_answered_unreachable() {
 	check_eq "$after" "$((before + 1))" "tx_dropped"
 }
 
+# Packets waiting for a handshake (this peer never answers) must not
+# charge their sender's send buffer: a non-blocking sender with the
+# smallest buffer goes on sending.  64 stays below the staged-packet bound,
+# so none of them is dropped, which would free its charge too.
+waiting_packets_do_not_hold_the_senders_buffer() {
+	local ns pub
+
+	command -v python3 >/dev/null || skip "no python3"
+	ns=$(ns_new a)
+	pub=$("$XTUNCTL" genkey | "$XTUNCTL" pubkey)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_ok ip netns exec "$ns" "$XTUNCTL" peer add xtun0 "$pub" \
+		endpoint 192.0.2.1:51820 allowed-ips 10.99.0.2/32
+	check_ok ip -n "$ns" link set xtun0 up
+	check_ok ip -n "$ns" addr add 10.99.0.1/24 dev xtun0
+	check_ok ip netns exec "$ns" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1)
+for i in range(64):
+    try:
+        s.sendto(bytes(1000), socket.MSG_DONTWAIT, ("10.99.0.2", 9))
+    except OSError as e:
+        raise SystemExit(f"packet {i}: {e}")
+'
+}
+
 device_moves_between_namespaces() {
 	local a b
 
@@ -118,5 +145,6 @@ ktap_run_tests \
 	link_rejects_hardware_address \
 	mtu_stays_within_limits \
 	unrouted_packet_is_dropped_and_answered_unreachable \
+	waiting_packets_do_not_hold_the_senders_buffer \
 	device_moves_between_namespaces \
 	namespace_deletion_removes_device
