@@ -113,9 +113,10 @@ kernel_mem() {
 # Two guests run side by side on two host cores.  A stock guest's tests are
 # mostly one shell after another: with one vCPU they ran 7% slower than
 # with two, and two such guests at once no slower than one alone (with two
-# vCPUs each, both took 2.3 times as long).  The debug kernel's own work
-# (RCU callbacks, kmemleak, kworkers) keeps a second vCPU busy: with one it
-# took 1.45 times as long.  VM_CPUS overrides both.
+# vCPUs each, both took 2.3 times as long).  The debug kernel gets two, so
+# that what it checks happens on two CPUs at once (lockdep, KASAN and the
+# threaded NAPI race); they share one host thread (vm_accel in vm.sh).
+# VM_CPUS overrides both.
 kernel_cpus() {
 	if [ -n "${VM_CPUS:-}" ]; then
 		echo "$VM_CPUS"
