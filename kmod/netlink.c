@@ -13,6 +13,8 @@
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/sock.h>
 
 #include "device.h"
@@ -92,17 +94,69 @@ static const struct nla_policy xtun_del_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] =
 static struct genl_family xtun_genl_family;
 
 /*
- * Moves with every change of any xtun device, so that a dump spanning
- * several devices detects a change of any of them (NLM_F_DUMP_INTR).
- * Never 0: netlink checks consistency only from a nonzero sequence on.
+ * Per network namespace, config_seq moves with every change of an xtun
+ * device of the namespace and whenever one appears in it or leaves it, so
+ * that a dump spanning several devices detects a change of any of them
+ * (NLM_F_DUMP_INTR), and only of those its requester can see.  Never 0:
+ * netlink checks consistency only from a nonzero sequence on.
  */
-static atomic_t xtun_nl_config_seq = ATOMIC_INIT(1);
+struct xtun_nl_net {
+	atomic_t config_seq;
+};
 
-void xtun_nl_config_changed(void)
+static unsigned int xtun_nl_net_id __read_mostly;
+
+static atomic_t *xtun_nl_config_seq(struct net *net)
 {
-	if (unlikely(!atomic_inc_return(&xtun_nl_config_seq)))
-		atomic_set(&xtun_nl_config_seq, 1);
+	struct xtun_nl_net *xn = net_generic(net, xtun_nl_net_id);
+
+	return &xn->config_seq;
 }
+
+static void xtun_nl_config_changed(struct net *net)
+{
+	atomic_t *seq = xtun_nl_config_seq(net);
+
+	if (unlikely(!atomic_inc_return(seq)))
+		atomic_set(seq, 1);
+}
+
+static int __net_init xtun_nl_net_init(struct net *net)
+{
+	atomic_set(xtun_nl_config_seq(net), 1);
+	return 0;
+}
+
+static struct pernet_operations xtun_nl_net_ops = {
+	.init	= xtun_nl_net_init,
+	.id	= &xtun_nl_net_id,
+	.size	= sizeof(struct xtun_nl_net),
+};
+
+/*
+ * Creation, deletion and moves between namespaces (unregister in the old,
+ * register in the new one), and renames, which dumps report too.
+ */
+static int xtun_nl_netdev_event(struct notifier_block *nb,
+				unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (!xtun_is_xtun_dev(dev))
+		return NOTIFY_DONE;
+	switch (event) {
+	case NETDEV_REGISTER:
+	case NETDEV_UNREGISTER:
+	case NETDEV_CHANGENAME:
+		xtun_nl_config_changed(dev_net(dev));
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xtun_nl_netdev_notifier = {
+	.notifier_call = xtun_nl_netdev_event,
+};
 
 static const u8 xtun_zero_key[XTUN_KEY_SIZE];
 
@@ -161,9 +215,15 @@ static struct net_device *xtun_nl_get_device(struct net *net,
 	return dev;
 }
 
-/* Where a device's dump continues: which peer, which of its prefixes. */
+/*
+ * Where a device's dump continues: the first peer whose internal_id is at
+ * least @peer_id, and in the peer with exactly that id the prefix at
+ * @aip_idx.  A device's peer list is in the order the peers were created,
+ * which is ascending internal_id (peer.c takes the ids from one counter and
+ * appends under update_lock), so a removed peer is just skipped.
+ */
 struct xtun_nl_cursor {
-	unsigned long peer_idx;
+	u64 peer_id;
 	unsigned long aip_idx;
 	bool device_done;	/* the device's own attributes went out */
 };
@@ -343,7 +403,6 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 {
 	struct xtun_peer *peer;
 	struct nlattr *peers;
-	unsigned long idx = 0;
 	int ret = 0;
 	void *hdr;
 
@@ -354,7 +413,7 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb) {
-		cb->seq = atomic_read(&xtun_nl_config_seq);
+		cb->seq = atomic_read(xtun_nl_config_seq(sock_net(cb->skb->sk)));
 		genl_dump_check_consistent(cb, hdr);
 	}
 
@@ -371,12 +430,15 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 	if (!peers)
 		goto err_partial;
 	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
-		if (idx++ < cursor->peer_idx)
+		if (peer->internal_id < cursor->peer_id)
 			continue;
+		if (peer->internal_id != cursor->peer_id)
+			cursor->aip_idx = 0;	/* that peer is gone */
+		cursor->peer_id = peer->internal_id;
 		ret = xtun_nl_put_peer(skb, peer, cursor);
 		if (ret)
 			break;
-		cursor->peer_idx++;
+		cursor->peer_id = peer->internal_id + 1;
 	}
 	nla_nest_end(skb, peers);
 	genlmsg_end(skb, hdr);
@@ -431,20 +493,22 @@ err_put_dev:
 }
 
 /*
- * Dump state in cb->args, named below.  The selector is checked on the
- * first call rather than in ->start because only ->dumpit has an extack on
- * every kernel we support (6.1 gives ->start none).
+ * Dump state, in cb->ctx.  The dump continues at the first xtun device
+ * whose ifindex is at least @ifindex; @cursor is the place within the
+ * device with exactly that ifindex, and is void for any other.  The
+ * selector is checked on the first call rather than in ->start because
+ * only ->dumpit has an extack on every kernel we support (6.1 gives
+ * ->start none).
  */
-enum {
-	XTUN_DUMP_CHECKED,	/* the request was checked */
-	XTUN_DUMP_IFINDEX,	/* the selected device, 0: every xtun device */
-	XTUN_DUMP_DEVICES_DONE,	/* xtun devices completed by earlier messages */
-	XTUN_DUMP_PEER_IDX,	/* cursor within the current device */
-	XTUN_DUMP_AIP_IDX,
-	XTUN_DUMP_DEVICE_DONE,
+struct xtun_nl_dump_ctx {
+	unsigned long ifindex;
+	unsigned long only_ifindex;	/* the selected device, 0: all */
+	bool checked;		/* the request was checked */
+	struct xtun_nl_cursor cursor;
 };
 
-static int xtun_nl_dump_select(struct netlink_callback *cb)
+static int xtun_nl_dump_select(struct netlink_callback *cb,
+			       struct xtun_nl_dump_ctx *ctx)
 {
 	struct nlattr **attrs = xtun_genl_dump_attrs(cb);
 	struct net_device *dev;
@@ -455,74 +519,93 @@ static int xtun_nl_dump_select(struct netlink_callback *cb)
 	dev = xtun_nl_get_device(sock_net(cb->skb->sk), attrs, cb->extack);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	cb->args[XTUN_DUMP_IFINDEX] = dev->ifindex;
+	ctx->only_ifindex = dev->ifindex;
 	dev_put(dev);
 	return 0;
 }
 
-/* The @n-th xtun device the dump covers, with a reference, or NULL. */
-static struct net_device *xtun_nl_dump_nth_device(struct net *net,
-						  long ifindex, long n)
+/* The xtun device of @net with the least ifindex >= @ifindex, held, or NULL. */
+static struct net_device *xtun_nl_dump_next_device(struct net *net,
+						   unsigned long ifindex)
 {
 	struct net_device *dev, *found = NULL;
 
 	rcu_read_lock();
-	for_each_netdev_rcu(net, dev) {
-		if (!xtun_is_xtun_dev(dev) || (ifindex && dev->ifindex != ifindex))
-			continue;
-		if (n-- == 0) {
+#ifdef for_each_netdev_dump
+	for_each_netdev_dump(net, dev, ifindex) {
+		if (xtun_is_xtun_dev(dev)) {
 			found = dev;
-			dev_hold(found);
 			break;
 		}
 	}
+#else
+	/* Before 6.6 there is no index in ifindex order: look at all. */
+	for_each_netdev_rcu(net, dev) {
+		if (!xtun_is_xtun_dev(dev) ||
+		    (unsigned long)dev->ifindex < ifindex)
+			continue;
+		if (!found || dev->ifindex < found->ifindex)
+			found = dev;
+	}
+#endif
+	if (found)
+		dev_hold(found);
 	rcu_read_unlock();
 	return found;
+}
+
+static struct net_device *xtun_nl_dump_device(struct net *net,
+					      struct xtun_nl_dump_ctx *ctx)
+{
+	struct net_device *dev;
+
+	if (!ctx->only_ifindex)
+		return xtun_nl_dump_next_device(net, ctx->ifindex);
+	if (ctx->ifindex > ctx->only_ifindex)
+		return NULL;
+	dev = dev_get_by_index(net, ctx->only_ifindex);
+	if (dev && !xtun_is_xtun_dev(dev)) {
+		dev_put(dev);
+		dev = NULL;
+	}
+	return dev;
 }
 
 static int xtun_nl_get_device_dumpit(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
-	struct xtun_nl_cursor cursor;
+	struct xtun_nl_dump_ctx *ctx = (struct xtun_nl_dump_ctx *)cb->ctx;
 	struct xtun_device *xtun;
 	struct net_device *dev;
 	int ret;
 
-	if (!cb->args[XTUN_DUMP_CHECKED]) {
-		ret = xtun_nl_dump_select(cb);
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+
+	if (!ctx->checked) {
+		ret = xtun_nl_dump_select(cb, ctx);
 		if (ret)
 			return ret;
-		cb->args[XTUN_DUMP_CHECKED] = 1;
+		ctx->checked = true;
 	}
 
-	for (;;) {
-		dev = xtun_nl_dump_nth_device(sock_net(skb->sk),
-					      cb->args[XTUN_DUMP_IFINDEX],
-					      cb->args[XTUN_DUMP_DEVICES_DONE]);
-		if (!dev)
-			break;
+	while ((dev = xtun_nl_dump_device(sock_net(skb->sk), ctx))) {
+		if ((unsigned long)dev->ifindex != ctx->ifindex) {
+			/* A new device, or the one we were in is gone. */
+			memset(&ctx->cursor, 0, sizeof(ctx->cursor));
+			ctx->ifindex = dev->ifindex;
+		}
 		xtun = netdev_priv(dev);
-
-		cursor.peer_idx = cb->args[XTUN_DUMP_PEER_IDX];
-		cursor.aip_idx = cb->args[XTUN_DUMP_AIP_IDX];
-		cursor.device_done = cb->args[XTUN_DUMP_DEVICE_DONE];
 		mutex_lock(&xtun->update_lock);
-		ret = xtun_nl_fill_device(skb, xtun, &cursor, cb,
+		ret = xtun_nl_fill_device(skb, xtun, &ctx->cursor, cb,
 					  NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		mutex_unlock(&xtun->update_lock);
 		dev_put(dev);
-
-		cb->args[XTUN_DUMP_PEER_IDX] = cursor.peer_idx;
-		cb->args[XTUN_DUMP_AIP_IDX] = cursor.aip_idx;
-		cb->args[XTUN_DUMP_DEVICE_DONE] = cursor.device_done;
 		if (ret)	/* full: the next call continues here */
 			return skb->len ?: ret;
 
-		cb->args[XTUN_DUMP_DEVICES_DONE]++;
-		cb->args[XTUN_DUMP_PEER_IDX] = 0;
-		cb->args[XTUN_DUMP_AIP_IDX] = 0;
-		cb->args[XTUN_DUMP_DEVICE_DONE] = 0;
+		ctx->ifindex++;
+		memset(&ctx->cursor, 0, sizeof(ctx->cursor));
 	}
 	return skb->len;
 }
@@ -544,7 +627,7 @@ static void xtun_nl_unlock_device(struct xtun_device *xtun, bool changed)
 {
 	if (changed) {
 		xtun->generation++;
-		xtun_nl_config_changed();
+		xtun_nl_config_changed(dev_net(xtun->dev));
 	}
 	mutex_unlock(&xtun->update_lock);
 	dev_put(xtun->dev);
@@ -1052,10 +1135,29 @@ static struct genl_family xtun_genl_family __ro_after_init = {
 
 int __init xtun_genl_init(void)
 {
-	return genl_register_family(&xtun_genl_family);
+	int ret;
+
+	ret = register_pernet_subsys(&xtun_nl_net_ops);
+	if (ret)
+		return ret;
+	ret = register_netdevice_notifier(&xtun_nl_netdev_notifier);
+	if (ret)
+		goto err_unregister_pernet;
+	ret = genl_register_family(&xtun_genl_family);
+	if (ret)
+		goto err_unregister_notifier;
+	return 0;
+
+err_unregister_notifier:
+	unregister_netdevice_notifier(&xtun_nl_netdev_notifier);
+err_unregister_pernet:
+	unregister_pernet_subsys(&xtun_nl_net_ops);
+	return ret;
 }
 
 void xtun_genl_uninit(void)
 {
 	genl_unregister_family(&xtun_genl_family);
+	unregister_netdevice_notifier(&xtun_nl_netdev_notifier);
+	unregister_pernet_subsys(&xtun_nl_net_ops);
 }

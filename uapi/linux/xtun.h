@@ -30,9 +30,16 @@
  * Every successful SET_DEVICE, NEW_PEER, SET_PEER and DEL_PEER increments
  * the device's generation (XTUN_DEVICE_A_GENERATION); a peer's endpoint
  * moving by roaming does not.  A dump that spans several messages carries
- * NLM_F_DUMP_INTR on a message when the configuration of an xtun device
- * changed, or an xtun device was created or deleted, after the dump began;
- * userspace should then dump again.
+ * NLM_F_DUMP_INTR on a message when, after the dump began, the
+ * configuration of an xtun device of the dumping network namespace
+ * changed, or an xtun device appeared in or left that namespace (created,
+ * deleted, renamed or moved); userspace should then dump again.  Changes
+ * in other namespaces do not interrupt it.
+ *
+ * A dump resumes from where its previous message ended by stable keys:
+ * the next device by ifindex, the next peer by the order in which the
+ * device's peers were created.  A device or peer removed mid-dump is
+ * skipped without losing or repeating the others.
  *
  * Large devices in dumps
  * ----------------------
