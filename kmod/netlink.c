@@ -1131,8 +1131,10 @@ static int xtun_nl_batch_check_unique(struct xtun_nl_batch *batch,
 	if (batch->n_reqs < 2)
 		return 0;
 	sorted = kvmalloc_array(batch->n_reqs, sizeof(*sorted), GFP_KERNEL);
-	if (!sorted)
+	if (!sorted) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the peers");
 		return -ENOMEM;
+	}
 	for (i = 0; i < batch->n_reqs; i++)
 		sorted[i] = &batch->reqs[i];
 	sort(sorted, batch->n_reqs, sizeof(*sorted), xtun_nl_cmp_req_key, NULL);
@@ -1164,8 +1166,10 @@ static int xtun_nl_parse_batch(struct xtun_nl_batch *batch,
 		return 0;
 
 	batch->reqs = kvcalloc(n, sizeof(*batch->reqs), GFP_KERNEL);
-	if (!batch->reqs)
+	if (!batch->reqs) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the peers");
 		return -ENOMEM;
+	}
 	nla_for_each_nested(attr, list, rem) {
 		/* Counted first, so that a failed parse is freed too. */
 		batch->n_reqs++;
