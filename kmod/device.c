@@ -175,7 +175,6 @@ static int xtun_dev_init(struct net_device *dev)
 		goto err_free_index_table;
 	ASSERT_RTNL();
 	list_add(&xtun->device_list, &xtun_device_list);
-	xtun_nl_config_changed();	/* a dump in progress missed it */
 	return 0;
 
 err_free_index_table:
@@ -202,7 +201,6 @@ static void xtun_dev_uninit(struct net_device *dev)
 	cancel_work_sync(&xtun->handshake_work);
 	skb_queue_purge(&xtun->handshake_queue);
 	xtun_rx_cells_destroy(xtun);
-	xtun_nl_config_changed();
 }
 
 /* Tell the sender its packet went nowhere, the way a router would. */

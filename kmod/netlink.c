@@ -4,15 +4,20 @@
  * devices.  The ABI and its rules are documented in uapi/linux/xtun.h.
  *
  * Every request is parsed and checked completely before anything changes,
- * so a rejected request leaves the device as it was.
+ * so a rejected request leaves the device as it was.  The one exception is
+ * running out of memory in the middle of a SET_DEVICE with many peers:
+ * those are applied in order, and the peers before the failing one stay.
  */
 
 #include <crypto/algapi.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/netdevice.h>
+#include <linux/sort.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/sock.h>
 
 #include "device.h"
@@ -29,6 +34,16 @@ static const struct nla_policy xtun_allowedip_policy[XTUN_ALLOWEDIP_A_MAX + 1] =
 };
 
 static const struct nla_policy xtun_peer_policy[XTUN_PEER_A_MAX + 1] = {
+	[XTUN_PEER_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
+	[XTUN_PEER_A_PRESHARED_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
+	[XTUN_PEER_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, XTUN_PEER_F_SET_PEER),
+	[XTUN_PEER_A_ENDPOINT]		= NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
+	[XTUN_PEER_A_PERSISTENT_KEEPALIVE] = { .type = NLA_U16 },
+	[XTUN_PEER_A_ALLOWEDIPS]	= NLA_POLICY_NESTED_ARRAY(xtun_allowedip_policy),
+};
+
+/* An element of SET_DEVICE's XTUN_DEVICE_A_PEERS: SET_PEER's, more flags. */
+static const struct nla_policy xtun_batch_peer_policy[XTUN_PEER_A_MAX + 1] = {
 	[XTUN_PEER_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
 	[XTUN_PEER_A_PRESHARED_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
 	[XTUN_PEER_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, XTUN_PEER_F_ALL),
@@ -62,6 +77,7 @@ static const struct nla_policy xtun_set_device_policy[XTUN_DEVICE_A_MAX + 1] = {
 	[XTUN_DEVICE_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, XTUN_DEVICE_F_ALL),
 	[XTUN_DEVICE_A_LISTEN_PORT] = { .type = NLA_U16 },
 	[XTUN_DEVICE_A_FWMARK]	= { .type = NLA_U32 },
+	[XTUN_DEVICE_A_PEERS]	= NLA_POLICY_NESTED_ARRAY(xtun_batch_peer_policy),
 };
 
 static const struct nla_policy xtun_new_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] = {
@@ -92,17 +108,69 @@ static const struct nla_policy xtun_del_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] =
 static struct genl_family xtun_genl_family;
 
 /*
- * Moves with every change of any xtun device, so that a dump spanning
- * several devices detects a change of any of them (NLM_F_DUMP_INTR).
- * Never 0: netlink checks consistency only from a nonzero sequence on.
+ * Per network namespace, config_seq moves with every change of an xtun
+ * device of the namespace and whenever one appears in it or leaves it, so
+ * that a dump spanning several devices detects a change of any of them
+ * (NLM_F_DUMP_INTR), and only of those its requester can see.  Never 0:
+ * netlink checks consistency only from a nonzero sequence on.
  */
-static atomic_t xtun_nl_config_seq = ATOMIC_INIT(1);
+struct xtun_nl_net {
+	atomic_t config_seq;
+};
 
-void xtun_nl_config_changed(void)
+static unsigned int xtun_nl_net_id __read_mostly;
+
+static atomic_t *xtun_nl_config_seq(struct net *net)
 {
-	if (unlikely(!atomic_inc_return(&xtun_nl_config_seq)))
-		atomic_set(&xtun_nl_config_seq, 1);
+	struct xtun_nl_net *xn = net_generic(net, xtun_nl_net_id);
+
+	return &xn->config_seq;
 }
+
+static void xtun_nl_config_changed(struct net *net)
+{
+	atomic_t *seq = xtun_nl_config_seq(net);
+
+	if (unlikely(!atomic_inc_return(seq)))
+		atomic_set(seq, 1);
+}
+
+static int __net_init xtun_nl_net_init(struct net *net)
+{
+	atomic_set(xtun_nl_config_seq(net), 1);
+	return 0;
+}
+
+static struct pernet_operations xtun_nl_net_ops = {
+	.init	= xtun_nl_net_init,
+	.id	= &xtun_nl_net_id,
+	.size	= sizeof(struct xtun_nl_net),
+};
+
+/*
+ * Creation, deletion and moves between namespaces (unregister in the old,
+ * register in the new one), and renames, which dumps report too.
+ */
+static int xtun_nl_netdev_event(struct notifier_block *nb,
+				unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (!xtun_is_xtun_dev(dev))
+		return NOTIFY_DONE;
+	switch (event) {
+	case NETDEV_REGISTER:
+	case NETDEV_UNREGISTER:
+	case NETDEV_CHANGENAME:
+		xtun_nl_config_changed(dev_net(dev));
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xtun_nl_netdev_notifier = {
+	.notifier_call = xtun_nl_netdev_event,
+};
 
 static const u8 xtun_zero_key[XTUN_KEY_SIZE];
 
@@ -161,9 +229,15 @@ static struct net_device *xtun_nl_get_device(struct net *net,
 	return dev;
 }
 
-/* Where a device's dump continues: which peer, which of its prefixes. */
+/*
+ * Where a device's dump continues: the first peer whose internal_id is at
+ * least @peer_id, and in the peer with exactly that id the prefix at
+ * @aip_idx.  A device's peer list is in the order the peers were created,
+ * which is ascending internal_id (peer.c takes the ids from one counter and
+ * appends under update_lock), so a removed peer is just skipped.
+ */
 struct xtun_nl_cursor {
-	unsigned long peer_idx;
+	u64 peer_id;
 	unsigned long aip_idx;
 	bool device_done;	/* the device's own attributes went out */
 };
@@ -343,7 +417,6 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 {
 	struct xtun_peer *peer;
 	struct nlattr *peers;
-	unsigned long idx = 0;
 	int ret = 0;
 	void *hdr;
 
@@ -354,7 +427,7 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb) {
-		cb->seq = atomic_read(&xtun_nl_config_seq);
+		cb->seq = atomic_read(xtun_nl_config_seq(sock_net(cb->skb->sk)));
 		genl_dump_check_consistent(cb, hdr);
 	}
 
@@ -371,12 +444,15 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 	if (!peers)
 		goto err_partial;
 	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
-		if (idx++ < cursor->peer_idx)
+		if (peer->internal_id < cursor->peer_id)
 			continue;
+		if (peer->internal_id != cursor->peer_id)
+			cursor->aip_idx = 0;	/* that peer is gone */
+		cursor->peer_id = peer->internal_id;
 		ret = xtun_nl_put_peer(skb, peer, cursor);
 		if (ret)
 			break;
-		cursor->peer_idx++;
+		cursor->peer_id = peer->internal_id + 1;
 	}
 	nla_nest_end(skb, peers);
 	genlmsg_end(skb, hdr);
@@ -431,20 +507,22 @@ err_put_dev:
 }
 
 /*
- * Dump state in cb->args, named below.  The selector is checked on the
- * first call rather than in ->start because only ->dumpit has an extack on
- * every kernel we support (6.1 gives ->start none).
+ * Dump state, in cb->ctx.  The dump continues at the first xtun device
+ * whose ifindex is at least @ifindex; @cursor is the place within the
+ * device with exactly that ifindex, and is void for any other.  The
+ * selector is checked on the first call rather than in ->start because
+ * only ->dumpit has an extack on every kernel we support (6.1 gives
+ * ->start none).
  */
-enum {
-	XTUN_DUMP_CHECKED,	/* the request was checked */
-	XTUN_DUMP_IFINDEX,	/* the selected device, 0: every xtun device */
-	XTUN_DUMP_DEVICES_DONE,	/* xtun devices completed by earlier messages */
-	XTUN_DUMP_PEER_IDX,	/* cursor within the current device */
-	XTUN_DUMP_AIP_IDX,
-	XTUN_DUMP_DEVICE_DONE,
+struct xtun_nl_dump_ctx {
+	unsigned long ifindex;
+	unsigned long only_ifindex;	/* the selected device, 0: all */
+	bool checked;		/* the request was checked */
+	struct xtun_nl_cursor cursor;
 };
 
-static int xtun_nl_dump_select(struct netlink_callback *cb)
+static int xtun_nl_dump_select(struct netlink_callback *cb,
+			       struct xtun_nl_dump_ctx *ctx)
 {
 	struct nlattr **attrs = xtun_genl_dump_attrs(cb);
 	struct net_device *dev;
@@ -455,74 +533,93 @@ static int xtun_nl_dump_select(struct netlink_callback *cb)
 	dev = xtun_nl_get_device(sock_net(cb->skb->sk), attrs, cb->extack);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	cb->args[XTUN_DUMP_IFINDEX] = dev->ifindex;
+	ctx->only_ifindex = dev->ifindex;
 	dev_put(dev);
 	return 0;
 }
 
-/* The @n-th xtun device the dump covers, with a reference, or NULL. */
-static struct net_device *xtun_nl_dump_nth_device(struct net *net,
-						  long ifindex, long n)
+/* The xtun device of @net with the least ifindex >= @ifindex, held, or NULL. */
+static struct net_device *xtun_nl_dump_next_device(struct net *net,
+						   unsigned long ifindex)
 {
 	struct net_device *dev, *found = NULL;
 
 	rcu_read_lock();
-	for_each_netdev_rcu(net, dev) {
-		if (!xtun_is_xtun_dev(dev) || (ifindex && dev->ifindex != ifindex))
-			continue;
-		if (n-- == 0) {
+#ifdef for_each_netdev_dump
+	for_each_netdev_dump(net, dev, ifindex) {
+		if (xtun_is_xtun_dev(dev)) {
 			found = dev;
-			dev_hold(found);
 			break;
 		}
 	}
+#else
+	/* Before 6.6 there is no index in ifindex order: look at all. */
+	for_each_netdev_rcu(net, dev) {
+		if (!xtun_is_xtun_dev(dev) ||
+		    (unsigned long)dev->ifindex < ifindex)
+			continue;
+		if (!found || dev->ifindex < found->ifindex)
+			found = dev;
+	}
+#endif
+	if (found)
+		dev_hold(found);
 	rcu_read_unlock();
 	return found;
+}
+
+static struct net_device *xtun_nl_dump_device(struct net *net,
+					      struct xtun_nl_dump_ctx *ctx)
+{
+	struct net_device *dev;
+
+	if (!ctx->only_ifindex)
+		return xtun_nl_dump_next_device(net, ctx->ifindex);
+	if (ctx->ifindex > ctx->only_ifindex)
+		return NULL;
+	dev = dev_get_by_index(net, ctx->only_ifindex);
+	if (dev && !xtun_is_xtun_dev(dev)) {
+		dev_put(dev);
+		dev = NULL;
+	}
+	return dev;
 }
 
 static int xtun_nl_get_device_dumpit(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
-	struct xtun_nl_cursor cursor;
+	struct xtun_nl_dump_ctx *ctx = (struct xtun_nl_dump_ctx *)cb->ctx;
 	struct xtun_device *xtun;
 	struct net_device *dev;
 	int ret;
 
-	if (!cb->args[XTUN_DUMP_CHECKED]) {
-		ret = xtun_nl_dump_select(cb);
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+
+	if (!ctx->checked) {
+		ret = xtun_nl_dump_select(cb, ctx);
 		if (ret)
 			return ret;
-		cb->args[XTUN_DUMP_CHECKED] = 1;
+		ctx->checked = true;
 	}
 
-	for (;;) {
-		dev = xtun_nl_dump_nth_device(sock_net(skb->sk),
-					      cb->args[XTUN_DUMP_IFINDEX],
-					      cb->args[XTUN_DUMP_DEVICES_DONE]);
-		if (!dev)
-			break;
+	while ((dev = xtun_nl_dump_device(sock_net(skb->sk), ctx))) {
+		if ((unsigned long)dev->ifindex != ctx->ifindex) {
+			/* A new device, or the one we were in is gone. */
+			memset(&ctx->cursor, 0, sizeof(ctx->cursor));
+			ctx->ifindex = dev->ifindex;
+		}
 		xtun = netdev_priv(dev);
-
-		cursor.peer_idx = cb->args[XTUN_DUMP_PEER_IDX];
-		cursor.aip_idx = cb->args[XTUN_DUMP_AIP_IDX];
-		cursor.device_done = cb->args[XTUN_DUMP_DEVICE_DONE];
 		mutex_lock(&xtun->update_lock);
-		ret = xtun_nl_fill_device(skb, xtun, &cursor, cb,
+		ret = xtun_nl_fill_device(skb, xtun, &ctx->cursor, cb,
 					  NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		mutex_unlock(&xtun->update_lock);
 		dev_put(dev);
-
-		cb->args[XTUN_DUMP_PEER_IDX] = cursor.peer_idx;
-		cb->args[XTUN_DUMP_AIP_IDX] = cursor.aip_idx;
-		cb->args[XTUN_DUMP_DEVICE_DONE] = cursor.device_done;
 		if (ret)	/* full: the next call continues here */
 			return skb->len ?: ret;
 
-		cb->args[XTUN_DUMP_DEVICES_DONE]++;
-		cb->args[XTUN_DUMP_PEER_IDX] = 0;
-		cb->args[XTUN_DUMP_AIP_IDX] = 0;
-		cb->args[XTUN_DUMP_DEVICE_DONE] = 0;
+		ctx->ifindex++;
+		memset(&ctx->cursor, 0, sizeof(ctx->cursor));
 	}
 	return skb->len;
 }
@@ -544,7 +641,7 @@ static void xtun_nl_unlock_device(struct xtun_device *xtun, bool changed)
 {
 	if (changed) {
 		xtun->generation++;
-		xtun_nl_config_changed();
+		xtun_nl_config_changed(dev_net(xtun->dev));
 	}
 	mutex_unlock(&xtun->update_lock);
 	dev_put(xtun->dev);
@@ -637,43 +734,9 @@ static void xtun_nl_set_private_key(struct xtun_device *xtun,
 	memzero_explicit(public_key, XTUN_KEY_SIZE);
 }
 
-static int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr **attrs = info->attrs;
-	struct xtun_device *xtun;
-	u32 flags = 0;
-	int ret = 0;
-
-	if (attrs[XTUN_DEVICE_A_FLAGS])
-		flags = nla_get_u32(attrs[XTUN_DEVICE_A_FLAGS]);
-
-	xtun = xtun_nl_lock_device(info);
-	if (IS_ERR(xtun))
-		return PTR_ERR(xtun);
-
-	/* The only step that can fail goes first. */
-	if (attrs[XTUN_DEVICE_A_LISTEN_PORT]) {
-		ret = xtun_nl_set_listen_port(xtun,
-					      nla_get_u16(attrs[XTUN_DEVICE_A_LISTEN_PORT]),
-					      attrs[XTUN_DEVICE_A_LISTEN_PORT],
-					      info->extack);
-		if (ret)
-			goto out;
-	}
-	if (flags & XTUN_DEVICE_F_REPLACE_PEERS)
-		xtun_peer_remove_all(xtun);
-	if (attrs[XTUN_DEVICE_A_FWMARK])
-		xtun_nl_set_fwmark(xtun, nla_get_u32(attrs[XTUN_DEVICE_A_FWMARK]));
-	if (attrs[XTUN_DEVICE_A_PRIVATE_KEY])
-		xtun_nl_set_private_key(xtun,
-					nla_data(attrs[XTUN_DEVICE_A_PRIVATE_KEY]));
-out:
-	xtun_nl_unlock_device(xtun, !ret);
-	return ret;
-}
-
 /* A peer request, parsed and checked, not yet applied. */
 struct xtun_nl_peer_req {
+	struct nlattr *nest;	/* where it came from, for extack */
 	const u8 *public_key;
 	const u8 *preshared_key;
 	struct xtun_endpoint endpoint;
@@ -810,25 +873,21 @@ static int xtun_nl_parse_aips(struct xtun_nl_peer_req *req,
 	return 0;
 }
 
-static int xtun_nl_parse_peer(struct xtun_nl_peer_req *req,
-			      struct genl_info *info,
-			      const struct nla_policy *policy)
+static int xtun_nl_parse_peer_nest(struct xtun_nl_peer_req *req,
+				   struct nlattr *nest,
+				   const struct nla_policy *policy,
+				   struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[XTUN_PEER_A_MAX + 1];
-	struct nlattr *nest;
 	int ret;
 
 	memset(req, 0, sizeof(*req));
-	if (GENL_REQ_ATTR_CHECK(info, XTUN_DEVICE_A_PEER)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "missing peer");
-		return -EINVAL;
-	}
-	nest = info->attrs[XTUN_DEVICE_A_PEER];
-	ret = nla_parse_nested(tb, XTUN_PEER_A_MAX, nest, policy, info->extack);
+	req->nest = nest;
+	ret = nla_parse_nested(tb, XTUN_PEER_A_MAX, nest, policy, extack);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, XTUN_PEER_A_PUBLIC_KEY)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "missing peer public key");
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, XTUN_PEER_A_PUBLIC_KEY)) {
+		NL_SET_ERR_MSG_MOD(extack, "missing peer public key");
 		return -EINVAL;
 	}
 	req->public_key = nla_data(tb[XTUN_PEER_A_PUBLIC_KEY]);
@@ -836,20 +895,42 @@ static int xtun_nl_parse_peer(struct xtun_nl_peer_req *req,
 		req->preshared_key = nla_data(tb[XTUN_PEER_A_PRESHARED_KEY]);
 	if (tb[XTUN_PEER_A_FLAGS])
 		req->flags = nla_get_u32(tb[XTUN_PEER_A_FLAGS]);
+	if ((req->flags & XTUN_PEER_F_REMOVE) &&
+	    (req->flags != XTUN_PEER_F_REMOVE || tb[XTUN_PEER_A_PRESHARED_KEY] ||
+	     tb[XTUN_PEER_A_ENDPOINT] || tb[XTUN_PEER_A_PERSISTENT_KEEPALIVE] ||
+	     tb[XTUN_PEER_A_ALLOWEDIPS])) {
+		XTUN_SET_ERR_MSG_ATTR(extack, nest,
+				      "a peer to remove takes only its public key");
+		return -EINVAL;
+	}
 	if (tb[XTUN_PEER_A_PERSISTENT_KEEPALIVE]) {
 		req->has_keepalive = true;
 		req->keepalive = nla_get_u16(tb[XTUN_PEER_A_PERSISTENT_KEEPALIVE]);
 	}
 	if (tb[XTUN_PEER_A_ENDPOINT]) {
 		ret = xtun_nl_parse_endpoint(req, tb[XTUN_PEER_A_ENDPOINT],
-					     info->extack);
+					     extack);
 		if (ret)
 			return ret;
 	}
 	if (tb[XTUN_PEER_A_ALLOWEDIPS])
 		return xtun_nl_parse_aips(req, tb[XTUN_PEER_A_ALLOWEDIPS],
-					  info->extack);
+					  extack);
 	return 0;
+}
+
+/* The XTUN_DEVICE_A_PEER of a NEW_PEER, SET_PEER or DEL_PEER request. */
+static int xtun_nl_parse_peer(struct xtun_nl_peer_req *req,
+			      struct genl_info *info,
+			      const struct nla_policy *policy)
+{
+	memset(req, 0, sizeof(*req));
+	if (GENL_REQ_ATTR_CHECK(info, XTUN_DEVICE_A_PEER)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing peer");
+		return -EINVAL;
+	}
+	return xtun_nl_parse_peer_nest(req, info->attrs[XTUN_DEVICE_A_PEER],
+				       policy, info->extack);
 }
 
 static void xtun_nl_peer_req_free(struct xtun_nl_peer_req *req)
@@ -960,17 +1041,14 @@ static int xtun_nl_new_peer(struct xtun_device *xtun,
 	return 0;
 }
 
-static int xtun_nl_set_peer(struct xtun_device *xtun,
-			    struct xtun_nl_peer_req *req,
-			    struct netlink_ext_ack *extack)
+static int xtun_nl_change_peer(struct xtun_device *xtun,
+			       struct xtun_peer *peer,
+			       struct xtun_nl_peer_req *req,
+			       struct netlink_ext_ack *extack)
 {
 	bool replace = req->flags & XTUN_PEER_F_REPLACE_ALLOWEDIPS;
-	struct xtun_peer *peer;
 	int ret;
 
-	peer = xtun_nl_existing_peer(xtun, req, extack);
-	if (!peer)
-		return -ENOENT;
 	if (replace || req->n_aips) {
 		ret = xtun_allowedips_update(&xtun->allowedips, peer, replace,
 					     req->aips, req->n_aips);
@@ -981,6 +1059,17 @@ static int xtun_nl_set_peer(struct xtun_device *xtun,
 	}
 	xtun_nl_apply_peer(peer, req);
 	return 0;
+}
+
+static int xtun_nl_set_peer(struct xtun_device *xtun,
+			    struct xtun_nl_peer_req *req,
+			    struct netlink_ext_ack *extack)
+{
+	struct xtun_peer *peer = xtun_nl_existing_peer(xtun, req, extack);
+
+	if (!peer)
+		return -ENOENT;
+	return xtun_nl_change_peer(xtun, peer, req, extack);
 }
 
 static int xtun_nl_del_peer(struct xtun_device *xtun,
@@ -1008,6 +1097,270 @@ static int xtun_nl_set_peer_doit(struct sk_buff *skb, struct genl_info *info)
 static int xtun_nl_del_peer_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return xtun_nl_peer_doit(info, xtun_peer_del_policy, xtun_nl_del_peer);
+}
+
+/* --- SET_DEVICE ----------------------------------------------------------- */
+
+/* The peers of a SET_DEVICE request, parsed and checked, in request order. */
+struct xtun_nl_batch {
+	struct xtun_nl_peer_req *reqs;
+	unsigned int n_reqs;
+};
+
+static void xtun_nl_batch_free(struct xtun_nl_batch *batch)
+{
+	unsigned int i;
+
+	if (!batch->reqs)
+		return;
+	for (i = 0; i < batch->n_reqs; i++)
+		xtun_nl_peer_req_free(&batch->reqs[i]);
+	kvfree(batch->reqs);
+}
+
+static int xtun_nl_cmp_req_key(const void *a, const void *b)
+{
+	const struct xtun_nl_peer_req *const *x = a, *const *y = b;
+
+	return memcmp((*x)->public_key, (*y)->public_key, XTUN_KEY_SIZE);
+}
+
+/*
+ * Refuse a public key given twice: each peer's place in the request is
+ * then the only one, and what the checks before applying it count is what
+ * applying does.  Sorting costs O(n log n) for the few hundred peers that a
+ * request holds.
+ */
+static int xtun_nl_batch_check_unique(struct xtun_nl_batch *batch,
+				      struct netlink_ext_ack *extack)
+{
+	struct xtun_nl_peer_req **sorted, *dup;
+	unsigned int i;
+	int ret = 0;
+
+	if (batch->n_reqs < 2)
+		return 0;
+	sorted = kvmalloc_array(batch->n_reqs, sizeof(*sorted), GFP_KERNEL);
+	if (!sorted) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the peers");
+		return -ENOMEM;
+	}
+	for (i = 0; i < batch->n_reqs; i++)
+		sorted[i] = &batch->reqs[i];
+	sort(sorted, batch->n_reqs, sizeof(*sorted), xtun_nl_cmp_req_key, NULL);
+	for (i = 1; i < batch->n_reqs; i++) {
+		if (xtun_nl_cmp_req_key(&sorted[i - 1], &sorted[i]))
+			continue;
+		/* Name the later of the two. */
+		dup = max(sorted[i - 1], sorted[i]);
+		XTUN_SET_ERR_MSG_ATTR(extack, dup->nest,
+				      "peer is given twice in the request");
+		ret = -EINVAL;
+		break;
+	}
+	kvfree(sorted);
+	return ret;
+}
+
+static int xtun_nl_parse_batch(struct xtun_nl_batch *batch,
+			       struct nlattr *list,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr;
+	unsigned int n = 0;
+	int rem, ret;
+
+	nla_for_each_nested(attr, list, rem)
+		n++;
+	if (!n)
+		return 0;
+
+	batch->reqs = kvcalloc(n, sizeof(*batch->reqs), GFP_KERNEL);
+	if (!batch->reqs) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the peers");
+		return -ENOMEM;
+	}
+	nla_for_each_nested(attr, list, rem) {
+		/* Counted first, so that a failed parse is freed too. */
+		batch->n_reqs++;
+		ret = xtun_nl_parse_peer_nest(&batch->reqs[batch->n_reqs - 1],
+					      attr, xtun_batch_peer_policy,
+					      extack);
+		if (ret)
+			return ret;
+	}
+	return xtun_nl_batch_check_unique(batch, extack);
+}
+
+/*
+ * What applying the peers after the device's own settings will meet, as
+ * far as it can be known beforehand: the device's public key as it will be
+ * (@private_key, or the current one), and the number of peers as each one
+ * is added or removed.  Refuses with nothing changed what applying would
+ * refuse partway.
+ */
+static int xtun_nl_check_batch(struct xtun_device *xtun,
+			       struct xtun_nl_batch *batch,
+			       const u8 *private_key, bool replace_peers,
+			       struct netlink_ext_ack *extack)
+{
+	struct xtun_static_identity *identity = &xtun->static_identity;
+	struct xtun_nl_peer_req *req;
+	u8 own[XTUN_KEY_SIZE];
+	unsigned int num_peers;
+	bool has_own, exists;
+	unsigned int i;
+	int ret = 0;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	if (private_key) {
+		has_own = !xtun_key_is_zero(private_key) &&
+			  curve25519_generate_public(own, private_key);
+	} else {
+		has_own = identity->has_identity;
+		if (has_own)
+			memcpy(own, identity->static_public, XTUN_KEY_SIZE);
+	}
+
+	num_peers = replace_peers ? 0 : xtun->num_peers;
+	/* A new private key takes the peer with its public key away. */
+	if (private_key && has_own && !replace_peers &&
+	    xtun_peer_lookup(xtun, own))
+		num_peers--;
+
+	for (i = 0; i < batch->n_reqs; i++) {
+		req = &batch->reqs[i];
+		if (has_own && !memcmp(req->public_key, own, XTUN_KEY_SIZE)) {
+			if (req->flags & XTUN_PEER_F_REMOVE)
+				continue;	/* gone with the key change */
+			XTUN_SET_ERR_MSG_ATTR(extack, req->nest,
+					      "peer public key is the device's own");
+			ret = -EINVAL;
+			break;
+		}
+		exists = !replace_peers && xtun_peer_lookup(xtun, req->public_key);
+		if (req->flags & XTUN_PEER_F_REMOVE) {
+			num_peers -= exists;
+			continue;
+		}
+		if (exists || (req->flags & XTUN_PEER_F_UPDATE_ONLY))
+			continue;
+		if (xtun_noise_public_key_is_low_order(req->public_key)) {
+			XTUN_SET_ERR_MSG_ATTR(extack, req->nest,
+					      "peer public key is of low order: no handshake could succeed");
+			ret = -EINVAL;
+			break;
+		}
+		if (++num_peers > XTUN_MAX_PEERS_PER_DEVICE) {
+			XTUN_SET_ERR_MSG_ATTR(extack, req->nest, "too many peers");
+			ret = -ENOSPC;
+			break;
+		}
+	}
+	memzero_explicit(own, XTUN_KEY_SIZE);
+	return ret;
+}
+
+/*
+ * Apply the peers in order.  Checked beforehand, so only an allocation can
+ * fail here; then the peers before the failing one stay applied, the
+ * failing one is as it was (a new one is taken away again), the rest is
+ * not applied, and extack points into the failing peer.
+ */
+static int xtun_nl_apply_batch(struct xtun_device *xtun,
+			       struct xtun_nl_batch *batch,
+			       struct netlink_ext_ack *extack)
+{
+	struct xtun_nl_peer_req *req;
+	struct xtun_peer *peer;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	for (i = 0; i < batch->n_reqs; i++) {
+		req = &batch->reqs[i];
+		peer = xtun_peer_lookup(xtun, req->public_key);
+		if (req->flags & XTUN_PEER_F_REMOVE) {
+			if (peer)
+				xtun_peer_remove(peer);
+			continue;
+		}
+		if (peer)
+			ret = xtun_nl_change_peer(xtun, peer, req, extack);
+		else if (req->flags & XTUN_PEER_F_UPDATE_ONLY)
+			ret = 0;
+		else
+			ret = xtun_nl_new_peer(xtun, req, extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(extack, req->nest);
+			return ret;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * The device's own settings first, in the order WireGuard applies them,
+ * then the peers.  Everything that can be checked is checked before the
+ * first change; opening a new listen port is the first change because it
+ * is the one the system may refuse.
+ */
+static int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct xtun_nl_batch batch = { };
+	const u8 *private_key = NULL;
+	struct xtun_device *xtun;
+	bool changed = false;
+	u32 flags = 0;
+	int ret;
+
+	if (attrs[XTUN_DEVICE_A_FLAGS])
+		flags = nla_get_u32(attrs[XTUN_DEVICE_A_FLAGS]);
+	if (attrs[XTUN_DEVICE_A_PRIVATE_KEY])
+		private_key = nla_data(attrs[XTUN_DEVICE_A_PRIVATE_KEY]);
+	if (attrs[XTUN_DEVICE_A_PEERS]) {
+		ret = xtun_nl_parse_batch(&batch, attrs[XTUN_DEVICE_A_PEERS],
+					  info->extack);
+		if (ret)
+			goto out_free_batch;
+	}
+
+	xtun = xtun_nl_lock_device(info);
+	if (IS_ERR(xtun)) {
+		ret = PTR_ERR(xtun);
+		goto out_free_batch;
+	}
+
+	ret = xtun_nl_check_batch(xtun, &batch, private_key,
+				  flags & XTUN_DEVICE_F_REPLACE_PEERS,
+				  info->extack);
+	if (ret)
+		goto out_unlock;
+	if (attrs[XTUN_DEVICE_A_LISTEN_PORT]) {
+		ret = xtun_nl_set_listen_port(xtun,
+					      nla_get_u16(attrs[XTUN_DEVICE_A_LISTEN_PORT]),
+					      attrs[XTUN_DEVICE_A_LISTEN_PORT],
+					      info->extack);
+		if (ret)
+			goto out_unlock;
+	}
+	changed = true;
+	if (flags & XTUN_DEVICE_F_REPLACE_PEERS)
+		xtun_peer_remove_all(xtun);
+	if (attrs[XTUN_DEVICE_A_FWMARK])
+		xtun_nl_set_fwmark(xtun, nla_get_u32(attrs[XTUN_DEVICE_A_FWMARK]));
+	if (private_key)
+		xtun_nl_set_private_key(xtun, private_key);
+	ret = xtun_nl_apply_batch(xtun, &batch, info->extack);
+out_unlock:
+	xtun_nl_unlock_device(xtun, changed);
+out_free_batch:
+	xtun_nl_batch_free(&batch);
+	return ret;
 }
 
 static const struct genl_ops xtun_genl_ops[] = {
@@ -1062,10 +1415,29 @@ static struct genl_family xtun_genl_family __ro_after_init = {
 
 int __init xtun_genl_init(void)
 {
-	return genl_register_family(&xtun_genl_family);
+	int ret;
+
+	ret = register_pernet_subsys(&xtun_nl_net_ops);
+	if (ret)
+		return ret;
+	ret = register_netdevice_notifier(&xtun_nl_netdev_notifier);
+	if (ret)
+		goto err_unregister_pernet;
+	ret = genl_register_family(&xtun_genl_family);
+	if (ret)
+		goto err_unregister_notifier;
+	return 0;
+
+err_unregister_notifier:
+	unregister_netdevice_notifier(&xtun_nl_netdev_notifier);
+err_unregister_pernet:
+	unregister_pernet_subsys(&xtun_nl_net_ops);
+	return ret;
 }
 
 void xtun_genl_uninit(void)
 {
 	genl_unregister_family(&xtun_genl_family);
+	unregister_netdevice_notifier(&xtun_nl_netdev_notifier);
+	unregister_pernet_subsys(&xtun_nl_net_ops);
 }

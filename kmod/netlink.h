@@ -6,6 +6,5 @@
 
 int xtun_genl_init(void);
 void xtun_genl_uninit(void);
-void xtun_nl_config_changed(void);
 
 #endif /* _XTUN_NETLINK_H */

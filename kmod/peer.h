@@ -72,6 +72,8 @@ struct xtun_peer_stats {
  * @staged_packet_queue: packets waiting for a session
  * @last_sent_handshake: boottime ns of our last initiation (rate limit)
  * @walltime_last_handshake: realtime of the last completed handshake
+ * @internal_id: unique, from one counter that only grows; a device's
+ *	@peer_list is in ascending order of it, which netlink dumps resume by
  * @is_dead: set once removal began; nothing new is started for it
  */
 struct xtun_peer {

@@ -368,6 +368,83 @@ usage_and_kernel_errors() {
 	check_eq "$(conf_state | head -n 1 | cut -f3)" 51830 "setconf from stdin"
 }
 
+# --- many peers and prefixes --------------------------------------------
+
+# prefixes N BASE: N distinct /32 prefixes in 172.BASE.0.0/16 and up, one
+# per line, in the form the dump prints them.
+prefixes() {
+	python3 -c 'import sys
+n, base = int(sys.argv[1]), int(sys.argv[2])
+for j in range(n):
+    print(f"{172}.{base + j // 65536}.{j // 256 % 256}.{j % 256}/32")' "$1" "$2"
+}
+
+# peer_prefixes KEY: the allowed IPs the dump reports for peer KEY, sorted.
+peer_prefixes() {
+	xc show xtun0 dump | awk -F'\t' -v k="$1" '$1 == k { print $4 }' |
+		tr ',' '\n' | sort
+}
+
+# big_conf FILE PREFIXES: a config with P2, then P1 with the allowed IPs
+# listed in the file PREFIXES, then P3.
+big_conf() {
+	{
+		printf '[Interface]\nPrivateKey = %s\n\n' "$PRIV"
+		printf '[Peer]\nPublicKey = %s\nAllowedIPs = 10.2.0.0/24\n\n' "$P2"
+		printf '[Peer]\nPublicKey = %s\n' "$P1"
+		sed 's/^/AllowedIPs = /' "$2"
+		printf '\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.3.0.0/24\n' "$P3"
+	} > "$1"
+}
+
+# setconf, syncconf and addconf pack peers into few SET_DEVICE requests and
+# split a peer with more allowed IPs than one request holds: the device must
+# end up with exactly the file's prefixes, no more and no fewer.
+conf_with_a_peer_of_many_allowed_ips_is_applied_exactly() {
+	with_device
+	prefixes 6000 16 > "$DIR/big.txt"
+	big_conf "$DIR/big.conf" "$DIR/big.txt"
+	check_ok xc setconf xtun0 "$DIR/big.conf"
+	check_eq "$(peer_prefixes "$P1")" "$(sort "$DIR/big.txt")" "P1's prefixes after setconf"
+	check_eq "$(peer_prefixes "$P2")" "10.2.0.0/24" "P2's prefixes after setconf"
+	check_eq "$(peer_prefixes "$P3")" "10.3.0.0/24" "P3's prefixes after setconf"
+	check_eq "$(xc show xtun0 dump | wc -l)" 4 "device line and three peers"
+
+	# syncconf replaces the big list by another one, just as long.
+	prefixes 6000 40 > "$DIR/big2.txt"
+	big_conf "$DIR/big2.conf" "$DIR/big2.txt"
+	check_ok xc syncconf xtun0 "$DIR/big2.conf"
+	check_eq "$(peer_prefixes "$P1")" "$(sort "$DIR/big2.txt")" "P1's prefixes after syncconf"
+	check_eq "$(peer_prefixes "$P2")" "10.2.0.0/24" "P2 after syncconf"
+
+	# addconf adds the first list again, to the second.
+	{
+		printf '[Peer]\nPublicKey = %s\n' "$P1"
+		sed 's/^/AllowedIPs = /' "$DIR/big.txt"
+	} > "$DIR/add.conf"
+	check_ok xc addconf xtun0 "$DIR/add.conf"
+	check_eq "$(peer_prefixes "$P1")" "$(sort "$DIR/big.txt" "$DIR/big2.txt")" \
+		"P1's prefixes after addconf"
+	check_eq "$(peer_prefixes "$P1" | wc -l)" 12000 "number of P1's prefixes"
+}
+
+# A file of many peers: setconf installs all of them.
+setconf_of_many_peers_installs_all() {
+	local n
+
+	with_device
+	python3 -c 'import base64, os
+print("[Interface]")
+for i in range(1500):
+    print(f"[Peer]\nPublicKey = {base64.b64encode(os.urandom(32)).decode()}")
+    print(f"AllowedIPs = 10.{i // 256}.{i % 256}.0/24, fd00:{i:x}::/64")' > "$DIR/many.conf"
+	check_ok xc setconf xtun0 "$DIR/many.conf"
+	n=$(xc show xtun0 dump | tail -n +2 | wc -l)
+	check_eq "$n" 1500 "peers after setconf"
+	n=$(xc show xtun0 dump | tail -n +2 | cut -f4 | tr ',' '\n' | sort -u | wc -l)
+	check_eq "$n" 3000 "distinct prefixes after setconf"
+}
+
 # --- showconf -----------------------------------------------------------
 
 showconf_prints_a_file_that_setconf_reads_back() {
@@ -402,4 +479,6 @@ ktap_run_tests \
 	wireguard_reads_the_same_config_files \
 	parse_errors_name_the_line_and_change_nothing \
 	usage_and_kernel_errors \
-	showconf_prints_a_file_that_setconf_reads_back
+	showconf_prints_a_file_that_setconf_reads_back \
+	conf_with_a_peer_of_many_allowed_ips_is_applied_exactly \
+	setconf_of_many_peers_installs_all

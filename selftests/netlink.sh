@@ -29,6 +29,9 @@ P_PRESHARED_KEY=2
 P_FLAGS=4
 P_ENDPOINT=5
 P_ALLOWEDIPS=16
+P_F_REPLACE_ALLOWEDIPS=1
+P_F_UPDATE_ONLY=2
+P_F_REMOVE=4
 AIP_FAMILY=1
 AIP_ADDR=2
 AIP_CIDR=3
@@ -266,6 +269,162 @@ print(",".join(f"+172.{16 + b}.{j // 256}.{j % 256}/32" for j in range(700)))' $
 	check_match "$OUT" '^errno=EMSGSIZE msg=xtun: device does not fit in one message; use a dump$' "do of a huge device"
 }
 
+# --- SET_DEVICE with many peers (XTUN_DEVICE_A_PEERS) -------------------
+
+# hex_key N: the public key of 32 bytes of value N (1..255), as hex.
+hex_key() {
+	local b
+
+	b=$(printf '%02x' "$1")
+	printf "$b%.0s" {1..32}
+}
+
+b64_of_hex() {
+	python3 -c 'import base64, sys
+print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' "$1"
+}
+
+hex_of_b64() {
+	python3 -c 'import base64, sys
+print(base64.b64decode(sys.argv[1]).hex())' "$1"
+}
+
+# aip4 HEXADDR CIDR: one allowed-IP element.
+aip4() {
+	echo "0:nest:[$AIP_FAMILY:u16:$AF_INET,$AIP_ADDR:hex:$1,$AIP_CIDR:u8:$2]"
+}
+
+# batch_peer N [FLAGS] [MORE...]: an element of XTUN_DEVICE_A_PEERS for the
+# peer of hex_key N with allowed IP 10.0.N.0/24, flags FLAGS (0: none) and
+# MORE attributes.
+batch_peer() {
+	local n=$1 flags=${2:-0} more=${3:-} attrs
+
+	attrs="$P_PUBLIC_KEY:hex:$(hex_key "$n")"
+	[ "$flags" = 0 ] || attrs+=",$P_FLAGS:u32:$flags"
+	[ -z "$more" ] || attrs+=",$more"
+	echo "$n:nest:[$attrs,$P_ALLOWEDIPS:nest:[$(aip4 "0a00$(printf %02x "$n")00" 24)]]"
+}
+
+# peer_line N: the dump line of the peer of hex_key N, if any.
+peer_line() {
+	grep "^$(b64_of_hex "$(hex_key "$1")")"$'\t' <<<"$DUMP"
+}
+
+read_dump() {
+	check_ok ip netns exec "$1" "$XTUNCTL" show xtun0 dump
+	DUMP=$OUT
+}
+
+set_device_with_many_peers_applies_them_all() {
+	local ns i peers=""
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	for i in $(seq 1 200); do
+		peers+="${peers:+,}$(batch_peer "$i")"
+	done
+	check_ok ip netns exec "$ns" $NL $CMD_SET_DEVICE $A_IFNAME:strz:xtun0 \
+		"$A_PEERS:nest:[$peers]"
+	check_match "$OUT" '^errno=0 ' "SET_DEVICE with 200 peers"
+	read_dump "$ns"
+	check_eq "$(wc -l <<<"$DUMP")" 201 "device line and one line per peer"
+	check_eq "$(cut -f4 <<<"$DUMP" | tail -n +2 | sort -u | wc -l)" 200 \
+		"distinct allowed IPs"
+	check_match "$(peer_line 7)" $'\t10\.0\.7\.0/24\t' "peer 7's allowed IP"
+	check_match "$(peer_line 200)" $'\t10\.0\.200\.0/24\t' "peer 200's allowed IP"
+	# With REPLACE_PEERS, the request's peers are all the device has.
+	check_ok ip netns exec "$ns" $NL $CMD_SET_DEVICE $A_IFNAME:strz:xtun0 \
+		$A_FLAGS:u32:1 "$A_PEERS:nest:[$(batch_peer 201),$(batch_peer 202)]"
+	check_match "$OUT" '^errno=0 ' "SET_DEVICE replacing the peers"
+	read_dump "$ns"
+	check_eq "$(wc -l <<<"$DUMP")" 3 "peers after the replacement"
+	check_match "$(peer_line 202)" $'\t10\.0\.202\.0/24\t' "a new peer"
+}
+
+set_device_peer_flags_update_only_remove_replace() {
+	local ns dev nl_ok
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	dev=$A_IFNAME:strz:xtun0
+	nl_ok() {
+		check_ok ip netns exec "$ns" $NL $CMD_SET_DEVICE $dev "$A_PEERS:nest:[$1]"
+		check_match "$OUT" '^errno=0 ' "$2"
+	}
+
+	nl_ok "$(batch_peer 1),$(batch_peer 2),$(batch_peer 3)" "three peers"
+	# Update-only: an absent peer is skipped, without error.
+	nl_ok "$(batch_peer 4 $P_F_UPDATE_ONLY)" "update-only of an absent peer"
+	read_dump "$ns"
+	check_eq "$(wc -l <<<"$DUMP")" 4 "lines after update-only of an absent peer"
+	check_eq "$(peer_line 4)" "" "the absent peer"
+	# Update-only of a present peer changes it; replace drops its old prefix.
+	nl_ok "1:nest:[$P_PUBLIC_KEY:hex:$(hex_key 1),$P_FLAGS:u32:$((P_F_UPDATE_ONLY | P_F_REPLACE_ALLOWEDIPS)),$P_ALLOWEDIPS:nest:[$(aip4 0a090900 24)]]" \
+		"update-only with replace of a present peer"
+	read_dump "$ns"
+	check_eq "$(peer_line 1 | cut -f4)" "10.9.9.0/24" "peer 1's replaced allowed IPs"
+	# Without flags, a present peer's prefixes are added to.
+	nl_ok "3:nest:[$P_PUBLIC_KEY:hex:$(hex_key 3),$P_ALLOWEDIPS:nest:[$(aip4 0a212100 24)]]" \
+		"a present peer without flags"
+	read_dump "$ns"
+	check_eq "$(peer_line 3 | cut -f4 | tr ',' '\n' | sort | tr '\n' ' ')" \
+		"10.0.3.0/24 10.33.33.0/24 " "peer 3's allowed IPs, appended"
+	# Remove: a present peer goes, an absent one is skipped.
+	nl_ok "0:nest:[$P_PUBLIC_KEY:hex:$(hex_key 2),$P_FLAGS:u32:$P_F_REMOVE],1:nest:[$P_PUBLIC_KEY:hex:$(hex_key 5),$P_FLAGS:u32:$P_F_REMOVE]" \
+		"removal of a present and an absent peer"
+	read_dump "$ns"
+	check_eq "$(wc -l <<<"$DUMP")" 3 "lines after the removal"
+	check_eq "$(peer_line 2)" "" "the removed peer"
+	# A peer to remove takes nothing else; SET_PEER takes neither new flag.
+	check_ok ip netns exec "$ns" $NL $CMD_SET_DEVICE $dev \
+		"$A_PEERS:nest:[$(batch_peer 1 $P_F_REMOVE)]"
+	check_match "$OUT" '^errno=EINVAL msg=xtun: a peer to remove takes only its public key$' \
+		"remove with allowed IPs"
+	check_ok ip netns exec "$ns" $NL $CMD_SET_PEER $dev \
+		"$A_PEER:nest:[$P_PUBLIC_KEY:hex:$(hex_key 1),$P_FLAGS:u32:$P_F_UPDATE_ONLY]"
+	check_match "$OUT" '^errno=EINVAL msg=.+' "update-only in SET_PEER"
+	check_ok ip netns exec "$ns" $NL $CMD_SET_PEER $dev \
+		"$A_PEER:nest:[$P_PUBLIC_KEY:hex:$(hex_key 1),$P_FLAGS:u32:$P_F_REMOVE]"
+	check_match "$OUT" '^errno=EINVAL msg=.+' "remove in SET_PEER"
+	read_dump "$ns"
+	check_eq "$(peer_line 1 | cut -f4)" "10.9.9.0/24" "peer 1 after the refusals"
+}
+
+# One bad peer refuses the whole request, with a reason, and nothing of it
+# is applied: not the good peers before it, not the device's settings.
+rejected_peer_in_a_batch_changes_nothing_and_says_why() {
+	local ns dev before dir
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	dev=$A_IFNAME:strz:xtun0
+	nl() { check_ok ip netns exec "$ns" $NL $CMD_SET_DEVICE $dev "$@"; }
+
+	nl "$A_PEERS:nest:[$(batch_peer 1)]"
+	check_match "$OUT" '^errno=0 ' "one peer"
+	read_dump "$ns"
+	before=$DUMP
+
+	nl $A_LISTEN_PORT:u16:51999 \
+		"$A_PEERS:nest:[$(batch_peer 2),$(batch_peer 3 0 "$P_ENDPOINT:hex:$(sockaddr4_hex 0)")]"
+	check_match "$OUT" '^errno=EINVAL msg=xtun: endpoint port must not be 0$' "bad endpoint in the second peer"
+	nl $A_FLAGS:u32:1 "$A_PEERS:nest:[$(batch_peer 2),$(batch_peer 3),$(batch_peer 2)]"
+	check_match "$OUT" '^errno=EINVAL msg=xtun: peer is given twice in the request$' "a key twice"
+	nl $A_FLAGS:u32:1 "$A_PEERS:nest:[$(batch_peer 2),0:nest:[$P_ENDPOINT:hex:$(sockaddr4_hex 51820)]]"
+	check_match "$OUT" '^errno=EINVAL msg=xtun: missing peer public key$' "a peer without a key"
+	nl $A_FLAGS:u32:1 "$A_PEERS:nest:[$(batch_peer 2),$(batch_peer 3 8)]"
+	check_match "$OUT" '^errno=EINVAL msg=.+' "an unknown peer flag"
+	# The device's own key, as it will be after the request's private key.
+	dir=$(tmp_dir) && key_pair "$dir" dev || fail "making keys"
+	nl $A_PRIVATE_KEY:hex:"$(hex_of_b64 "$(cat "$dir/dev.key")")" \
+		"$A_PEERS:nest:[$(batch_peer 2),0:nest:[$P_PUBLIC_KEY:hex:$(hex_of_b64 "$(cat "$dir/dev.pub")")]]"
+	check_match "$OUT" "^errno=EINVAL msg=xtun: peer public key is the device's own\$" "the device's own key"
+
+	read_dump "$ns"
+	check_eq "$DUMP" "$before" "the device after the refused requests"
+}
+
 unprivileged_caller_is_refused() {
 	require_cmd setpriv
 	check_ok ip link add xtun0 type xtun
@@ -287,6 +446,7 @@ user_namespace_root_manages_its_own_devices() {
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	peer_requests_are_checked_completely_before_anything_changes
+	rejected_peer_in_a_batch_changes_nothing_and_says_why
 	user_namespace_root_manages_its_own_devices
 "
 
@@ -300,5 +460,8 @@ ktap_run_tests \
 	peer_requests_are_checked_completely_before_anything_changes \
 	port_the_device_listens_on_can_be_set_again \
 	dump_of_many_peers_and_prefixes_spans_messages \
+	set_device_with_many_peers_applies_them_all \
+	set_device_peer_flags_update_only_remove_replace \
+	rejected_peer_in_a_batch_changes_nothing_and_says_why \
 	unprivileged_caller_is_refused \
 	user_namespace_root_manages_its_own_devices

@@ -84,38 +84,64 @@ static bool config_has_peer(const struct config *config,
 
 /* --- setconf ------------------------------------------------------------- */
 
+/*
+ * One SET_DEVICE with XTUN_DEVICE_F_REPLACE_PEERS and as many of the peers
+ * as fit, then more SET_DEVICE requests for the rest (peers_batch_send()).
+ */
 int config_apply_set(struct xtun_genl *g, const char *ifname,
 		     const struct config *config)
 {
 	struct dev_change dev = config->dev;
-	size_t i;
 	int ret;
 
 	dev.replace_peers = true;
-	ret = dev_change_send(g, ifname, &dev);
-	for (i = 0; !ret && i < config->n_peers; i++)
-		ret = peer_change_send(g, ifname, &config->peers[i]);
+	ret = peers_batch_send(g, ifname, &dev, config->peers, config->n_peers);
 	explicit_bzero(&dev, sizeof(dev));
 	return ret;
 }
 
+/* A copy of @n peer changes to adjust, or NULL (having said so). */
+static struct peer_change *peers_copy(const struct peer_change *peers, size_t n)
+{
+	struct peer_change *copy = calloc(n ?: 1, sizeof(*copy));
+
+	if (!copy) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return NULL;
+	}
+	if (n)
+		memcpy(copy, peers, n * sizeof(*copy));
+	return copy;
+}
+
+/* Frees @peers, which hold preshared keys; their allowed IPs are borrowed. */
+static void peers_free(struct peer_change *peers, size_t n)
+{
+	explicit_bzero(peers, n * sizeof(*peers));
+	free(peers);
+}
+
 /* --- addconf ------------------------------------------------------------- */
 
+/*
+ * The kernel adds a peer of a batch it does not have and changes one it
+ * has; cmd only matters for a kernel without batches.
+ */
 static int apply_add(struct xtun_genl *g, const char *ifname,
 		     const struct config *config, const struct xtun_device *dev)
 {
-	struct peer_change c = { 0 };
+	struct peer_change *peers;
 	size_t i;
 	int ret;
 
-	ret = dev_change_send(g, ifname, &config->dev);
-	for (i = 0; !ret && i < config->n_peers; i++) {
-		c = config->peers[i];
-		if (find_peer(dev, c.public_key))
-			c.cmd = XTUN_CMD_SET_PEER;
-		ret = peer_change_send(g, ifname, &c);
-	}
-	explicit_bzero(&c, sizeof(c));
+	peers = peers_copy(config->peers, config->n_peers);
+	if (!peers)
+		return XTUNCTL_EUSAGE;
+	for (i = 0; i < config->n_peers; i++)
+		if (find_peer(dev, peers[i].public_key))
+			peers[i].cmd = XTUN_CMD_SET_PEER;
+	ret = peers_batch_send(g, ifname, &config->dev, peers, config->n_peers);
+	peers_free(peers, config->n_peers);
 	return ret;
 }
 
@@ -205,61 +231,74 @@ static bool peer_diff(const struct peer_change *want,
 	return changed;
 }
 
-static int sync_device(struct xtun_genl *g, const char *ifname,
-		       const struct config *config,
-		       const struct xtun_device *dev)
+/* The device settings that differ, in @c; false if none does. */
+static bool sync_device(const struct config *config,
+			const struct xtun_device *dev, struct dev_change *c)
 {
-	struct dev_change c = { 0 };
 	uint8_t pub[XTUN_KEY_LEN];
-	int ret;
 
 	if (config->dev.has_private_key) {
 		curve25519_public(pub, config->dev.private_key);
 		if (!dev->has_public_key ||
 		    memcmp(pub, dev->public_key, XTUN_KEY_LEN)) {
-			c.has_private_key = true;
-			memcpy(c.private_key, config->dev.private_key,
+			c->has_private_key = true;
+			memcpy(c->private_key, config->dev.private_key,
 			       XTUN_KEY_LEN);
 		}
 	}
 	if (config->dev.has_listen_port &&
 	    config->dev.listen_port != dev->listen_port) {
-		c.has_listen_port = true;
-		c.listen_port = config->dev.listen_port;
+		c->has_listen_port = true;
+		c->listen_port = config->dev.listen_port;
 	}
 	if (config->dev.has_fwmark && config->dev.fwmark != dev->fwmark) {
-		c.has_fwmark = true;
-		c.fwmark = config->dev.fwmark;
+		c->has_fwmark = true;
+		c->fwmark = config->dev.fwmark;
 	}
-	if (!c.has_private_key && !c.has_listen_port && !c.has_fwmark)
-		return XTUNCTL_OK;
-	ret = dev_change_send(g, ifname, &c);
-	explicit_bzero(&c, sizeof(c));
-	return ret;
+	return c->has_private_key || c->has_listen_port || c->has_fwmark;
 }
 
+/*
+ * Device settings, the removal of the peers the file does not have, and
+ * the peers that are new or differ, in as few SET_DEVICE requests as hold
+ * them.  A changed peer is update-only: should it go away meanwhile, it
+ * is not added back with only the settings that differed.
+ */
 static int apply_sync(struct xtun_genl *g, const char *ifname,
 		      const struct config *config,
 		      const struct xtun_device *dev)
 {
 	const struct xtun_peer *have;
-	struct peer_change c = { 0 };
-	size_t i;
+	struct dev_change c = { 0 };
+	struct peer_change *peers;
+	size_t i, n = 0;
+	bool dev_differs;
 	int ret;
 
-	/* Listen port first: it is what the kernel may refuse. */
-	ret = sync_device(g, ifname, config, dev);
-	for (i = 0; !ret && i < dev->n_peers; i++)
-		if (!config_has_peer(config, dev->peers[i].public_key))
-			ret = peer_del_send(g, ifname, dev->peers[i].public_key);
-	for (i = 0; !ret && i < config->n_peers; i++) {
-		have = find_peer(dev, config->peers[i].public_key);
-		if (!have)
-			ret = peer_change_send(g, ifname, &config->peers[i]);
-		else if (peer_diff(&config->peers[i], have, &c))
-			ret = peer_change_send(g, ifname, &c);
+	peers = calloc(dev->n_peers + config->n_peers ?: 1, sizeof(*peers));
+	if (!peers) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return XTUNCTL_EUSAGE;
 	}
+	dev_differs = sync_device(config, dev, &c);
+	for (i = 0; i < dev->n_peers; i++) {
+		if (config_has_peer(config, dev->peers[i].public_key))
+			continue;
+		peers[n].remove = true;
+		memcpy(peers[n++].public_key, dev->peers[i].public_key,
+		       XTUN_KEY_LEN);
+	}
+	for (i = 0; i < config->n_peers; i++) {
+		have = find_peer(dev, config->peers[i].public_key);
+		if (!have) {
+			peers[n++] = config->peers[i];
+		} else if (peer_diff(&config->peers[i], have, &peers[n])) {
+			peers[n++].update_only = true;
+		}
+	}
+	ret = peers_batch_send(g, ifname, dev_differs ? &c : NULL, peers, n);
 	explicit_bzero(&c, sizeof(c));
+	peers_free(peers, dev->n_peers + config->n_peers);
 	return ret;
 }
 

@@ -47,13 +47,8 @@ static const struct option_spec dev_set_options[] = {
 	{ "fwmark", opt_fwmark },
 };
 
-int dev_change_send(struct xtun_genl *g, const char *ifname,
-		    const struct dev_change *c)
+void dev_change_put(struct nlmsghdr *nlh, const struct dev_change *c)
 {
-	struct nlmsghdr *nlh;
-
-	nlh = xtun_genl_msg(g, XTUN_CMD_SET_DEVICE, 0);
-	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
 	if (c->replace_peers)
 		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FLAGS,
 				 XTUN_DEVICE_F_REPLACE_PEERS);
@@ -64,6 +59,16 @@ int dev_change_send(struct xtun_genl *g, const char *ifname,
 		mnl_attr_put_u16(nlh, XTUN_DEVICE_A_LISTEN_PORT, c->listen_port);
 	if (c->has_fwmark)
 		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FWMARK, c->fwmark);
+}
+
+int dev_change_send(struct xtun_genl *g, const char *ifname,
+		    const struct dev_change *c)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = xtun_genl_msg(g, XTUN_CMD_SET_DEVICE, 0);
+	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
+	dev_change_put(nlh, c);
 	return xtun_genl_talk(g, nlh, NULL, NULL);
 }
 

@@ -23,6 +23,8 @@ struct exchange {
 	void *data;
 	int error;		/* negative errno, 0 for success */
 	char msg[256];		/* extended-ack message, may be empty */
+	uint32_t offset;	/* of the attribute the kernel blamed */
+	bool has_offset;
 };
 
 static int parse_ack_tlv(const struct nlattr *attr, void *data)
@@ -32,6 +34,11 @@ static int parse_ack_tlv(const struct nlattr *attr, void *data)
 	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 		snprintf(x->msg, sizeof(x->msg), "%s", mnl_attr_get_str(attr));
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_OFFS &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+		x->offset = mnl_attr_get_u32(attr);
+		x->has_offset = true;
+	}
 	return MNL_CB_OK;
 }
 
@@ -213,6 +220,30 @@ int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
 		return XTUNCTL_OK;
 	report(&x, "talking to the xtun module");
 	return XTUNCTL_EKERNEL;
+}
+
+int xtun_genl_try(struct xtun_genl *g, struct nlmsghdr *nlh,
+		  struct xtun_genl_error *err)
+{
+	struct exchange x = { 0 };
+	int ret;
+
+	ret = genl_exchange(g, nlh, &x);
+	memset(err, 0, sizeof(*err));
+	err->error = x.error;
+	memcpy(err->msg, x.msg, sizeof(err->msg));
+	err->offset = x.offset;
+	err->has_offset = x.has_offset;
+	return ret;
+}
+
+void xtun_genl_report(const struct xtun_genl_error *err)
+{
+	if (err->msg[0])
+		fprintf(stderr, "Error: %s\n", err->msg);
+	else
+		fprintf(stderr, "Error: talking to the xtun module: %s\n",
+			strerror(-err->error));
 }
 
 int xtun_genl_dump(struct xtun_genl *g, struct nlmsghdr *nlh,

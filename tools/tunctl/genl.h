@@ -3,6 +3,7 @@
 #define _XTUN_GENL_H
 
 #include <libmnl/libmnl.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -29,6 +30,22 @@ struct nlmsghdr *xtun_genl_msg(struct xtun_genl *g, uint8_t cmd, uint16_t flags)
 /* Send @nlh and feed every reply message to @cb until the kernel is done. */
 int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
 		   mnl_cb_t cb, void *data);
+
+/* The kernel's verdict on a request, for callers that look into it. */
+struct xtun_genl_error {
+	int error;		/* negative errno, 0 for success */
+	char msg[256];		/* extended-ack message, may be empty */
+	uint32_t offset;	/* NLMSGERR_ATTR_OFFS: the attribute blamed, */
+	bool has_offset;	/* from the start of the request's nlmsghdr */
+};
+
+/*
+ * A request without replies, printing nothing: 0 on success, else -1 with
+ * @err filled in.  xtun_genl_report() prints it as xtun_genl_talk() would.
+ */
+int xtun_genl_try(struct xtun_genl *g, struct nlmsghdr *nlh,
+		  struct xtun_genl_error *err);
+void xtun_genl_report(const struct xtun_genl_error *err);
 
 /*
  * xtun_genl_dump() returns this, and prints nothing, when the kernel marked

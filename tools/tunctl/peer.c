@@ -166,9 +166,8 @@ static bool put_allowedip(struct nlmsghdr *nlh, uint16_t index,
 	return true;
 }
 
-/* Put the allowed IPs from @next on that fit; returns the first left out. */
-static size_t put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
-			     size_t next)
+size_t peer_put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
+			   size_t next)
 {
 	struct nlattr *array;
 	uint16_t index = 1;
@@ -209,7 +208,7 @@ int peer_change_send(struct xtun_genl *g, const char *ifname,
 		if (first)
 			put_settings(nlh, c);
 		done = next;
-		next = put_allowedips(nlh, c, next);
+		next = peer_put_allowedips(nlh, c, next);
 		mnl_attr_nest_end(nlh, peer);
 		if (next == done && next < c->n_allowedips) {
 			fprintf(stderr, "%s: allowed IPs do not fit in a request\n", prog);

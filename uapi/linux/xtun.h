@@ -30,9 +30,24 @@
  * Every successful SET_DEVICE, NEW_PEER, SET_PEER and DEL_PEER increments
  * the device's generation (XTUN_DEVICE_A_GENERATION); a peer's endpoint
  * moving by roaming does not.  A dump that spans several messages carries
- * NLM_F_DUMP_INTR on a message when the configuration of an xtun device
- * changed, or an xtun device was created or deleted, after the dump began;
- * userspace should then dump again.
+ * NLM_F_DUMP_INTR on a message when, after the dump began, the
+ * configuration of an xtun device of the dumping network namespace
+ * changed, or an xtun device appeared in or left that namespace (created,
+ * deleted, renamed or moved); userspace should then dump again.  Changes
+ * in other namespaces do not interrupt it.
+ *
+ * A dump resumes from where its previous message ended by stable keys:
+ * the next device by ifindex, the next peer by the order in which the
+ * device's peers were created.  A device or peer removed mid-dump is
+ * skipped without losing or repeating the others.
+ *
+ * Batched configuration
+ * ---------------------
+ * SET_DEVICE may carry XTUN_DEVICE_A_PEERS, an array of peers to add,
+ * change or remove (see XTUN_CMD_SET_DEVICE).  A kernel before this
+ * addition refuses the attribute ("Unsupported attribute", EINVAL, with
+ * the attribute's offset) before changing anything; userspace may then
+ * fall back to NEW_PEER, SET_PEER and DEL_PEER.
  *
  * Large devices in dumps
  * ----------------------
@@ -63,10 +78,22 @@
  *	      network namespace; with a selector, only that device.  Devices,
  *	      peers and allowed IPs are split across messages as needed.
  * @XTUN_CMD_SET_DEVICE: change a device.  Takes a device selector and any
- *	of XTUN_DEVICE_A_PRIVATE_KEY, _LISTEN_PORT, _FWMARK, _FLAGS.  With
- *	XTUN_DEVICE_F_REPLACE_PEERS every peer is removed first.  A private
- *	key equal to a peer's public key removes that peer.  Changing the
- *	private key ends every session (the peers hand-shake again).
+ *	of XTUN_DEVICE_A_PRIVATE_KEY, _LISTEN_PORT, _FWMARK, _FLAGS, _PEERS.
+ *	With XTUN_DEVICE_F_REPLACE_PEERS every peer is removed first.  A
+ *	private key equal to a peer's public key removes that peer.  Changing
+ *	the private key ends every session (the peers hand-shake again).
+ *	XTUN_DEVICE_A_PEERS lists peers, applied in order after the device's
+ *	own settings: a peer the device does not have is added (as NEW_PEER,
+ *	unless XTUN_PEER_F_UPDATE_ONLY), one it has is changed (as SET_PEER),
+ *	and XTUN_PEER_F_REMOVE removes one.  A public key may appear only
+ *	once per request.  The whole request is checked before anything is
+ *	applied: a malformed peer, a peer with the device's own (new) public
+ *	key, a duplicate, a listen port in use or more peers than the device
+ *	may have refuse the request with nothing changed, and the extended
+ *	ack points into the offending peer.  Only a failure to allocate
+ *	memory can stop a request partway: the peers before the failing one
+ *	stay applied, the failing peer is as it was, the rest is not applied,
+ *	and the device's generation moves.
  * @XTUN_CMD_NEW_PEER: add a peer.  Takes a device selector and one nested
  *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY and optionally
  *	_PRESHARED_KEY, _ENDPOINT, _PERSISTENT_KEEPALIVE, _ALLOWEDIPS.
@@ -124,9 +151,9 @@ enum xtun_device_flag {
  * @XTUN_DEVICE_A_FWMARK: u32, mark given to the device's encapsulated
  *	packets; 0 means none.
  * @XTUN_DEVICE_A_GENERATION: u32, read-only, see "Consistency of dumps".
- * @XTUN_DEVICE_A_PEERS: nested array (GET_DEVICE): each element is a nest
- *	of enum xtun_peer_attr; the element's own type is its index and
- *	carries no meaning.
+ * @XTUN_DEVICE_A_PEERS: nested array (GET_DEVICE replies and SET_DEVICE
+ *	requests): each element is a nest of enum xtun_peer_attr; the
+ *	element's own type is its index and carries no meaning.
  * @XTUN_DEVICE_A_PEER: nest of enum xtun_peer_attr: the peer that a
  *	NEW_PEER, SET_PEER or DEL_PEER request is about.
  */
@@ -150,14 +177,25 @@ enum xtun_device_attr {
 
 /**
  * enum xtun_peer_flag - bits of XTUN_PEER_A_FLAGS
- * @XTUN_PEER_F_REPLACE_ALLOWEDIPS: SET_PEER removes all of the peer's
- *	allowed IPs before applying XTUN_PEER_A_ALLOWEDIPS.
+ * @XTUN_PEER_F_REPLACE_ALLOWEDIPS: SET_PEER, or a peer of SET_DEVICE's
+ *	XTUN_DEVICE_A_PEERS, removes all of the peer's allowed IPs before
+ *	applying XTUN_PEER_A_ALLOWEDIPS.
+ * @XTUN_PEER_F_UPDATE_ONLY: SET_DEVICE peers only: change the peer if the
+ *	device has it, and skip it (no error) if not; never add it.
+ * @XTUN_PEER_F_REMOVE: SET_DEVICE peers only: remove the peer, skipped if
+ *	the device does not have it.  The peer then carries nothing but
+ *	XTUN_PEER_A_PUBLIC_KEY and this flag.
  */
 enum xtun_peer_flag {
 	XTUN_PEER_F_REPLACE_ALLOWEDIPS = 1U << 0,
+	XTUN_PEER_F_UPDATE_ONLY = 1U << 1,
+	XTUN_PEER_F_REMOVE = 1U << 2,
 };
 
-#define XTUN_PEER_F_ALL		(XTUN_PEER_F_REPLACE_ALLOWEDIPS)
+/* The flags of SET_PEER; SET_DEVICE's peers take XTUN_PEER_F_ALL. */
+#define XTUN_PEER_F_SET_PEER	(XTUN_PEER_F_REPLACE_ALLOWEDIPS)
+#define XTUN_PEER_F_ALL		(XTUN_PEER_F_REPLACE_ALLOWEDIPS | \
+				 XTUN_PEER_F_UPDATE_ONLY | XTUN_PEER_F_REMOVE)
 
 /**
  * enum xtun_peer_attr - attributes of a peer, inside XTUN_DEVICE_A_PEER or
@@ -169,7 +207,7 @@ enum xtun_peer_flag {
  *	zeros means none.
  * @XTUN_PEER_A_HAS_PRESHARED_KEY: flag, read-only: the peer has a
  *	preshared key.
- * @XTUN_PEER_A_FLAGS: u32, enum xtun_peer_flag bits (SET_PEER).
+ * @XTUN_PEER_A_FLAGS: u32, enum xtun_peer_flag bits (SET_PEER, SET_DEVICE).
  * @XTUN_PEER_A_ENDPOINT: binary, a struct sockaddr_in (AF_INET) or struct
  *	sockaddr_in6 (AF_INET6): where the peer is reached.  Port 0, and
  *	unspecified (0.0.0.0/8, ::), broadcast or multicast addresses are
