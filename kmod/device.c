@@ -106,6 +106,11 @@ static void xtun_dev_uninit(struct net_device *dev)
 	struct xtun_device *xtun = netdev_priv(dev);
 
 	mutex_lock(&xtun->update_lock);
+	/*
+	 * A netlink request may hold a reference and wait for the lock:
+	 * whatever it added after this point would never be freed.
+	 */
+	xtun->dead = true;
 	xtun_peer_remove_all(xtun);
 	xtun_socket_reinit(xtun, NULL, NULL);
 	xtun_allowedips_free(&xtun->allowedips);

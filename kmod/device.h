@@ -40,8 +40,8 @@ struct xtun_rx_cells;
  * @dev: the net_device this is embedded in
  * @update_lock: serialises configuration changes (netlink writers), and
  *	guards @peer_list, @peer_hashtable, @num_peers, @listen_port,
- *	@fwmark, @generation and the writers of @allowedips and of the
- *	sockets.  The data path never takes it; it uses RCU.
+ *	@fwmark, @generation, @dead and the writers of @allowedips and of
+ *	the sockets.  The data path never takes it; it uses RCU.
  * @sock4/@sock6: the UDP sockets, present while the device is up
  * @incoming_port: the port the sockets are bound to
  * @handshake_queue: received handshake messages, processed by
@@ -50,6 +50,8 @@ struct xtun_rx_cells;
  *	after that, handshakes must carry a cookie (mac2)
  * @rx_cells: per-CPU queues and NAPI instances that hand received packets
  *	to the stack through GRO; each queue has its own lock (receive.c)
+ * @dead: set by ndo_uninit, which has freed the peers, prefixes and
+ *	sockets for the last time: configuration must not add new ones
  */
 struct xtun_device {
 	struct net_device *dev;
@@ -71,6 +73,7 @@ struct xtun_device {
 	struct work_struct handshake_work;
 	unsigned long last_under_load;
 	struct xtun_rx_cells *rx_cells;
+	bool dead;
 };
 
 /* What the data path keeps in skb->cb while a packet is ours. */

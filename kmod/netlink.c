@@ -527,17 +527,30 @@ static int xtun_nl_get_device_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
-/* A request's device, with its update_lock held; NULL-safe unlock below. */
+/*
+ * A request's device, with its update_lock held, to be changed; unlock
+ * with xtun_nl_unlock_device().  Refused once the device is being
+ * unregistered: ndo_uninit has freed its peers for the last time.
+ */
 static struct xtun_device *xtun_nl_lock_device(struct genl_info *info)
 {
+	struct xtun_device *xtun;
 	struct net_device *dev;
 
 	dev = xtun_nl_get_device(genl_info_net(info), info->attrs,
 				 info->extack);
 	if (IS_ERR(dev))
 		return ERR_CAST(dev);
-	mutex_lock(&((struct xtun_device *)netdev_priv(dev))->update_lock);
-	return netdev_priv(dev);
+	xtun = netdev_priv(dev);
+
+	mutex_lock(&xtun->update_lock);
+	if (unlikely(xtun->dead)) {
+		mutex_unlock(&xtun->update_lock);
+		dev_put(dev);
+		NL_SET_ERR_MSG_MOD(info->extack, "device is being deleted");
+		return ERR_PTR(-ENODEV);
+	}
+	return xtun;
 }
 
 static void xtun_nl_unlock_device(struct xtun_device *xtun, bool changed)
