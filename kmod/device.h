@@ -42,8 +42,11 @@ struct xtun_rx_cells;
  *	guards @peer_list, @peer_hashtable, @num_peers, @listen_port,
  *	@fwmark, @generation, @dead and the writers of @allowedips and of
  *	the sockets.  The data path never takes it; it uses RCU.
- * @sock4/@sock6: the UDP sockets, present while the device is up
- * @incoming_port: the port the sockets are bound to
+ * @sock4/@sock6: the UDP sockets, present exactly while the device is up
+ *	(from ndo_open to ndo_stop, under @update_lock), so they, and not
+ *	netif_running(), tell configuration whether there is a port to move
+ * @listen_port: the port configured; 0 lets the kernel pick one
+ * @incoming_port: the port the sockets are bound to, 0 while down
  * @handshake_queue: received handshake messages, processed by
  *	@handshake_work in process context because they cost Curve25519
  * @last_under_load: jiffies when the queue was last long; for a second

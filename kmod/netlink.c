@@ -579,16 +579,24 @@ static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 				   struct nlattr *attr,
 				   struct netlink_ext_ack *extack)
 {
-	bool bound = port && port == xtun->incoming_port;
+	/*
+	 * Not netif_running(): that is true already while ndo_open waits for
+	 * update_lock, and sockets opened here would then stay bound, the
+	 * open failing on its own port.  A down device only records the
+	 * port; ndo_open binds it.
+	 */
+	bool up = rcu_access_pointer(xtun->sock4);
 	int ret;
 
-	if (xtun->listen_port == port && (port || xtun->incoming_port))
+	lockdep_assert_held(&xtun->update_lock);
+
+	if (xtun->listen_port == port)
 		return 0;
 	/*
 	 * The port the device listens on (one picked for 0, say) is its own:
 	 * opening it a second time would find it in use.
 	 */
-	if (netif_running(xtun->dev) && !bound) {
+	if (up && (!port || port != xtun->incoming_port)) {
 		ret = xtun_socket_init(xtun, port);
 		if (ret == -EADDRINUSE) {
 			XTUN_SET_ERR_MSG_ATTR(extack, attr, "listen port is in use");
