@@ -24,6 +24,30 @@
 #include "socket.h"
 #include "timers.h"
 
+/*
+ * Bind the sockets for ndo_open.  A device told to pick its port keeps the
+ * one it got the first time: its peers know us by it.  Only when another
+ * socket took that port while we were down does it pick again.
+ */
+static int xtun_open_sockets(struct xtun_device *xtun)
+{
+	u16 port = xtun->listen_port ?: xtun->chosen_port;
+	int ret;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	ret = xtun_socket_init(xtun, port);
+	if (ret == -EADDRINUSE && !xtun->listen_port && port) {
+		netdev_info(xtun->dev,
+			    "UDP port %u was taken while the device was down; picking another\n",
+			    port);
+		ret = xtun_socket_init(xtun, 0);
+	}
+	if (!ret && !xtun->listen_port)
+		xtun->chosen_port = xtun->incoming_port;
+	return ret;
+}
+
 static int xtun_open(struct net_device *dev)
 {
 	struct xtun_device *xtun = netdev_priv(dev);
@@ -31,7 +55,7 @@ static int xtun_open(struct net_device *dev)
 	int ret;
 
 	mutex_lock(&xtun->update_lock);
-	ret = xtun_socket_init(xtun, xtun->listen_port);
+	ret = xtun_open_sockets(xtun);
 	if (ret)
 		goto out;
 	list_for_each_entry(peer, &xtun->peer_list, peer_list) {

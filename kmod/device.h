@@ -47,6 +47,9 @@ struct xtun_rx_cells;
  *	netif_running(), tell configuration whether there is a port to move
  * @listen_port: the port configured; 0 lets the kernel pick one
  * @incoming_port: the port the sockets are bound to, 0 while down
+ * @chosen_port: with @listen_port 0, the port the kernel picked the first
+ *	time the device went up, bound again on every later up so that peers
+ *	keep reaching us; 0 when none was picked yet
  * @handshake_queue: received handshake messages, processed by
  *	@handshake_work in process context because they cost Curve25519
  * @last_under_load: jiffies when the queue was last long; for a second
@@ -70,6 +73,7 @@ struct xtun_device {
 	struct sock __rcu *sock6;
 	u16 listen_port;
 	u16 incoming_port;
+	u16 chosen_port;
 	u32 fwmark;
 	u32 generation;
 	struct sk_buff_head handshake_queue;

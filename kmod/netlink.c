@@ -324,7 +324,8 @@ static int xtun_nl_put_device_state(struct sk_buff *skb,
 
 	if (ret ||
 	    nla_put_u16(skb, XTUN_DEVICE_A_LISTEN_PORT,
-			xtun->incoming_port ?: xtun->listen_port) ||
+			xtun->incoming_port ?: xtun->listen_port ?:
+			xtun->chosen_port) ||
 	    nla_put_u32(skb, XTUN_DEVICE_A_FWMARK, xtun->fwmark) ||
 	    nla_put_u32(skb, XTUN_DEVICE_A_GENERATION, xtun->generation))
 		return -EMSGSIZE;
@@ -609,6 +610,8 @@ static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 		}
 	}
 	xtun->listen_port = port;
+	/* A port picked now is kept across down and up, like the first. */
+	xtun->chosen_port = up && !port ? xtun->incoming_port : 0;
 	return 0;
 }
 
