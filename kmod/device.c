@@ -11,6 +11,7 @@
 #include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/random.h>
 #include <net/dst_metadata.h>
 #include <net/icmp.h>
 #include <net/ip_tunnels.h>
@@ -319,6 +320,7 @@ static void xtun_setup(struct net_device *dev)
 	mutex_init(&xtun->update_lock);
 	INIT_LIST_HEAD(&xtun->peer_list);
 	hash_init(xtun->peer_hashtable);
+	get_random_bytes(&xtun->peer_hash_key, sizeof(xtun->peer_hash_key));
 	init_rwsem(&xtun->static_identity.lock);
 	xtun_cookie_checker_init(&xtun->cookie_checker, xtun);
 	xtun_allowedips_init(&xtun->allowedips, &xtun->update_lock);

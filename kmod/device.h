@@ -6,6 +6,7 @@
 #include <linux/ipv6.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/siphash.h>
 #include <linux/udp.h>
 #include <linux/workqueue.h>
 
@@ -42,6 +43,8 @@ struct xtun_rx_cells;
  *	guards @peer_list, @peer_hashtable, @num_peers, @listen_port,
  *	@fwmark, @generation, @dead and the writers of @allowedips and of
  *	the sockets.  The data path never takes it; it uses RCU.
+ * @peer_hash_key: random key of @peer_hashtable's hash: public keys are
+ *	anyone's choice, and unkeyed they could all be made to collide
  * @sock4/@sock6: the UDP sockets, present exactly while the device is up
  *	(from ndo_open to ndo_stop, under @update_lock), so they, and not
  *	netif_running(), tell configuration whether there is a port to move
@@ -64,6 +67,7 @@ struct xtun_device {
 	struct mutex update_lock;	/* see above */
 	struct list_head peer_list;
 	DECLARE_HASHTABLE(peer_hashtable, 11);
+	siphash_key_t peer_hash_key;
 	unsigned int num_peers;
 	struct xtun_static_identity static_identity;
 	struct xtun_cookie_checker cookie_checker;
