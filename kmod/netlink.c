@@ -925,6 +925,15 @@ out_free_req:
 	return ret;
 }
 
+static void xtun_nl_set_aips_err(struct netlink_ext_ack *extack, int err)
+{
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many allowed IPs on the device");
+	else
+		NL_SET_ERR_MSG_MOD(extack, "cannot store the allowed IPs");
+}
+
 /* The request's peer, or NULL with extack set. */
 static struct xtun_peer *xtun_nl_existing_peer(struct xtun_device *xtun,
 					       struct xtun_nl_peer_req *req,
@@ -966,7 +975,7 @@ static int xtun_nl_new_peer(struct xtun_device *xtun,
 	ret = xtun_allowedips_update(&xtun->allowedips, peer, false, req->aips,
 				     req->n_aips);
 	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot store the allowed IPs");
+		xtun_nl_set_aips_err(extack, ret);
 		xtun_peer_remove(peer);
 		return ret;
 	}
@@ -989,7 +998,7 @@ static int xtun_nl_set_peer(struct xtun_device *xtun,
 		ret = xtun_allowedips_update(&xtun->allowedips, peer, replace,
 					     req->aips, req->n_aips);
 		if (ret) {
-			NL_SET_ERR_MSG_MOD(extack, "cannot store the allowed IPs");
+			xtun_nl_set_aips_err(extack, ret);
 			return ret;
 		}
 	}
