@@ -115,6 +115,7 @@ void xtun_allowedips_init(struct xtun_allowedips *table, struct mutex *lock)
 	RCU_INIT_POINTER(table->root4, NULL);
 	RCU_INIT_POINTER(table->root6, NULL);
 	table->lock = lock;
+	table->prefixes = 0;
 }
 
 static struct xtun_aip_node __rcu **
@@ -183,6 +184,8 @@ static void xtun_aip_set_owner(struct xtun_allowedips *table,
 		return;
 	if (owner)
 		xtun_aip_unlink(owner, node);
+	else
+		table->prefixes++;
 	xtun_aip_link(peer, node);
 	rcu_assign_pointer(node->peer, peer);
 }
@@ -339,6 +342,7 @@ static void xtun_aip_remove_node(struct xtun_allowedips *table,
 {
 	xtun_aip_unlink(xtun_aip_owner(table, node), node);
 	RCU_INIT_POINTER(node->peer, NULL);
+	table->prefixes--;
 	xtun_aip_prune(table, node);
 }
 
@@ -407,6 +411,13 @@ int xtun_allowedips_update(struct xtun_allowedips *table,
 	ret = xtun_aip_check(changes, n_changes, &n_add);
 	if (ret)
 		return ret;
+	/*
+	 * An upper bound: neither the removals nor additions of prefixes
+	 * that exist already are subtracted.  Under @replace the old
+	 * prefixes do stay until the end, so they count.
+	 */
+	if (n_add > XTUN_MAX_ALLOWEDIPS_PER_DEVICE - table->prefixes)
+		return -ENOSPC;
 	ret = xtun_aip_reserve(&spare, 2 * n_add);
 	if (ret)
 		return ret;
@@ -490,6 +501,7 @@ void xtun_allowedips_free(struct xtun_allowedips *table)
 
 	xtun_aip_free_trie(table, &table->root4);
 	xtun_aip_free_trie(table, &table->root6);
+	table->prefixes = 0;
 }
 
 /* --- reading -------------------------------------------------------------- */

@@ -48,10 +48,19 @@ struct xtun_aip_peer {
 	struct hlist_node *last;	/* NULL when empty */
 };
 
+/*
+ * Prefixes one table (one device) may hold.  Room for a full Internet
+ * routing table of both families with headroom; at most twice as many
+ * nodes, some 400 MiB, charged to the configuring task's memory cgroup.
+ * Beyond it, updates fail with -ENOSPC.
+ */
+#define XTUN_MAX_ALLOWEDIPS_PER_DEVICE	BIT(21)
+
 struct xtun_allowedips {
 	struct xtun_aip_node __rcu *root4;
 	struct xtun_aip_node __rcu *root6;
 	struct mutex *lock;	/* the device's update_lock */
+	unsigned int prefixes;	/* nodes with a peer; under @lock */
 };
 
 /* One change of a peer's prefixes, applied with xtun_allowedips_update(). */
@@ -65,6 +74,7 @@ struct xtun_aip_change {
 void xtun_allowedips_init(struct xtun_allowedips *table, struct mutex *lock);
 /* Empties the table, in one pass; it can be used again. */
 void xtun_allowedips_free(struct xtun_allowedips *table);
+/* -ENOSPC: the additions could take it beyond its bound (see above). */
 int xtun_allowedips_update(struct xtun_allowedips *table,
 			   struct xtun_peer *peer, bool replace,
 			   const struct xtun_aip_change *changes,

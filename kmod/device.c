@@ -95,6 +95,30 @@ static struct notifier_block xtun_vm_notifier = {
 	.notifier_call = xtun_vm_notification,
 };
 
+/*
+ * Bind the sockets for ndo_open.  A device told to pick its port keeps the
+ * one it got the first time: its peers know us by it.  Only when another
+ * socket took that port while we were down does it pick again.
+ */
+static int xtun_open_sockets(struct xtun_device *xtun)
+{
+	u16 port = xtun->listen_port ?: xtun->chosen_port;
+	int ret;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	ret = xtun_socket_init(xtun, port);
+	if (ret == -EADDRINUSE && !xtun->listen_port && port) {
+		netdev_info(xtun->dev,
+			    "UDP port %u was taken while the device was down; picking another\n",
+			    port);
+		ret = xtun_socket_init(xtun, 0);
+	}
+	if (!ret && !xtun->listen_port)
+		xtun->chosen_port = xtun->incoming_port;
+	return ret;
+}
+
 static int xtun_open(struct net_device *dev)
 {
 	struct xtun_device *xtun = netdev_priv(dev);
@@ -102,7 +126,7 @@ static int xtun_open(struct net_device *dev)
 	int ret;
 
 	mutex_lock(&xtun->update_lock);
-	ret = xtun_socket_init(xtun, xtun->listen_port);
+	ret = xtun_open_sockets(xtun);
 	if (ret)
 		goto out;
 	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
@@ -193,6 +217,11 @@ static void xtun_dev_uninit(struct net_device *dev)
 	ASSERT_RTNL();
 	list_del(&xtun->device_list);
 	mutex_lock(&xtun->update_lock);
+	/*
+	 * A netlink request may hold a reference and wait for the lock:
+	 * whatever it added after this point would never be freed.
+	 */
+	xtun->dead = true;
 	xtun_peer_remove_all(xtun);
 	xtun_socket_reinit(xtun, NULL, NULL);
 	xtun_allowedips_free(&xtun->allowedips);
@@ -376,6 +405,7 @@ static void xtun_setup(struct net_device *dev)
 	mutex_init(&xtun->update_lock);
 	INIT_LIST_HEAD(&xtun->peer_list);
 	hash_init(xtun->peer_hashtable);
+	get_random_bytes(&xtun->peer_hash_key, sizeof(xtun->peer_hash_key));
 	init_rwsem(&xtun->static_identity.lock);
 	xtun_cookie_checker_init(&xtun->cookie_checker, xtun);
 	xtun_allowedips_init(&xtun->allowedips, &xtun->update_lock);

@@ -6,6 +6,7 @@
 #include <linux/ipv6.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/siphash.h>
 #include <linux/udp.h>
 #include <linux/workqueue.h>
 
@@ -40,10 +41,18 @@ struct xtun_rx_cells;
  * @dev: the net_device this is embedded in
  * @update_lock: serialises configuration changes (netlink writers), and
  *	guards @peer_list, @peer_hashtable, @num_peers, @listen_port,
- *	@fwmark, @generation and the writers of @allowedips and of the
- *	sockets.  The data path never takes it; it uses RCU.
- * @sock4/@sock6: the UDP sockets, present while the device is up
- * @incoming_port: the port the sockets are bound to
+ *	@fwmark, @generation, @dead and the writers of @allowedips and of
+ *	the sockets.  The data path never takes it; it uses RCU.
+ * @peer_hash_key: random key of @peer_hashtable's hash: public keys are
+ *	anyone's choice, and unkeyed they could all be made to collide
+ * @sock4/@sock6: the UDP sockets, present exactly while the device is up
+ *	(from ndo_open to ndo_stop, under @update_lock), so they, and not
+ *	netif_running(), tell configuration whether there is a port to move
+ * @listen_port: the port configured; 0 lets the kernel pick one
+ * @incoming_port: the port the sockets are bound to, 0 while down
+ * @chosen_port: with @listen_port 0, the port the kernel picked the first
+ *	time the device went up, bound again on every later up so that peers
+ *	keep reaching us; 0 when none was picked yet
  * @handshake_queue: received handshake messages, processed by
  *	@handshake_work in process context because they cost Curve25519
  * @last_under_load: jiffies when the queue was last long; for a second
@@ -52,12 +61,15 @@ struct xtun_rx_cells;
  *	to the stack through GRO; each queue has its own lock (receive.c)
  * @device_list: entry in the list of every xtun device, under RTNL, for
  *	the suspend and VM-fork notifiers
+ * @dead: set by ndo_uninit, which has freed the peers, prefixes and
+ *	sockets for the last time: configuration must not add new ones
  */
 struct xtun_device {
 	struct net_device *dev;
 	struct mutex update_lock;	/* see above */
 	struct list_head peer_list;
 	DECLARE_HASHTABLE(peer_hashtable, 11);
+	siphash_key_t peer_hash_key;
 	unsigned int num_peers;
 	struct xtun_static_identity static_identity;
 	struct xtun_cookie_checker cookie_checker;
@@ -67,6 +79,7 @@ struct xtun_device {
 	struct sock __rcu *sock6;
 	u16 listen_port;
 	u16 incoming_port;
+	u16 chosen_port;
 	u32 fwmark;
 	u32 generation;
 	struct sk_buff_head handshake_queue;
@@ -74,6 +87,7 @@ struct xtun_device {
 	unsigned long last_under_load;
 	struct xtun_rx_cells *rx_cells;
 	struct list_head device_list;
+	bool dead;
 };
 
 /* What the data path keeps in skb->cb while a packet is ours. */

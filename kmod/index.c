@@ -14,7 +14,9 @@
 
 struct xtun_index_table *xtun_index_table_alloc(void)
 {
-	struct xtun_index_table *table = kvmalloc(sizeof(*table), GFP_KERNEL);
+	/* One per device, which whoever creates devices pays for. */
+	struct xtun_index_table *table = kvmalloc(sizeof(*table),
+						  GFP_KERNEL_ACCOUNT);
 
 	if (!table)
 		return NULL;

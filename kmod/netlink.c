@@ -398,7 +398,8 @@ static int xtun_nl_put_device_state(struct sk_buff *skb,
 
 	if (ret ||
 	    nla_put_u16(skb, XTUN_DEVICE_A_LISTEN_PORT,
-			xtun->incoming_port ?: xtun->listen_port) ||
+			xtun->incoming_port ?: xtun->listen_port ?:
+			xtun->chosen_port) ||
 	    nla_put_u32(skb, XTUN_DEVICE_A_FWMARK, xtun->fwmark) ||
 	    nla_put_u32(skb, XTUN_DEVICE_A_GENERATION, xtun->generation))
 		return -EMSGSIZE;
@@ -624,17 +625,30 @@ static int xtun_nl_get_device_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
-/* A request's device, with its update_lock held; NULL-safe unlock below. */
+/*
+ * A request's device, with its update_lock held, to be changed; unlock
+ * with xtun_nl_unlock_device().  Refused once the device is being
+ * unregistered: ndo_uninit has freed its peers for the last time.
+ */
 static struct xtun_device *xtun_nl_lock_device(struct genl_info *info)
 {
+	struct xtun_device *xtun;
 	struct net_device *dev;
 
 	dev = xtun_nl_get_device(genl_info_net(info), info->attrs,
 				 info->extack);
 	if (IS_ERR(dev))
 		return ERR_CAST(dev);
-	mutex_lock(&((struct xtun_device *)netdev_priv(dev))->update_lock);
-	return netdev_priv(dev);
+	xtun = netdev_priv(dev);
+
+	mutex_lock(&xtun->update_lock);
+	if (unlikely(xtun->dead)) {
+		mutex_unlock(&xtun->update_lock);
+		dev_put(dev);
+		NL_SET_ERR_MSG_MOD(info->extack, "device is being deleted");
+		return ERR_PTR(-ENODEV);
+	}
+	return xtun;
 }
 
 static void xtun_nl_unlock_device(struct xtun_device *xtun, bool changed)
@@ -663,16 +677,24 @@ static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 				   struct nlattr *attr,
 				   struct netlink_ext_ack *extack)
 {
-	bool bound = port && port == xtun->incoming_port;
+	/*
+	 * Not netif_running(): that is true already while ndo_open waits for
+	 * update_lock, and sockets opened here would then stay bound, the
+	 * open failing on its own port.  A down device only records the
+	 * port; ndo_open binds it.
+	 */
+	bool up = rcu_access_pointer(xtun->sock4);
 	int ret;
 
-	if (xtun->listen_port == port && (port || xtun->incoming_port))
+	lockdep_assert_held(&xtun->update_lock);
+
+	if (xtun->listen_port == port)
 		return 0;
 	/*
 	 * The port the device listens on (one picked for 0, say) is its own:
 	 * opening it a second time would find it in use.
 	 */
-	if (netif_running(xtun->dev) && !bound) {
+	if (up && (!port || port != xtun->incoming_port)) {
 		ret = xtun_socket_init(xtun, port);
 		if (ret == -EADDRINUSE) {
 			XTUN_SET_ERR_MSG_ATTR(extack, attr, "listen port is in use");
@@ -685,6 +707,8 @@ static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 		}
 	}
 	xtun->listen_port = port;
+	/* A port picked now is kept across down and up, like the first. */
+	xtun->chosen_port = up && !port ? xtun->incoming_port : 0;
 	return 0;
 }
 
@@ -987,6 +1011,15 @@ out_free_req:
 	return ret;
 }
 
+static void xtun_nl_set_aips_err(struct netlink_ext_ack *extack, int err)
+{
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many allowed IPs on the device");
+	else
+		NL_SET_ERR_MSG_MOD(extack, "cannot store the allowed IPs");
+}
+
 /* The request's peer, or NULL with extack set. */
 static struct xtun_peer *xtun_nl_existing_peer(struct xtun_device *xtun,
 					       struct xtun_nl_peer_req *req,
@@ -1033,7 +1066,7 @@ static int xtun_nl_new_peer(struct xtun_device *xtun,
 	ret = xtun_allowedips_update(&xtun->allowedips, peer, false, req->aips,
 				     req->n_aips);
 	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot store the allowed IPs");
+		xtun_nl_set_aips_err(extack, ret);
 		xtun_peer_remove(peer);
 		return ret;
 	}
@@ -1053,7 +1086,7 @@ static int xtun_nl_change_peer(struct xtun_device *xtun,
 		ret = xtun_allowedips_update(&xtun->allowedips, peer, replace,
 					     req->aips, req->n_aips);
 		if (ret) {
-			NL_SET_ERR_MSG_MOD(extack, "cannot store the allowed IPs");
+			xtun_nl_set_aips_err(extack, ret);
 			return ret;
 		}
 	}

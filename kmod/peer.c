@@ -3,8 +3,8 @@
  * Peers: creation, lookup by public key, reference counting and removal.
  */
 
-#include <linux/jhash.h>
 #include <linux/rculist.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 
 #include "device.h"
@@ -14,10 +14,14 @@
 
 static atomic64_t xtun_peer_counter = ATOMIC64_INIT(0);
 
-static u32 xtun_pubkey_hash(const u8 public_key[XTUN_KEY_SIZE])
+static u64 xtun_pubkey_hash(struct xtun_device *xtun,
+			    const u8 public_key[XTUN_KEY_SIZE])
 {
-	/* Public keys are chosen by anyone: hash, don't just take bits. */
-	return jhash(public_key, XTUN_KEY_SIZE, 0);
+	/*
+	 * Public keys are chosen by anyone, so a hash without a secret key
+	 * lets them be chosen to share one bucket.
+	 */
+	return siphash(public_key, XTUN_KEY_SIZE, &xtun->peer_hash_key);
 }
 
 static void xtun_peer_clear_work(struct work_struct *work)
@@ -39,13 +43,19 @@ struct xtun_peer *xtun_peer_create(struct xtun_device *xtun,
 
 	lockdep_assert_held(&xtun->update_lock);
 
+	/*
+	 * WireGuard's bound: far more than a device is configured with, and
+	 * it keeps the peer list's walks (dumps, key changes) finite.  The
+	 * memory is charged to the configuring task's cgroup, which is what
+	 * bounds it in practice.
+	 */
 	if (xtun->num_peers >= XTUN_MAX_PEERS_PER_DEVICE)
 		return ERR_PTR(-ENOSPC);
 
-	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL_ACCOUNT);
 	if (unlikely(!peer))
 		return ERR_PTR(-ENOMEM);
-	if (dst_cache_init(&peer->endpoint_cache, GFP_KERNEL))
+	if (dst_cache_init(&peer->endpoint_cache, GFP_KERNEL_ACCOUNT))
 		goto err_free_peer;
 
 	peer->device = xtun;
@@ -66,7 +76,7 @@ struct xtun_peer *xtun_peer_create(struct xtun_device *xtun,
 
 	list_add_tail(&peer->peer_list, &xtun->peer_list);
 	hash_add_rcu(xtun->peer_hashtable, &peer->pubkey_hash,
-		     xtun_pubkey_hash(public_key));
+		     xtun_pubkey_hash(xtun, public_key));
 	++xtun->num_peers;
 	return peer;
 
@@ -82,7 +92,7 @@ struct xtun_peer *xtun_peer_lookup(struct xtun_device *xtun,
 	struct xtun_peer *peer;
 
 	hash_for_each_possible_rcu(xtun->peer_hashtable, peer, pubkey_hash,
-				   xtun_pubkey_hash(public_key),
+				   xtun_pubkey_hash(xtun, public_key),
 				   lockdep_is_held(&xtun->update_lock))
 		if (!memcmp(peer->handshake.remote_static, public_key,
 			    XTUN_KEY_SIZE))

@@ -14,12 +14,15 @@
 #define XTUN_RL_PACKETS_BURSTABLE	5
 
 int xtun_ratelimiter_init(void);
+void xtun_ratelimiter_start(void);
 void xtun_ratelimiter_uninit(void);
 bool xtun_ratelimiter_allow(struct sk_buff *skb, struct net *net);
 
 #ifdef XTUN_DEBUG
 bool xtun_ratelimiter_allow_at(struct sk_buff *skb, struct net *net, u64 now);
 void xtun_ratelimiter_forget_all(void);
+void xtun_ratelimiter_set_bounds(unsigned int max_buckets,
+				 unsigned int net_max_buckets);
 #endif
 
 #endif /* _XTUN_RATELIMITER_H */

@@ -134,9 +134,34 @@ namespace_deletion_removes_device() {
 	! xtun_loaded || fail "xtun cannot be unloaded after its namespace died"
 }
 
+# Peers added while their device is deleted: each request is refused or its
+# peer goes with the device.  A peer left behind, with its prefixes and
+# preshared key, is what kmemleak reports on the debug kernel.
+peers_added_during_deletion_go_with_the_device() {
+	local ns dir round
+
+	require_cmd python3
+	ns=$(ns_new a)
+	dir=$(tmp_dir)
+	key_pair "$dir" psk
+	python3 -c 'import base64, os
+for _ in range(300):
+    print(base64.b64encode(os.urandom(32)).decode())' > "$dir/keys"
+	for round in 1 2 3 4 5; do
+		check_ok ip -n "$ns" link add xtun0 type xtun
+		bg_start "$ns" "$dir/add.log" sh -c \
+			'while read -r k; do "$0" peer add xtun0 "$k" allowed-ips 10.0.0.0/8,fd00::/64 preshared-key "$1" || exit 0; done < "$2"' \
+			"$XTUNCTL" "$dir/psk.key" "$dir/keys"
+		sleep 0.2
+		check_ok ip -n "$ns" link del xtun0
+		bg_wait "$BG_PID" 60 || fail "adding peers did not stop in round $round"
+	done
+}
+
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	namespace_deletion_removes_device
+	peers_added_during_deletion_go_with_the_device
 "
 
 ktap_run_tests \
@@ -147,4 +172,5 @@ ktap_run_tests \
 	unrouted_packet_is_dropped_and_answered_unreachable \
 	waiting_packets_do_not_hold_the_senders_buffer \
 	device_moves_between_namespaces \
-	namespace_deletion_removes_device
+	namespace_deletion_removes_device \
+	peers_added_during_deletion_go_with_the_device

@@ -223,6 +223,71 @@ port_the_device_listens_on_can_be_set_again() {
 		"the port after down and up"
 }
 
+listen_port() {
+	ip netns exec "$1" "$XTUNCTL" show "$2" listen-port
+}
+
+# A port picked for listen-port 0 is the device's: kept across down and up,
+# and reported while down, so that peers keep finding it.  Only when
+# another socket took it meanwhile does the device pick anew.
+picked_port_is_kept_across_down_and_up() {
+	local ns port new
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_eq "$(listen_port "$ns" xtun0)" 0 "the port before the first up"
+	check_ok ip -n "$ns" link set xtun0 up
+	port=$(listen_port "$ns" xtun0)
+	[ "$port" -gt 0 ] || fail "no port was picked: '$port'"
+	check_ok ip -n "$ns" link set xtun0 down
+	check_eq "$(listen_port "$ns" xtun0)" "$port" "the port of the down device"
+	check_ok ip -n "$ns" link set xtun0 up
+	check_eq "$(listen_port "$ns" xtun0)" "$port" "the port after down and up"
+
+	check_ok ip -n "$ns" link set xtun0 down
+	check_ok ip -n "$ns" link add xtun1 type xtun
+	check_ok ip netns exec "$ns" "$XTUNCTL" dev set xtun1 listen-port "$port"
+	check_ok ip -n "$ns" link set xtun1 up
+	check_ok ip -n "$ns" link set xtun0 up
+	new=$(listen_port "$ns" xtun0)
+	[ "$new" -gt 0 ] && [ "$new" != "$port" ] ||
+		fail "xtun0 listens on '$new' after xtun1 took its port $port"
+}
+
+# udp_port_free NS PORT: an IPv4 UDP socket in NS can bind PORT.
+udp_port_free() {
+	ip netns exec "$1" python3 -c 'import socket, sys
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("0.0.0.0", int(sys.argv[1])))' "$2"
+}
+
+# A port set on a down device is only recorded: nothing is bound until up.
+# Port changes racing up and down never leave a down device bound, which
+# would make the next up fail on the device's own port.
+port_change_on_down_device_binds_nothing() {
+	local ns i
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_ok ip netns exec "$ns" "$XTUNCTL" dev set xtun0 listen-port 40001
+	check_ok udp_port_free "$ns" 40001
+	check_eq "$(listen_port "$ns" xtun0)" 40001 "the port of the down device"
+	check_ok ip -n "$ns" link set xtun0 up
+	check_fails udp_port_free "$ns" 40001
+	check_ok ip -n "$ns" link set xtun0 down
+	check_ok udp_port_free "$ns" 40001
+
+	for i in $(seq 2 40); do
+		ip netns exec "$ns" "$XTUNCTL" dev set xtun0 listen-port $((40000 + i)) &
+		ip -n "$ns" link set xtun0 up || fail "up failed in round $i"
+		ip -n "$ns" link set xtun0 down
+		wait
+		udp_port_free "$ns" $((40000 + i)) ||
+			fail "port $((40000 + i)) is bound while the device is down"
+	done
+	check_ok ip -n "$ns" link set xtun0 up
+	check_eq "$(listen_port "$ns" xtun0)" 40040 "the port after the race"
+}
+
 # Random base64 public keys, one per line.
 random_pubkeys() {
 	python3 -c 'import base64, os, sys
@@ -459,6 +524,8 @@ ktap_run_tests \
 	malformed_requests_are_rejected_with_a_reason \
 	peer_requests_are_checked_completely_before_anything_changes \
 	port_the_device_listens_on_can_be_set_again \
+	picked_port_is_kept_across_down_and_up \
+	port_change_on_down_device_binds_nothing \
 	dump_of_many_peers_and_prefixes_spans_messages \
 	set_device_with_many_peers_applies_them_all \
 	set_device_peer_flags_update_only_remove_replace \

@@ -233,6 +233,12 @@ static bool __init xtun_st_update(struct xtun_st_aip *st,
 	for (i = 0; i < n_changes; i++)
 		if (!xtun_st_ref_apply(st, peer, &changes[i]))
 			return false;
+	/* The count that bounds a device's prefixes. */
+	if (st->table.prefixes != st->n_ref) {
+		pr_err("xtun: self-test allowedips: %s: the table counts %u prefixes, the reference holds %u\n",
+		       st->phase, st->table.prefixes, st->n_ref);
+		return false;
+	}
 	return true;
 }
 

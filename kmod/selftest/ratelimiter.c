@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Self-test of the handshake rate limiter, on a clock of its own: a burst
- * and then refusal, refill with time but never beyond a burst, and which
- * sources share a bucket.  It runs before the limiter's garbage collector
- * starts and leaves the table empty.  (Filling the table to its bound
- * would take seconds on a debug kernel under TCG, so that is not tested.)
+ * and then refusal, refill with time but never beyond a burst, which
+ * sources share a bucket, and how many buckets a namespace and the table
+ * may hold.  It runs before the limiter's garbage collector starts and
+ * leaves the table empty.  (Filling the table to its real bounds would
+ * take seconds on a debug kernel under TCG: the bounds are lowered for
+ * that part.)
  */
 
 #include <linux/ip.h>
@@ -15,6 +17,10 @@
 
 #define XTUN_ST_COST	(NSEC_PER_SEC / XTUN_RL_PACKETS_PER_SECOND)
 #define XTUN_ST_BURST	XTUN_RL_PACKETS_BURSTABLE
+
+/* The lowered bounds: the table's, and a namespace's share of it. */
+#define XTUN_ST_MAX_BUCKETS	12
+#define XTUN_ST_NET_BUCKETS	8
 
 /* The limiter compares namespaces and never follows them: markers do. */
 static u8 xtun_st_nets[2] __initdata;
@@ -134,6 +140,63 @@ static bool __init xtun_st_rl_steady(struct xtun_st_rl *st)
 	return true;
 }
 
+/* One packet from each of @n new sources 10.@net.@first.x, all to pass. */
+static bool __init xtun_st_rl_fill(struct xtun_st_rl *st, unsigned int net,
+				   unsigned int first, unsigned int n)
+{
+	char src[16];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(src, sizeof(src), "10.%u.%u.%u", net, first, i + 1);
+		if (!xtun_st_rl_expect(st, net, src, 1, 1))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Flooded by new sources, a namespace gets its share of the buckets and
+ * no more, another namespace still gets buckets, and the table stops at
+ * its own bound.  Sources that have a bucket keep it meanwhile.
+ */
+static bool __init xtun_st_rl_bounds_run(struct xtun_st_rl *st)
+{
+	st->phase = "a namespace gets its share of the buckets";
+	if (!xtun_st_rl_fill(st, 0, 0, XTUN_ST_NET_BUCKETS) ||
+	    !xtun_st_rl_expect(st, 0, "10.0.1.1", 1, 0) ||
+	    !xtun_st_rl_expect(st, 0, "10.0.0.1", 1, 1))
+		return false;
+
+	st->phase = "a full namespace leaves buckets for another";
+	if (!xtun_st_rl_fill(st, 1, 0,
+			     XTUN_ST_MAX_BUCKETS - XTUN_ST_NET_BUCKETS))
+		return false;
+
+	st->phase = "the table stops at its bound";
+	if (!xtun_st_rl_expect(st, 1, "10.1.1.1", 1, 0) ||
+	    !xtun_st_rl_expect(st, 1, "10.1.0.1", 1, 1))
+		return false;
+
+	st->phase = "forgotten buckets are free again";
+	xtun_ratelimiter_forget_all();
+	return xtun_st_rl_fill(st, 0, 2, XTUN_ST_NET_BUCKETS) &&
+	       xtun_st_rl_fill(st, 1, 2,
+			       XTUN_ST_MAX_BUCKETS - XTUN_ST_NET_BUCKETS);
+}
+
+static bool __init xtun_st_rl_bounds(struct xtun_st_rl *st)
+{
+	bool passed;
+
+	xtun_ratelimiter_forget_all();
+	xtun_ratelimiter_set_bounds(XTUN_ST_MAX_BUCKETS, XTUN_ST_NET_BUCKETS);
+	passed = xtun_st_rl_bounds_run(st);
+	xtun_ratelimiter_set_bounds(0, 0);
+	xtun_ratelimiter_forget_all();
+	return passed;
+}
+
 /* A packet that is not IP has no source to count and is refused. */
 static bool __init xtun_st_rl_not_ip(struct xtun_st_rl *st)
 {
@@ -167,7 +230,8 @@ bool __init xtun_selftest_ratelimiter(struct rnd_state *rnd)
 	st.skb6 = xtun_selftest_ip_skb(AF_INET6);
 	if (st.skb4 && st.skb6)
 		passed = xtun_st_rl_steps_run(&st) && xtun_st_rl_steady(&st) &&
-			 xtun_st_rl_not_ip(&st) && xtun_st_rl_real_clock(&st);
+			 xtun_st_rl_not_ip(&st) && xtun_st_rl_bounds(&st) &&
+			 xtun_st_rl_real_clock(&st);
 	xtun_ratelimiter_forget_all();
 	kfree_skb(st.skb6);
 	kfree_skb(st.skb4);

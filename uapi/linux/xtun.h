@@ -146,8 +146,11 @@ enum xtun_device_flag {
  *	the public key of the private key; absent when no key is set.
  * @XTUN_DEVICE_A_FLAGS: u32, enum xtun_device_flag bits (SET_DEVICE).
  * @XTUN_DEVICE_A_LISTEN_PORT: u16, UDP port the device listens on, for
- *	IPv4 and IPv6.  0 in SET_DEVICE picks a free port; GET_DEVICE reports
- *	the port in use (0 while the device is down and no port was chosen).
+ *	IPv4 and IPv6.  0 in SET_DEVICE picks a free port, which the device
+ *	keeps across down and up (unless another socket took it meanwhile);
+ *	a port change on a down device takes effect when it goes up.
+ *	GET_DEVICE reports the port in use, or while the device is down the
+ *	one it will use (0 when none was chosen yet).
  * @XTUN_DEVICE_A_FWMARK: u32, mark given to the device's encapsulated
  *	packets; 0 means none.
  * @XTUN_DEVICE_A_GENERATION: u32, read-only, see "Consistency of dumps".
