@@ -1307,8 +1307,9 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 {
 	struct xtun_nl_peer_req *req;
 	struct xtun_peer *peer;
+	LIST_HEAD(removed);
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
 	lockdep_assert_held(&xtun->update_lock);
 
@@ -1316,8 +1317,9 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 		req = &batch->reqs[i];
 		peer = xtun_peer_lookup(xtun, req->public_key);
 		if (req->flags & XTUN_PEER_F_REMOVE) {
+			/* Finished together below: one grace period for all. */
 			if (peer)
-				xtun_peer_remove(peer);
+				xtun_peer_remove_begin(peer, &removed);
 			continue;
 		}
 		if (peer)
@@ -1328,11 +1330,12 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 			ret = xtun_nl_new_peer(xtun, req, extack);
 		if (ret) {
 			NL_SET_BAD_ATTR(extack, req->nest);
-			return ret;
+			break;
 		}
 		cond_resched();
 	}
-	return 0;
+	xtun_peer_remove_finish(&removed);
+	return ret;
 }
 
 /*

@@ -176,7 +176,14 @@ static void xtun_peer_finish_removal(struct xtun_peer *peer)
 	xtun_peer_put(peer);
 }
 
-void xtun_peer_remove(struct xtun_peer *peer)
+/*
+ * Removing peers in two steps, so that many of them share one grace
+ * period: xtun_peer_remove_begin() takes each out of every structure the
+ * data path and netlink find it through and puts it on @dead, then
+ * xtun_peer_remove_finish() waits once for the readers that may have found
+ * any of them and finishes them all.
+ */
+void xtun_peer_remove_begin(struct xtun_peer *peer, struct list_head *dead)
 {
 	struct xtun_device *xtun = peer->device;
 
@@ -184,9 +191,29 @@ void xtun_peer_remove(struct xtun_peer *peer)
 
 	xtun_allowedips_remove_by_peer(&xtun->allowedips, peer);
 	xtun_peer_make_dead(peer);
-	/* Let readers that found the peer before it died finish. */
+	list_add_tail(&peer->peer_list, dead);
+}
+
+void xtun_peer_remove_finish(struct list_head *dead)
+{
+	struct xtun_peer *peer, *tmp;
+
+	if (list_empty(dead))
+		return;
+	/* Let readers that found a peer before it died finish. */
 	synchronize_net();
-	xtun_peer_finish_removal(peer);
+	list_for_each_entry_safe(peer, tmp, dead, peer_list) {
+		list_del_init(&peer->peer_list);
+		xtun_peer_finish_removal(peer);
+	}
+}
+
+void xtun_peer_remove(struct xtun_peer *peer)
+{
+	LIST_HEAD(dead);
+
+	xtun_peer_remove_begin(peer, &dead);
+	xtun_peer_remove_finish(&dead);
 }
 
 /*
@@ -207,9 +234,5 @@ void xtun_peer_remove_all(struct xtun_device *xtun)
 		xtun_peer_make_dead(peer);
 		list_add_tail(&peer->peer_list, &dead);
 	}
-	synchronize_net();
-	list_for_each_entry_safe(peer, tmp, &dead, peer_list) {
-		list_del_init(&peer->peer_list);
-		xtun_peer_finish_removal(peer);
-	}
+	xtun_peer_remove_finish(&dead);
 }

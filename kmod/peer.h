@@ -116,6 +116,8 @@ struct xtun_peer *__must_check xtun_peer_get_maybe_zero(struct xtun_peer *peer);
 struct xtun_peer *xtun_peer_get(struct xtun_peer *peer);
 void xtun_peer_put(struct xtun_peer *peer);
 void xtun_peer_remove(struct xtun_peer *peer);
+void xtun_peer_remove_begin(struct xtun_peer *peer, struct list_head *dead);
+void xtun_peer_remove_finish(struct list_head *dead);
 void xtun_peer_remove_all(struct xtun_device *xtun);
 struct xtun_peer *xtun_peer_lookup(struct xtun_device *xtun,
 				   const u8 public_key[XTUN_KEY_SIZE]);
