@@ -172,15 +172,17 @@ class Device:
         # go on in the next.
         x = self.x
         state = [tuple(msgs[0].get(k) for k in keep)] if msgs else []
+        # A peer continued in the next message repeats only its key there.
         peers = {}
         for msg in msgs:
             for _, peer in attr_list(msg.get(x["XTUN_DEVICE_A_PEERS"], b"")):
                 attrs = parse_attrs(peer)
-                key = tuple(attrs.get(k) for k in peer_keep)
-                aips = peers.setdefault(key, set())
+                seen, aips = peers.setdefault(attrs.get(peer_keep[0]), ({}, set()))
+                seen.update({k: attrs[k] for k in peer_keep if k in attrs})
                 for _, aip in attr_list(attrs.get(x["XTUN_PEER_A_ALLOWEDIPS"], b"")):
                     aips.add(tuple(sorted(parse_attrs(aip).items())))
-        state += sorted(((k, tuple(sorted(v))) for k, v in peers.items()), key=repr)
+        state += sorted(((tuple(seen.get(k) for k in peer_keep), tuple(sorted(aips)))
+                         for seen, aips in peers.values()), key=repr)
         return state
 
 
