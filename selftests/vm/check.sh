@@ -28,9 +28,9 @@ XTUN_REPO=$(cd "$VM_DIR/../.." && pwd)
 BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
 KMOD_REPO=${XTUN_KMOD_REPO:-$XTUN_REPO}
 ONLY=
-# A guest runs at most this long (the full 6.12 suite takes about half an
-# hour alone, twice that with another guest beside it); CI stops
-# everything at 90 minutes.
+# A guest runs at most this long (the slowest part, the debug kernel, took
+# about 33 minutes beside another guest); CI stops everything at 90
+# minutes.
 VM_TIMEOUT=${VM_TIMEOUT:-4500}
 export XTUN_REPO
 # shellcheck source=vm.sh
