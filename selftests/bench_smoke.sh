@@ -21,8 +21,8 @@ bench_measures_every_figure() {
 	mkdir -p "$SMOKE_DIR"
 	"$VM/bench-guest.sh" "runs=1,time=1,pings=3,scale=50x11+50x2,timeout=60,out=$SMOKE_DIR" \
 		> "$SMOKE_DIR/bench.log" 2>&1 ||
-		fail "bench-guest.sh failed: $(grep -E 'error|bench:' "$SMOKE_DIR/bench.log" | tail -n 30)"
-	grep -E '^# bench: .*(done|: [0-9.]+$)' "$SMOKE_DIR/bench.log"
+		fail "bench-guest.sh failed: $(grep -v '^ ' "$SMOKE_DIR/bench.log" | head -n 200)"
+	grep '^# bench:' "$SMOKE_DIR/bench.log"
 	run python3 "$VM/bench_report.py" check "$SMOKE_DIR/bench.json"
 	[ "$RC" = 0 ] || fail "the JSON misses fields: $OUT"
 }

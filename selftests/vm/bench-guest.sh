@@ -81,8 +81,9 @@ failures=0
 mkdir -p "$BENCH_OUT/runs" || exit 1
 : > "$RAW"
 
+# progress TEXT: a progress line, with the seconds since the start.
 progress() {
-	echo "# bench: $*"
+	printf '# bench: [%4ds] %s\n' "$SECONDS" "$*"
 }
 
 # record FIELDS...: one tab-separated line of raw.tsv.
@@ -188,14 +189,18 @@ ping_avg() {
 # in lib.sh).
 pinger() {
 	timeout -k 5 $(($2 / 5 + 20)) ip netns exec "$NS_A" \
-		ping -U -n -q -c "$2" -i 0.2 -W 2 "$DST" >"$1" 2>&1
+		ping -U -n -q -c "$2" -i 0.2 -W 5 "$DST" >"$1" 2>&1
 }
 
-# measure KIND METRIC RUN VALUE: record one run's figure and show it.
+# measure KIND METRIC RUN VALUE OUTPUT: record one run's figure and show
+# it; for a run that failed, the start of what the tool printed.
 measure() {
 	record tput "$1" "$2" "$3" "$4"
 	progress "$1 $2 run $3/$BENCH_RUNS: $4"
-	[ "$4" = error ] && failures=$((failures + 1))
+	if [ "$4" = error ]; then
+		failures=$((failures + 1))
+		head -n 8 "$5" | sed 's/^/# bench:     /'
+	fi
 	return 0
 }
 
@@ -207,13 +212,17 @@ run_figures() {
 	for run in $(seq "$BENCH_RUNS"); do
 		out="$BENCH_OUT/runs/$kind-$run"
 		iperf_client "$out-tcp1.json" "$BENCH_TIME"
-		measure "$kind" tcp1_mbps "$run" "$(tcp_mbps "$out-tcp1.json")"
+		measure "$kind" tcp1_mbps "$run" "$(tcp_mbps "$out-tcp1.json")" \
+			"$out-tcp1.json"
 		iperf_client "$out-tcp4.json" "$BENCH_TIME" -P 4
-		measure "$kind" tcp4_mbps "$run" "$(tcp_mbps "$out-tcp4.json")"
+		measure "$kind" tcp4_mbps "$run" "$(tcp_mbps "$out-tcp4.json")" \
+			"$out-tcp4.json"
 		iperf_client "$out-udp64.json" "$BENCH_TIME" -u -l 64 -b 0
-		measure "$kind" udp64_pps "$run" "$(udp_pps "$out-udp64.json")"
+		measure "$kind" udp64_pps "$run" "$(udp_pps "$out-udp64.json")" \
+			"$out-udp64.json"
 		pinger "$out-ping-idle.txt" "$BENCH_PINGS"
-		measure "$kind" rtt_idle_ms "$run" "$(ping_avg "$out-ping-idle.txt")"
+		measure "$kind" rtt_idle_ms "$run" "$(ping_avg "$out-ping-idle.txt")" \
+			"$out-ping-idle.txt"
 		# One bulk flow for the pings' whole time, started a moment
 		# before them so that its window has opened.
 		iperf_client "$out-load.json" $((BENCH_TIME + 2)) &
@@ -221,7 +230,8 @@ run_figures() {
 		sleep "$ramp"
 		pinger "$out-ping-load.txt" "$pings_load"
 		wait "$pid"
-		measure "$kind" rtt_load_ms "$run" "$(ping_avg "$out-ping-load.txt")"
+		measure "$kind" rtt_load_ms "$run" "$(ping_avg "$out-ping-load.txt")" \
+			"$out-ping-load.txt"
 	done
 }
 
