@@ -205,9 +205,9 @@ measure() {
 }
 
 run_figures() {
-	local kind=$1 run out pid pings_load ramp=1
+	local kind=$1 run out pid pings_load ramp=1 load=2
 
-	[ "$BENCH_TIME" -lt 3 ] && ramp=0.5
+	[ "$BENCH_TIME" -lt 3 ] && ramp=0.5 load=1
 	pings_load=$((BENCH_TIME * 5))
 	for run in $(seq "$BENCH_RUNS"); do
 		out="$BENCH_OUT/runs/$kind-$run"
@@ -225,7 +225,7 @@ run_figures() {
 			"$out-ping-idle.txt"
 		# One bulk flow for the pings' whole time, started a moment
 		# before them so that its window has opened.
-		iperf_client "$out-load.json" $((BENCH_TIME + 2)) &
+		iperf_client "$out-load.json" $((BENCH_TIME + load)) &
 		pid=$!
 		sleep "$ramp"
 		pinger "$out-ping-load.txt" "$pings_load"
