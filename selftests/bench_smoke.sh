@@ -14,6 +14,8 @@ source "$(dirname "$0")/lib.sh"
 require_cmd iperf3 wg python3 ping
 
 VM="$(cd "$(dirname "$0")" && pwd)/vm"
+# A kselftest install copies this directory's files, not vm/.
+[ -x "$VM/bench-guest.sh" ] || { echo "# SKIP: no $VM/bench-guest.sh"; exit $KSFT_SKIP; }
 SMOKE_DIR=${TMPDIR:-/tmp}/xtun-bench-smoke.$$
 trap 'cleanup; rm -rf "$SMOKE_DIR"' EXIT
 
