@@ -27,7 +27,7 @@ KERNELS ?= 6.1 6.12 debug
 HOST ?=
 
 .PHONY: all module kdir-exists tools install module-install tools-install dkms-install \
-	checkpatch check demo clean
+	checkpatch check demo bench clean help
 
 all: module tools
 
@@ -83,6 +83,28 @@ check:
 
 demo:
 	selftests/vm/check.sh --demo $(lastword $(KERNELS))
+
+# `make bench`: throughput, latency and scale of veth, WireGuard, IPsec and
+# xtun, one guest per kernel (Documentation/performance.rst).  Debian's
+# kernels only, 6.12 and 6.1 unless KERNELS= says otherwise; BENCH_RUNS,
+# BENCH_TIME, SCALE_PEERS, SCALE and STEP_TIMEOUT pass to the guest.
+BENCH_KERNELS = $(filter-out debug,$(if $(filter file,$(origin KERNELS)),6.12 6.1,$(KERNELS)))
+bench:
+	selftests/vm/check.sh --bench $(BENCH_KERNELS)
+
+help:
+	@echo "Targets:"
+	@echo "  all (default)    module and tools"
+	@echo "  module, tools    xtun.ko for KERNELRELEASE=/KDIR=, or xtunctl"
+	@echo "  install          module-install and tools-install (DESTDIR=, PREFIX=)"
+	@echo "  dkms-install     the module's sources for DKMS"
+	@echo "  checkpatch       the kernel's style checker over kmod/"
+	@echo "  check            selftests in QEMU guests (KERNELS=, TESTS=, HOST=1)"
+	@echo "  demo             the site-to-site demo in a guest"
+	@echo "  bench            veth, WireGuard, IPsec and xtun compared in a guest per"
+	@echo "                   kernel (KERNELS=, BENCH_RUNS=, BENCH_TIME=, SCALE_PEERS=);"
+	@echo "                   table, JSON and PNG in .build/bench"
+	@echo "  clean            remove what the build made"
 
 clean:
 	$(MAKE) -C tools/tunctl clean

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """The many-peers config of scale.sh, and what its dumps should show.
 
-  scale_conf.py N DIR PRIVATE_KEY_FILE LAST_PUBKEY LAST_ENDPOINT
-      writes DIR/a.conf: N peers, peer i (1..N) with the ten IPv4 /32 from
-      172.16.0.0 + 16 i + 1 on and fd00:5ca1::i/128; peer N has the key
+  scale_conf.py [--v4 K] N DIR PRIVATE_KEY_FILE LAST_PUBKEY LAST_ENDPOINT
+      writes DIR/a.conf: N peers, peer i (1..N) with the ten (or K) IPv4
+      /32 from 172.16.0.0 + 16 i + 1 on (the stride is the smallest power
+      of two above K: 16 for ten, 2 for one, so 100,000 peers of one still
+      fit in 172.16.0.0/12) and fd00:5ca1::i/128; peer N has the key
       LAST_PUBKEY and the endpoint LAST_ENDPOINT, the others random keys
       and no endpoint.  DIR/want.txt is what --normalise should print for
       the device, DIR/keys.txt the peers' keys in order, DIR/plan.txt
@@ -23,8 +25,15 @@ V4_BASE = int(ipaddress.IPv4Address("172.16.0.0"))
 V6_BASE = int(ipaddress.IPv6Address("fd00:5ca1::"))
 
 
+V4_PER_PEER = 10
+
+
 def prefixes(i):
-    v4 = [f"{ipaddress.IPv4Address(V4_BASE + 16 * i + 1 + j)}/32" for j in range(10)]
+    stride = 2
+    while stride <= V4_PER_PEER:
+        stride *= 2
+    v4 = [f"{ipaddress.IPv4Address(V4_BASE + stride * i + 1 + j)}/32"
+          for j in range(V4_PER_PEER)]
     return v4 + [f"{ipaddress.IPv6Address(V6_BASE + i)}/128"]
 
 
@@ -66,11 +75,15 @@ def normalise():
 
 
 def main():
-    if sys.argv[1:2] == ["--normalise"]:
+    global V4_PER_PEER
+    args = sys.argv[1:]
+    if args[:1] == ["--normalise"]:
         normalise()
-    else:
-        generate(int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4],
-                 sys.argv[5])
+        return
+    if args[:1] == ["--v4"]:
+        V4_PER_PEER = int(args[1])
+        args = args[2:]
+    generate(int(args[0]), args[1], args[2], args[3], args[4])
 
 
 if __name__ == "__main__":

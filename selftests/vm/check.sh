@@ -9,6 +9,10 @@
 #                                 own tests
 #   check.sh --host               selftests on the running kernel, no VM
 #   check.sh --demo SERIES        the site-to-site demo in a guest
+#   check.sh --bench [SERIES...]  `make bench`: one guest per series (default
+#                                 6.12 6.1, never debug) runs bench-guest.sh;
+#                                 the table, JSON and PNG go to BUILD/bench
+#                                 (Documentation/performance.rst)
 #   check.sh --harness [SERIES]   only the harness's own tests
 #   check.sh --only A.sh,B.sh [SERIES...]
 #                                 only these selftest scripts, nothing else
@@ -106,10 +110,11 @@ result_of() {
 # allocations (DEBUG_SCRIPTS), each its DEBUG_KERNEL_TESTS subset (lib.sh),
 # and leaves out those that test xtunctl's own parsing and printing and its
 # ip(8) plumbing, whose kernel requests the others make too.  Those scripts
-# run once, on 6.12, and so does the real 120-second rekey wait (ONCE_SKIP):
-# they test userspace, the same binary on every kernel, or a timer.
+# run once, on 6.12, and so do the real 120-second rekey wait and the
+# bench's smoke run (ONCE_SKIP): they test userspace, the same binary on
+# every kernel, or a timer.
 DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh interop.sh hostile.sh lifecycle.sh netlink.sh fuzz.sh faults.sh threaded.sh}
-ONCE_SKIP=${ONCE_SKIP-xtunctl.sh show.sh config.sh updown.sh install.sh rekey.sh}
+ONCE_SKIP=${ONCE_SKIP-xtunctl.sh show.sh config.sh updown.sh install.sh rekey.sh bench_smoke.sh}
 scripts_for() {
 	local rel=$1 script out=
 
@@ -332,16 +337,86 @@ run_jobs() {
 	printf '%s\n' "${RESULTS[@]}"
 }
 
+# bench_arg: the bench's settings from the environment (see
+# bench-guest.sh), as the one word the guest's command line can carry.
+bench_arg() {
+	local arg='' kv scale=${SCALE:-}
+
+	[ -z "$scale" ] && [ -n "${SCALE_PEERS:-}" ] && scale="${SCALE_PEERS}x11+${SCALE_PEERS}x2"
+	for kv in "runs=${BENCH_RUNS:-}" "time=${BENCH_TIME:-}" "pings=${BENCH_PINGS:-}" \
+		"kinds=${BENCH_KINDS:-}" "scale=$scale" "timeout=${STEP_TIMEOUT:-}"; do
+		[ -n "${kv#*=}" ] && arg+=${arg:+,}$kv
+	done
+	arg=$(tr ' ' '+' <<<"$arg")
+	echo "${arg:--}"
+}
+
+# run_bench SERIES...: `make bench`.  Every kernel is built first, then
+# booted one at a time: the figures of two guests side by side would
+# measure each other.  Each guest's JSON is cut out of its output; the
+# merged JSON, the table and the chart go to BUILD/bench.
+BENCH_VM_TIMEOUT=${BENCH_VM_TIMEOUT:-5400}
+run_bench() {
+	local series rel rels=() out="$BUILD/bench" logdir jsons=() failed=0 arg start
+
+	for series; do
+		if [ "$series" = debug ]; then
+			echo "check: bench: leaving out the debug kernel (its checkers would be what is measured)"
+			continue
+		fi
+		rel=$(release_of "$series") || exit 1
+		prepare_kernel "$rel"
+		rels+=("$rel")
+	done
+	[ ${#rels[@]} -gt 0 ] || die "bench: no kernel to run on"
+	mkdir -p "$out"
+	arg=$(bench_arg)
+	for rel in "${rels[@]}"; do
+		logdir="$out/$rel"
+		rm -rf "$logdir" "$out/$rel.json"
+		start=$SECONDS
+		echo "# bench: $rel: booting with settings '$arg'"
+		# 100,000 peers want more than the usual 2 GiB.
+		VM_MEM=${VM_MEM:-3072} vm_run "$rel" "$BUILD/$rel/initrd.gz" "$BUILD/$rel/modules" \
+			"$VM_DIR/bench-guest.sh" "$arg" "$BENCH_VM_TIMEOUT" "$logdir" ||
+			{ echo "# bench: $rel: the guest failed (see $logdir)"; failed=1; }
+		vm_check_log "$logdir/console.log" "$rel" || failed=1
+		sed -n '/^XTUN-BENCH-JSON-BEGIN$/,/^XTUN-BENCH-JSON-END$/p' "$logdir/output.log" |
+			sed '1d;$d' > "$out/$rel.json"
+		if python3 -m json.tool "$out/$rel.json" >/dev/null 2>&1; then
+			jsons+=("$out/$rel.json")
+		else
+			echo "# bench: $rel: no JSON in the guest's output"
+			failed=1
+		fi
+		echo "# bench: $rel: done in $((SECONDS - start)) s"
+	done
+	[ ${#jsons[@]} -gt 0 ] || die "bench: no results"
+	python3 "$VM_DIR/bench_report.py" merge "$out/bench.json" "${jsons[@]}" \
+		"accel=$VM_ACCEL" "host_cpus=$(nproc)" "host_kernel=$(uname -r)" \
+		"cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
+		"os=$(. /etc/os-release && echo "$PRETTY_NAME")" || die "bench: merging the results failed"
+	python3 "$VM_DIR/bench_report.py" table "$out/bench.json" > "$out/bench.txt"
+	cat "$out/bench.txt"
+	python3 "$VM_DIR/bench_report.py" chart "$out/bench.json" "$out/bench.png" ||
+		{ echo "# bench: drawing the chart failed"; failed=1; }
+	echo "bench: $out/bench.json, $out/bench.txt, $out/bench.png"
+	return "$failed"
+}
+
 main() {
 	local mode=check series rel jobs=()
 
 	case "${1:-}" in
 	--host)		mode=host; shift ;;
 	--demo)		mode=demo; shift ;;
+	--bench)	mode=bench; shift ;;
 	--harness)	mode=harness; shift ;;
 	--only)		mode=only; ONLY=${2:?--only needs a list of scripts}; shift 2 ;;
 	esac
-	[ $# -gt 0 ] || set -- 6.1 6.12 debug
+	if [ $# = 0 ]; then
+		if [ "$mode" = bench ]; then set -- 6.12 6.1; else set -- 6.1 6.12 debug; fi
+	fi
 
 	if [ "$(id -u)" != 0 ]; then
 		echo "check: needs root to install packages and manage network namespaces; run:" >&2
@@ -361,6 +436,9 @@ main() {
 		vm_run "$rel" "$BUILD/$rel/initrd.gz" "$BUILD/$rel/modules" \
 			"$VM_DIR/demo.sh" - "$VM_TIMEOUT" "$BUILD/$rel/demo" &&
 			vm_check_log "$BUILD/$rel/demo/console.log" "$rel"
+		return ;;
+	bench)
+		run_bench "$@"
 		return ;;
 	harness)
 		run_harness_tests "$@" ;;
