@@ -131,9 +131,11 @@ vm_pick_accel() {
 # int3 in the middle of being removed) after the patching CPU had finished,
 # and the guest died of "Oops: int3" in code that had nothing wrong with
 # it.  The guest still has two CPUs, and the host's second core runs the
-# other guest of the run (check.sh).
+# other guest of the run (check.sh).  make bench, which measures how a
+# tunnel uses two CPUs, sets VM_TCG_THREADS=multi.
 vm_accel() {
-	if [ "$VM_ACCEL" = tcg ] && [ "$(kernel_cpus "$1")" -gt 1 ]; then
+	if [ "$VM_ACCEL" = tcg ] && [ "$(kernel_cpus "$1")" -gt 1 ] &&
+	   [ "${VM_TCG_THREADS:-single}" = single ]; then
 		echo tcg,thread=single
 	else
 		echo "$VM_ACCEL"
