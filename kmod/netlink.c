@@ -872,16 +872,26 @@ static int xtun_nl_parse_aip(struct xtun_aip_change *change,
 	return 0;
 }
 
+/* How many attributes the nest @list holds: the size of an array for them. */
+static unsigned int xtun_nl_count_nested(const struct nlattr *list)
+{
+	const struct nlattr *attr;
+	unsigned int n = 0;
+	int rem;
+
+	nla_for_each_nested(attr, list, rem)
+		n++;
+	return n;
+}
+
 static int xtun_nl_parse_aips(struct xtun_nl_peer_req *req,
 			      struct nlattr *list,
 			      struct netlink_ext_ack *extack)
 {
+	unsigned int n = xtun_nl_count_nested(list);
 	struct nlattr *attr;
-	unsigned int n = 0;
 	int rem, ret;
 
-	nla_for_each_nested(attr, list, rem)
-		n++;
 	if (!n)
 		return 0;
 
@@ -1199,12 +1209,10 @@ static int xtun_nl_parse_batch(struct xtun_nl_batch *batch,
 			       struct nlattr *list,
 			       struct netlink_ext_ack *extack)
 {
+	unsigned int n = xtun_nl_count_nested(list);
 	struct nlattr *attr;
-	unsigned int n = 0;
 	int rem, ret;
 
-	nla_for_each_nested(attr, list, rem)
-		n++;
 	if (!n)
 		return 0;
 
