@@ -22,6 +22,7 @@
 #include "netlink.h"
 #include "peer.h"
 #include "receive.h"
+#include "rx_cells.h"
 #include "send.h"
 #include "socket.h"
 #include "timers.h"
