@@ -271,7 +271,12 @@ static bool xtun_peer_has_endpoint(struct xtun_peer *peer)
 	return family == AF_INET || family == AF_INET6;
 }
 
-/* Segment GSO packets; the result is a list of skbs, or NULL. */
+/*
+ * Segment GSO packets; the result is a list of skbs, or NULL.  The
+ * segments keep referring to the packet's pages and leave their checksums
+ * partial: the send path copies each payload once, completing the
+ * checksum as it goes (send_gso.c), or does both on the one-by-one path.
+ */
 static struct sk_buff *xtun_xmit_segments(struct sk_buff *skb)
 {
 	struct sk_buff *segs;
@@ -280,7 +285,7 @@ static struct sk_buff *xtun_xmit_segments(struct sk_buff *skb)
 		skb_mark_not_on_list(skb);
 		return skb;
 	}
-	segs = skb_gso_segment(skb, 0);
+	segs = skb_gso_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
 	if (IS_ERR_OR_NULL(segs))
 		return NULL;
 	consume_skb(skb);

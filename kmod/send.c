@@ -167,6 +167,11 @@ static bool xtun_encrypt_packet(struct sk_buff *skb,
 	struct sk_buff *trailer;
 	int num_frags;
 
+	/* The checksum must be final before the payload is encrypted. */
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return false;
+	skb->ip_summed = CHECKSUM_NONE;
+
 	padding_len = xtun_padding_len(skb);
 	trailer_len = padding_len + XTUN_AEAD_TAG_SIZE;
 	plaintext_len = skb->len + padding_len;
@@ -220,27 +225,6 @@ struct xtun_send_tally {
 	u64 data_packets;
 	u64 data_bytes;
 };
-
-/*
- * The checksums must be final before the payloads are encrypted: complete
- * them, and drop the packets where that fails.
- */
-static void xtun_send_finish_checksums(struct net_device *dev,
-				       struct sk_buff_head *packets)
-{
-	struct sk_buff *skb, *next;
-
-	skb_queue_walk_safe(packets, skb, next) {
-		if (skb->ip_summed == CHECKSUM_PARTIAL &&
-		    unlikely(skb_checksum_help(skb))) {
-			__skb_unlink(skb, packets);
-			DEV_STATS_INC(dev, tx_errors);
-			kfree_skb(skb);
-			continue;
-		}
-		skb->ip_summed = CHECKSUM_NONE;
-	}
-}
 
 /* Send the first @n packets as one train; false if it could not be built. */
 static bool xtun_send_train(struct xtun_peer *peer,
@@ -302,7 +286,6 @@ static void xtun_send_encrypted(struct xtun_peer *peer,
 	struct sk_buff *skb;
 	unsigned int n;
 
-	xtun_send_finish_checksums(peer->device->dev, packets);
 	while ((skb = skb_peek(packets)) != NULL) {
 		n = xtun_train_len(packets);
 		if (n > 1 && xtun_send_train(peer, packets, n, keypair, &tally))

@@ -13,7 +13,8 @@
  *
  * The messages are written straight into the train's pages: the
  * plaintext is copied there once (the copy skb_cow_data() would make
- * anyway) and encrypted in place, so no per-segment skb is reallocated.
+ * anyway), its checksum completed in the same pass, and encrypted in
+ * place, so no per-segment skb is reallocated.
  * Every message but the last has the same length (UDP GSO's rule); a
  * page holds whole messages only, so that each is one linear buffer.
  */
@@ -144,6 +145,29 @@ static void xtun_train_commit(struct sk_buff *train, unsigned int len)
 	train->data_len += len;
 }
 
+/*
+ * Copy the plaintext of @skb to @to, completing a partial checksum on the
+ * way, as skb_checksum_help() would, but in the same pass as the copy.
+ */
+static bool xtun_train_copy(u8 *to, const struct sk_buff *skb)
+{
+	unsigned int start, field;
+	__wsum csum;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return !skb_copy_bits(skb, 0, to, skb->len);
+
+	start = skb_checksum_start_offset(skb);
+	field = start + skb->csum_offset;
+	if (unlikely(start > skb->len || field + sizeof(__sum16) > skb->len))
+		return false;
+	if (skb_copy_bits(skb, 0, to, start))
+		return false;
+	csum = skb_copy_and_csum_bits(skb, start, to + start, skb->len - start);
+	*(__sum16 *)(to + field) = csum_fold(csum) ?: CSUM_MANGLED_0;
+	return true;
+}
+
 /* Write @skb into the train as a data message of @keypair's session. */
 static bool xtun_train_add(struct sk_buff *train, const struct sk_buff *skb,
 			   const struct xtun_keypair *keypair)
@@ -163,7 +187,7 @@ static bool xtun_train_add(struct sk_buff *train, const struct sk_buff *skb,
 	header->key_idx = keypair->remote_index;
 	header->counter = cpu_to_le64(XTUN_SKB_CB(skb)->nonce);
 	msg += sizeof(*header);
-	if (skb_copy_bits(skb, 0, msg, skb->len))
+	if (!xtun_train_copy(msg, skb))
 		return false;
 	memset(msg + skb->len, 0, padding);
 	chacha20poly1305_encrypt(msg, msg, plain_len, NULL, 0,
@@ -206,8 +230,7 @@ static void xtun_train_set_gso(struct sk_buff *train, unsigned int msg_len,
 }
 
 /*
- * Encrypt the first @n packets of @packets (whose checksums are final and
- * nonces assigned) into one train and unlink them; returns the train, or
+ * Encrypt the first @n packets of @packets (whose nonces are assigned) into one train and unlink them; returns the train, or
  * NULL if not one could be added.  It may hold fewer than @n when memory
  * ran short: @tally says how many, and how much data they carried.
  */
