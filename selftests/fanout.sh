@@ -22,38 +22,11 @@ require_cmd python3 ping sha256sum
 [ "$TUN" = xtun ] || { echo "# SKIP: rx_fanout_pps is xtun's"; exit $KSFT_SKIP; }
 
 PARAM=/sys/module/xtun/parameters/rx_fanout_pps
-TRACE=/sys/kernel/tracing
 PROBE=xtst_fanout
 
 fanout_set() {
 	xtun_loaded || xtun_load || return 1
 	echo "$1" > "$PARAM"
-}
-
-# probe_start: count calls of xtun_receive_queued() from now on, in a
-# trace instance of our own.
-probe_start() {
-	probe_stop
-	[ -d "$TRACE/instances" ] || mount -t tracefs nodev "$TRACE" || return 1
-	echo "p:$PROBE xtun_receive_queued" >> "$TRACE/kprobe_events" || return 1
-	mkdir "$TRACE/instances/$PROBE" &&
-		echo 1 > "$TRACE/instances/$PROBE/events/kprobes/$PROBE/enable"
-}
-
-# probe_count: calls since probe_start, kept in the buffer or overwritten.
-probe_count() {
-	awk '/^(entries|overrun):/ { n += $2 } END { print n + 0 }' \
-		"$TRACE/instances/$PROBE"/per_cpu/cpu*/stats
-}
-
-probe_stop() {
-	[ -d "$TRACE/instances/$PROBE" ] && {
-		echo 0 > "$TRACE/instances/$PROBE/events/kprobes/$PROBE/enable"
-		rmdir "$TRACE/instances/$PROBE"
-	}
-	grep -qs "$PROBE" "$TRACE/kprobe_events" &&
-		echo "-:$PROBE" >> "$TRACE/kprobe_events"
-	return 0
 }
 
 require_cpus() {
@@ -76,7 +49,8 @@ drops_none() {
 fanout_pair() {
 	tunnel_pair xtun xtun 4
 	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
-	probe_start || fail "cannot place a kprobe on xtun_receive_queued"
+	probe_start "$PROBE" xtun_receive_queued ||
+		fail "cannot place a kprobe on xtun_receive_queued"
 }
 
 idle_pings_are_decrypted_inline() {
@@ -85,8 +59,8 @@ idle_pings_are_decrypted_inline() {
 	fanout_set 4000
 	fanout_pair
 	check_ok pings "$NS_A" "$IN4_B" 20
-	n=$(probe_count)
-	probe_stop
+	n=$(probe_count "$PROBE")
+	probe_stop "$PROBE"
 	check_eq "$n" 0 "messages decrypted through a cell for 20 pings 0.2 s apart"
 }
 
@@ -101,8 +75,8 @@ forced_fan_out_carries_floods_and_streams() {
 	streams_cross
 	flood_check "$dir/flood"
 	check_ok pings "$NS_B" "$IN6_A" 3
-	n=$(probe_count)
-	probe_stop
+	n=$(probe_count "$PROBE")
+	probe_stop "$PROBE"
 	# A flood of 500 and 2 MB each way is well over 2,000 messages.
 	[ "$n" -ge 2000 ] || fail "only $n messages were decrypted through a cell"
 	echo "$n messages decrypted on the other CPU"
@@ -132,8 +106,8 @@ fan_out_switches_on_and_off_under_traffic() {
 	streams_cross
 	bg_stop "$flipper"
 	flood_check "$dir/flood"
-	n=$(probe_count)
-	probe_stop
+	n=$(probe_count "$PROBE")
+	probe_stop "$PROBE"
 	[ "$n" -gt 0 ] || fail "nothing was decrypted through a cell"
 	drops_none
 	fanout_set 4000
@@ -157,7 +131,7 @@ peers_and_devices_go_with_messages_queued() {
 	check_ok timeout 30 ip -n "$NS_B" link del "$IF_B"
 	check_ok timeout 30 ip -n "$NS_A" link del "$IF_A"
 	bg_wait "$FLOOD_PID" 60 || true
-	probe_stop
+	probe_stop "$PROBE"
 }
 
 # The inline test runs on the stock kernels; the debug kernel's checkers
@@ -167,7 +141,7 @@ DEBUG_KERNEL_TESTS="
 	fan_out_switches_on_and_off_under_traffic
 	peers_and_devices_go_with_messages_queued"
 
-trap 'probe_stop; fanout_set 4000 2>/dev/null' EXIT
+trap 'probe_stop "$PROBE"; fanout_set 4000 2>/dev/null' EXIT
 
 ktap_run_tests \
 	idle_pings_are_decrypted_inline \

@@ -486,6 +486,37 @@ streams_cross() {
 	wait "$pid" || fail "$(cat "$log")"
 }
 
+# --- counting calls of a kernel function -----------------------------------
+
+TRACE=/sys/kernel/tracing
+
+# probe_start NAME SYMBOL: count calls of the kernel function SYMBOL from now
+# on, with a kprobe NAME recorded in a trace instance of its own.
+probe_start() {
+	probe_stop "$1"
+	[ -d "$TRACE/instances" ] || mount -t tracefs nodev "$TRACE" || return 1
+	echo "p:$1 $2" >> "$TRACE/kprobe_events" || return 1
+	mkdir "$TRACE/instances/$1" &&
+		echo 1 > "$TRACE/instances/$1/events/kprobes/$1/enable"
+}
+
+# probe_count NAME: calls since probe_start, kept in the buffer or overwritten.
+probe_count() {
+	awk '/^(entries|overrun):/ { n += $2 } END { print n + 0 }' \
+		"$TRACE/instances/$1"/per_cpu/cpu*/stats
+}
+
+probe_stop() {
+	if [ -d "$TRACE/instances/$1" ]; then
+		echo 0 > "$TRACE/instances/$1/events/kprobes/$1/enable"
+		rmdir "$TRACE/instances/$1"
+	fi
+	if grep -qs "$1" "$TRACE/kprobe_events"; then
+		echo "-:$1" >> "$TRACE/kprobe_events"
+	fi
+	return 0
+}
+
 # --- running ----------------------------------------------------------------
 
 # in_subset TEST: whether TEST runs on this kernel.  On the debug kernel

@@ -59,8 +59,8 @@ veth_tx_packets() {
 	ip netns exec "$1" cat /sys/class/net/veth0/statistics/tx_packets
 }
 
-# trains_work OUTER: a TCP stream leaves a's veth in UDP GSO trains, several
-# data messages per skb, and arrives intact; b counts each message as a
+# trains_work OUTER: a TCP stream leaves a's veth in UDP GSO trains, often
+# several data messages per skb, and arrives intact; b counts each message as a
 # packet of its own, as it would from WireGuard.
 trains_work() {
 	local msgs skbs rx
@@ -76,7 +76,10 @@ trains_work() {
 	echo "$msgs data messages left a in $skbs skbs"
 	# 4 MB is some 3,000 messages of 1368 bytes of TCP payload.
 	[ "$msgs" -ge 2000 ] || fail "only $msgs data messages for 4 MB"
-	[ $((skbs * 2)) -le "$msgs" ] ||
+	# One skb per message without trains; how many a train holds
+	# depends on how fast TCP sends (its GSO size follows its rate), so
+	# only a quarter fewer is asked for.
+	[ $((skbs * 4)) -le $((msgs * 3)) ] ||
 		fail "$msgs data messages took $skbs skbs: no trains"
 	rx=$(xtun_peer_field "$NS_B" "$IF_B" "$PUB_A" rx-packets)
 	check_eq "$rx" "$(xtun_peer_field "$NS_A" "$IF_A" "$PUB_B" tx-packets)" \
