@@ -36,6 +36,8 @@
 #                             Nx11+Nx2
 #   timeout=S  STEP_TIMEOUT   deadline of one SCALE step (300): a step that
 #                             takes longer is reported as "timeout"
+#   fanout=N   RX_FANOUT_PPS  xtun's rx_fanout_pps (module default): 0
+#                             decrypts inline always, 1 fans out always
 #   out=DIR    BENCH_OUT      where raw.tsv, bench.json and the iperf3
 #                             outputs go (/tmp/xtun-bench)
 #
@@ -58,6 +60,7 @@ for kv in $(tr ',' ' ' <<<"${1:-}"); do
 	kinds=*)	BENCH_KINDS=${kv#*=} ;;
 	scale=*)	SCALE=${kv#*=} ;;
 	timeout=*)	STEP_TIMEOUT=${kv#*=} ;;
+	fanout=*)	RX_FANOUT_PPS=${kv#*=} ;;
 	out=*)		BENCH_OUT=${kv#*=} ;;
 	""|-)		;;
 	*)		echo "bench: unknown setting '$kv'" >&2; exit 2 ;;
@@ -437,6 +440,12 @@ main() {
 		"kinds: $BENCH_KINDS; scale: ${SCALE:-none} (step timeout ${STEP_TIMEOUT} s)"
 	modprobe wireguard || failures=$((failures + 1))
 	xtun_load || failures=$((failures + 1))
+	# xtun's receive fan-out threshold (Documentation/datapath.rst).
+	if [ -n "${RX_FANOUT_PPS:-}" ]; then
+		echo "$RX_FANOUT_PPS" > /sys/module/xtun/parameters/rx_fanout_pps ||
+			failures=$((failures + 1))
+	fi
+	record meta rx_fanout_pps "$(cat /sys/module/xtun/parameters/rx_fanout_pps)"
 	for kind in $BENCH_KINDS; do
 		bench_kind "$kind"
 	done

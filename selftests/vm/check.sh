@@ -344,7 +344,8 @@ bench_arg() {
 
 	[ -z "$scale" ] && [ -n "${SCALE_PEERS:-}" ] && scale="${SCALE_PEERS}x11+${SCALE_PEERS}x2"
 	for kv in "runs=${BENCH_RUNS:-}" "time=${BENCH_TIME:-}" "pings=${BENCH_PINGS:-}" \
-		"kinds=${BENCH_KINDS:-}" "scale=$scale" "timeout=${STEP_TIMEOUT:-}"; do
+		"kinds=${BENCH_KINDS:-}" "scale=$scale" "timeout=${STEP_TIMEOUT:-}" \
+		"fanout=${RX_FANOUT_PPS:-}"; do
 		[ -n "${kv#*=}" ] && arg+=${arg:+,}$kv
 	done
 	arg=$(tr ' ' '+' <<<"$arg")
