@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_CHANGE_H
-#define _XTUN_CHANGE_H
+#ifndef _XTUNCTL_CHANGE_H
+#define _XTUNCTL_CHANGE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,10 +31,10 @@ struct peer_change {
 	uint8_t public_key[XTUN_KEY_LEN];
 	bool has_preshared_key, has_endpoint, has_keepalive;
 	uint8_t preshared_key[XTUN_KEY_LEN];
-	union xtun_sockaddr endpoint;
+	union inet_sockaddr endpoint;
 	uint16_t keepalive;
 	bool replace_allowedips;	/* XTUN_PEER_F_REPLACE_ALLOWEDIPS */
-	struct xtun_prefix *allowedips;
+	struct ip_prefix *allowedips;
 	size_t n_allowedips;
 };
 
@@ -42,22 +42,22 @@ struct peer_change {
 void dev_change_put(struct nlmsghdr *nlh, const struct dev_change *c);
 
 /* One SET_DEVICE request.  Returns an xtunctl exit status. */
-int dev_change_send(struct xtun_genl *g, const char *ifname,
+int dev_change_send(struct genl_session *g, const char *ifname,
 		    const struct dev_change *c);
 
 /*
  * One NEW_PEER or SET_PEER request, followed by as many SET_PEER requests
  * as the allowed IPs need.  Returns an xtunctl exit status.
  */
-int peer_change_send(struct xtun_genl *g, const char *ifname,
+int peer_change_send(struct genl_session *g, const char *ifname,
 		     const struct peer_change *c);
 
-int peer_del_send(struct xtun_genl *g, const char *ifname,
+int peer_del_send(struct genl_session *g, const char *ifname,
 		  const uint8_t public_key[XTUN_KEY_LEN]);
 
 /*
  * Put the allowed IPs of @c from index @next on into @nlh (built in a
- * buffer of XTUN_GENL_BUFSIZE) as an XTUN_PEER_A_ALLOWEDIPS array, as many
+ * buffer of GENL_SESSION_BUFSIZE) as an XTUN_PEER_A_ALLOWEDIPS array, as many
  * as fit; returns the index of the first one left out.
  */
 size_t peer_put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
@@ -79,8 +79,8 @@ size_t peer_put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
  * one SET_DEVICE and per peer NEW_PEER (c->cmd), SET_PEER or DEL_PEER.
  * Returns an xtunctl exit status, having printed why on failure.
  */
-int peers_batch_send(struct xtun_genl *g, const char *ifname,
+int peers_batch_send(struct genl_session *g, const char *ifname,
 		     const struct dev_change *dev,
 		     const struct peer_change *peers, size_t n_peers);
 
-#endif /* _XTUN_CHANGE_H */
+#endif /* _XTUNCTL_CHANGE_H */

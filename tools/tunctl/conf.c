@@ -35,10 +35,10 @@
  * peers before it were applied; refuse the whole file instead.
  */
 int config_check_own_key(const struct config *config,
-			 const struct xtun_device *dev)
+			 const struct dev_state *dev)
 {
 	uint8_t own[XTUN_KEY_LEN];
-	char b64[XTUN_KEY_B64_LEN + 1];
+	char b64[KEY_B64_LEN + 1];
 	bool has_own = false;
 	size_t i;
 
@@ -60,7 +60,7 @@ int config_check_own_key(const struct config *config,
 	return XTUNCTL_OK;
 }
 
-static const struct xtun_peer *find_peer(const struct xtun_device *dev,
+static const struct peer_state *find_peer(const struct dev_state *dev,
 					 const uint8_t key[XTUN_KEY_LEN])
 {
 	size_t i;
@@ -88,7 +88,7 @@ static bool config_has_peer(const struct config *config,
  * One SET_DEVICE with XTUN_DEVICE_F_REPLACE_PEERS and as many of the peers
  * as fit, then more SET_DEVICE requests for the rest (peers_batch_send()).
  */
-int config_apply_set(struct xtun_genl *g, const char *ifname,
+int config_apply_set(struct genl_session *g, const char *ifname,
 		     const struct config *config)
 {
 	struct dev_change dev = config->dev;
@@ -127,8 +127,8 @@ static void peers_free(struct peer_change *peers, size_t n)
  * The kernel adds a peer of a batch it does not have and changes one it
  * has; cmd only matters for a kernel without batches.
  */
-static int apply_add(struct xtun_genl *g, const char *ifname,
-		     const struct config *config, const struct xtun_device *dev)
+static int apply_add(struct genl_session *g, const char *ifname,
+		     const struct config *config, const struct dev_state *dev)
 {
 	struct peer_change *peers;
 	size_t i;
@@ -148,10 +148,10 @@ static int apply_add(struct xtun_genl *g, const char *ifname,
 /* --- syncconf ------------------------------------------------------------ */
 
 /* Whether @list has @p, however the host bits of either were written. */
-static bool prefix_in(const struct xtun_prefix *p,
-		      const struct xtun_prefix *list, size_t n)
+static bool prefix_in(const struct ip_prefix *p,
+		      const struct ip_prefix *list, size_t n)
 {
-	struct xtun_prefix a = *p, b;
+	struct ip_prefix a = *p, b;
 	size_t i;
 
 	prefix_mask(&a);
@@ -165,7 +165,7 @@ static bool prefix_in(const struct xtun_prefix *p,
 }
 
 static bool same_allowedips(const struct peer_change *want,
-			    const struct xtun_peer *have)
+			    const struct peer_state *have)
 {
 	size_t i;
 
@@ -180,8 +180,8 @@ static bool same_allowedips(const struct peer_change *want,
 	return true;
 }
 
-static bool same_endpoint(const union xtun_sockaddr *a,
-			  const union xtun_sockaddr *b)
+static bool same_endpoint(const union inet_sockaddr *a,
+			  const union inet_sockaddr *b)
 {
 	if (a->sa.sa_family != b->sa.sa_family)
 		return false;
@@ -200,7 +200,7 @@ static bool same_endpoint(const union xtun_sockaddr *a,
  * file is always sent: setting the same key again keeps the sessions.
  */
 static bool peer_diff(const struct peer_change *want,
-		      const struct xtun_peer *have, struct peer_change *c)
+		      const struct peer_state *have, struct peer_change *c)
 {
 	bool changed = false;
 
@@ -233,7 +233,7 @@ static bool peer_diff(const struct peer_change *want,
 
 /* The device settings that differ, in @c; false if none does. */
 static bool sync_device(const struct config *config,
-			const struct xtun_device *dev, struct dev_change *c)
+			const struct dev_state *dev, struct dev_change *c)
 {
 	uint8_t pub[XTUN_KEY_LEN];
 
@@ -264,11 +264,11 @@ static bool sync_device(const struct config *config,
  * them.  A changed peer is update-only: should it go away meanwhile, it
  * is not added back with only the settings that differed.
  */
-static int apply_sync(struct xtun_genl *g, const char *ifname,
+static int apply_sync(struct genl_session *g, const char *ifname,
 		      const struct config *config,
-		      const struct xtun_device *dev)
+		      const struct dev_state *dev)
 {
-	const struct xtun_peer *have;
+	const struct peer_state *have;
 	struct dev_change c = { 0 };
 	struct peer_change *peers;
 	size_t i, n = 0;
@@ -313,13 +313,13 @@ static const char *const conf_names[] = {
 static int conf_apply(const char *ifname, const struct config *config,
 		      enum conf_mode mode)
 {
-	struct xtun_device_list list = { 0 };
-	struct xtun_genl g;
+	struct dev_state_list list = { 0 };
+	struct genl_session g;
 	int ret;
 
 	/* addconf and syncconf work from what the device has now. */
 	if (mode != CONF_SET) {
-		ret = device_list_read(&list, ifname);
+		ret = dev_state_read(&list, ifname);
 		if (ret)
 			return ret;
 		if (list.n_devices != 1) {
@@ -329,7 +329,7 @@ static int conf_apply(const char *ifname, const struct config *config,
 		}
 	}
 	ret = config_check_own_key(config, list.n_devices ? list.devices : NULL) ?:
-	      xtun_genl_open(&g);
+	      genl_open(&g);
 	if (ret)
 		goto out_list;
 	switch (mode) {
@@ -343,9 +343,9 @@ static int conf_apply(const char *ifname, const struct config *config,
 		ret = apply_sync(&g, ifname, config, &list.devices[0]);
 		break;
 	}
-	xtun_genl_close(&g);
+	genl_close(&g);
 out_list:
-	device_list_free(&list);
+	dev_state_free(&list);
 	return ret;
 }
 
@@ -384,9 +384,9 @@ int cmd_syncconf(int argc, char **argv)
 
 /* --- showconf ------------------------------------------------------------ */
 
-static void print_peer_conf(const struct xtun_peer *peer)
+static void print_peer_conf(const struct peer_state *peer)
 {
-	char buf[XTUN_ENDPOINT_STRLEN];
+	char buf[ENDPOINT_STRLEN];
 
 	key_to_base64(buf, peer->public_key);
 	printf("\n[Peer]\nPublicKey = %s\n", buf);
@@ -405,7 +405,7 @@ static void print_peer_conf(const struct xtun_peer *peer)
 		printf("PersistentKeepalive = %u\n", peer->persistent_keepalive);
 }
 
-static void print_device_conf(const struct xtun_device *dev)
+static void print_device_conf(const struct dev_state *dev)
 {
 	size_t i;
 
@@ -423,18 +423,18 @@ static void print_device_conf(const struct xtun_device *dev)
 
 int cmd_showconf(int argc, char **argv)
 {
-	struct xtun_device_list list;
+	struct dev_state_list list;
 	int ret;
 
 	if (argc != 2) {
 		fprintf(stderr, "Usage: %s showconf IFNAME\n", prog);
 		return XTUNCTL_EUSAGE;
 	}
-	ret = parse_ifname(argv[1]) ?: device_list_read(&list, argv[1]);
+	ret = parse_ifname(argv[1]) ?: dev_state_read(&list, argv[1]);
 	if (ret)
 		return ret;
 	if (list.n_devices == 1)
 		print_device_conf(&list.devices[0]);
-	device_list_free(&list);
+	dev_state_free(&list);
 	return XTUNCTL_OK;
 }

@@ -61,27 +61,27 @@ void dev_change_put(struct nlmsghdr *nlh, const struct dev_change *c)
 		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FWMARK, c->fwmark);
 }
 
-int dev_change_send(struct xtun_genl *g, const char *ifname,
+int dev_change_send(struct genl_session *g, const char *ifname,
 		    const struct dev_change *c)
 {
 	struct nlmsghdr *nlh;
 
-	nlh = xtun_genl_msg(g, XTUN_CMD_SET_DEVICE, 0);
+	nlh = genl_msg(g, XTUN_CMD_SET_DEVICE, 0);
 	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
 	dev_change_put(nlh, c);
-	return xtun_genl_talk(g, nlh, NULL, NULL);
+	return genl_talk(g, nlh, NULL, NULL);
 }
 
 static int dev_set_send(const char *ifname, const struct dev_change *c)
 {
-	struct xtun_genl g;
+	struct genl_session g;
 	int ret;
 
-	ret = xtun_genl_open(&g);
+	ret = genl_open(&g);
 	if (ret)
 		return ret;
 	ret = dev_change_send(&g, ifname, c);
-	xtun_genl_close(&g);
+	genl_close(&g);
 	return ret;
 }
 

@@ -86,7 +86,7 @@ static bool valid_len(const struct nlattr *attr, size_t len)
 	return mnl_attr_get_payload_len(attr) == len;
 }
 
-static int parse_allowedip(const struct nlattr *nest, struct xtun_prefix *p)
+static int parse_allowedip(const struct nlattr *nest, struct ip_prefix *p)
 {
 	const struct nlattr *tb[XTUN_ALLOWEDIP_A_MAX + 1];
 	size_t addr_len;
@@ -111,7 +111,7 @@ static int parse_allowedip(const struct nlattr *nest, struct xtun_prefix *p)
 }
 
 /* Append the allowed IPs of one message to those @peer already has. */
-static int merge_allowedips(struct xtun_peer *peer, const struct nlattr *array)
+static int merge_allowedips(struct peer_state *peer, const struct nlattr *array)
 {
 	const struct nlattr *elem;
 	int ret;
@@ -128,10 +128,10 @@ static int merge_allowedips(struct xtun_peer *peer, const struct nlattr *array)
 	return MNL_CB_OK;
 }
 
-static int merge_endpoint(struct xtun_peer *peer, const struct nlattr *attr)
+static int merge_endpoint(struct peer_state *peer, const struct nlattr *attr)
 {
 	size_t len = mnl_attr_get_payload_len(attr);
-	union xtun_sockaddr ep = { 0 };
+	union inet_sockaddr ep = { 0 };
 
 	if (len > sizeof(ep))
 		return malformed("peer endpoint");
@@ -148,18 +148,18 @@ static const struct {
 	unsigned int type;
 	size_t offset;
 } peer_counters[] = {
-	{ XTUN_PEER_A_LAST_HANDSHAKE, offsetof(struct xtun_peer, last_handshake_ns) },
-	{ XTUN_PEER_A_RX_BYTES, offsetof(struct xtun_peer, rx_bytes) },
-	{ XTUN_PEER_A_TX_BYTES, offsetof(struct xtun_peer, tx_bytes) },
-	{ XTUN_PEER_A_RX_PACKETS, offsetof(struct xtun_peer, rx_packets) },
-	{ XTUN_PEER_A_TX_PACKETS, offsetof(struct xtun_peer, tx_packets) },
-	{ XTUN_PEER_A_DROP_REPLAY, offsetof(struct xtun_peer, drop_replay) },
-	{ XTUN_PEER_A_DROP_AUTH, offsetof(struct xtun_peer, drop_auth) },
-	{ XTUN_PEER_A_DROP_SOURCE, offsetof(struct xtun_peer, drop_source) },
-	{ XTUN_PEER_A_DROP_NO_SESSION, offsetof(struct xtun_peer, drop_no_session) },
+	{ XTUN_PEER_A_LAST_HANDSHAKE, offsetof(struct peer_state, last_handshake_ns) },
+	{ XTUN_PEER_A_RX_BYTES, offsetof(struct peer_state, rx_bytes) },
+	{ XTUN_PEER_A_TX_BYTES, offsetof(struct peer_state, tx_bytes) },
+	{ XTUN_PEER_A_RX_PACKETS, offsetof(struct peer_state, rx_packets) },
+	{ XTUN_PEER_A_TX_PACKETS, offsetof(struct peer_state, tx_packets) },
+	{ XTUN_PEER_A_DROP_REPLAY, offsetof(struct peer_state, drop_replay) },
+	{ XTUN_PEER_A_DROP_AUTH, offsetof(struct peer_state, drop_auth) },
+	{ XTUN_PEER_A_DROP_SOURCE, offsetof(struct peer_state, drop_source) },
+	{ XTUN_PEER_A_DROP_NO_SESSION, offsetof(struct peer_state, drop_no_session) },
 };
 
-static int merge_counters(struct xtun_peer *peer, const struct nlattr **tb)
+static int merge_counters(struct peer_state *peer, const struct nlattr **tb)
 {
 	const struct nlattr *attr;
 	uint64_t v;
@@ -178,7 +178,7 @@ static int merge_counters(struct xtun_peer *peer, const struct nlattr **tb)
 }
 
 /* Attributes present in this message overwrite, allowed IPs add up. */
-static int merge_peer(struct xtun_peer *peer, const struct nlattr **tb)
+static int merge_peer(struct peer_state *peer, const struct nlattr **tb)
 {
 	const struct nlattr *attr;
 	int ret;
@@ -213,11 +213,11 @@ static int merge_peer(struct xtun_peer *peer, const struct nlattr **tb)
  * is the device's last one, so comparing with that one alone is enough, and
  * keeps reading N peers O(N).
  */
-static struct xtun_peer *peer_for(struct xtun_device *dev,
+static struct peer_state *peer_for(struct dev_state *dev,
 				  const struct nlattr **tb)
 {
 	const uint8_t *key = mnl_attr_get_payload(tb[XTUN_PEER_A_PUBLIC_KEY]);
-	struct xtun_peer *peer;
+	struct peer_state *peer;
 
 	if (dev->n_peers &&
 	    !memcmp(dev->peers[dev->n_peers - 1].public_key, key, XTUN_KEY_LEN))
@@ -231,11 +231,11 @@ static struct xtun_peer *peer_for(struct xtun_device *dev,
 	return peer;
 }
 
-static int merge_peers(struct xtun_device *dev, const struct nlattr *array)
+static int merge_peers(struct dev_state *dev, const struct nlattr *array)
 {
 	const struct nlattr *tb[XTUN_PEER_A_MAX + 1];
 	const struct nlattr *elem;
-	struct xtun_peer *peer;
+	struct peer_state *peer;
 	int ret;
 
 	mnl_attr_for_each_nested(elem, array) {
@@ -253,7 +253,7 @@ static int merge_peers(struct xtun_device *dev, const struct nlattr *array)
 	return MNL_CB_OK;
 }
 
-static int merge_device(struct xtun_device *dev, const struct nlattr **tb)
+static int merge_device(struct dev_state *dev, const struct nlattr **tb)
 {
 	const struct nlattr *attr;
 
@@ -286,10 +286,10 @@ static int merge_device(struct xtun_device *dev, const struct nlattr **tb)
 }
 
 /* The device with @ifindex, added at the end if this is its first message. */
-static struct xtun_device *device_for(struct xtun_device_list *list,
+static struct dev_state *device_for(struct dev_state_list *list,
 				      uint32_t ifindex, const char *ifname)
 {
-	struct xtun_device *dev;
+	struct dev_state *dev;
 	size_t i;
 
 	for (i = list->n_devices; i-- > 0;)
@@ -309,8 +309,8 @@ static int device_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[XTUN_DEVICE_A_MAX + 1] = { 0 };
 	struct attr_table t = { .tb = tb, .max = XTUN_DEVICE_A_MAX };
-	struct xtun_device_list *list = data;
-	struct xtun_device *dev;
+	struct dev_state_list *list = data;
+	struct dev_state *dev;
 
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), table_cb, &t);
 	if (!tb[XTUN_DEVICE_A_IFINDEX] || !tb[XTUN_DEVICE_A_IFNAME] ||
@@ -327,7 +327,7 @@ static int device_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return merge_device(dev, tb);
 }
 
-void device_list_free(struct xtun_device_list *list)
+void dev_state_free(struct dev_state_list *list)
 {
 	size_t i, j;
 
@@ -340,43 +340,43 @@ void device_list_free(struct xtun_device_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-static int dump_once(struct xtun_genl *g, struct xtun_device_list *list,
+static int dump_once(struct genl_session *g, struct dev_state_list *list,
 		     const char *ifname)
 {
 	struct nlmsghdr *nlh;
 
-	nlh = xtun_genl_msg(g, XTUN_CMD_GET_DEVICE, NLM_F_DUMP);
+	nlh = genl_msg(g, XTUN_CMD_GET_DEVICE, NLM_F_DUMP);
 	if (ifname)
 		mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
-	return xtun_genl_dump(g, nlh, device_msg_cb, list);
+	return genl_dump(g, nlh, device_msg_cb, list);
 }
 
-int device_list_read(struct xtun_device_list *list, const char *ifname)
+int dev_state_read(struct dev_state_list *list, const char *ifname)
 {
-	struct xtun_genl g;
+	struct genl_session g;
 	int tries, ret;
 
 	memset(list, 0, sizeof(*list));
-	ret = xtun_genl_open(&g);
+	ret = genl_open(&g);
 	for (tries = 0; !ret && tries < DUMP_TRIES; tries++) {
 		ret = dump_once(&g, list, ifname);
-		if (ret != XTUN_GENL_INTERRUPTED)
+		if (ret != GENL_DUMP_INTERRUPTED)
 			break;
 		/* Half of an old configuration and half of a new one. */
-		device_list_free(list);
+		dev_state_free(list);
 		ret = XTUNCTL_OK;
 	}
-	xtun_genl_close(&g);
+	genl_close(&g);
 	if (!ret && tries == DUMP_TRIES) {
 		fprintf(stderr, "Error: the devices kept changing while being read; try again\n");
 		ret = XTUNCTL_EKERNEL;
 	}
 	if (ret)
-		device_list_free(list);
+		dev_state_free(list);
 	return ret;
 }
 
-void endpoint_to_str(char *buf, size_t size, const union xtun_sockaddr *ep)
+void endpoint_to_str(char *buf, size_t size, const union inet_sockaddr *ep)
 {
 	char host[NI_MAXHOST];
 	socklen_t len;
@@ -394,7 +394,7 @@ void endpoint_to_str(char *buf, size_t size, const union xtun_sockaddr *ep)
 		snprintf(buf, size, "%s:%u", host, ntohs(ep->sin.sin_port));
 }
 
-void prefix_to_str(char *buf, size_t size, const struct xtun_prefix *p)
+void prefix_to_str(char *buf, size_t size, const struct ip_prefix *p)
 {
 	char addr[INET6_ADDRSTRLEN];
 
@@ -403,9 +403,9 @@ void prefix_to_str(char *buf, size_t size, const struct xtun_prefix *p)
 	snprintf(buf, size, "%s/%u", addr, p->cidr);
 }
 
-void allowedips_print(const struct xtun_peer *peer, const char *sep)
+void allowedips_print(const struct peer_state *peer, const char *sep)
 {
-	char buf[XTUN_PREFIX_STRLEN];
+	char buf[PREFIX_STRLEN];
 	size_t i;
 
 	if (!peer->n_allowedips)

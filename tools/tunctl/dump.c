@@ -16,7 +16,7 @@
 
 static void print_key(const uint8_t key[XTUN_KEY_LEN], bool present)
 {
-	char b64[XTUN_KEY_B64_LEN + 1];
+	char b64[KEY_B64_LEN + 1];
 
 	if (!present) {
 		printf("(none)\t");
@@ -27,7 +27,7 @@ static void print_key(const uint8_t key[XTUN_KEY_LEN], bool present)
 }
 
 /* private-key, public-key, listen-port, fwmark */
-static void dump_device(const struct xtun_device *dev)
+static void dump_device(const struct dev_state *dev)
 {
 	/* The kernel never reveals the private key, only that there is one. */
 	printf("%s\t", dev->has_public_key ? "(hidden)" : "(none)");
@@ -39,7 +39,7 @@ static void dump_device(const struct xtun_device *dev)
 		printf("off\n");
 }
 
-static void dump_allowedips(const struct xtun_peer *peer)
+static void dump_allowedips(const struct peer_state *peer)
 {
 	allowedips_print(peer, ",");
 	printf("\t");
@@ -50,9 +50,9 @@ static void dump_allowedips(const struct xtun_peer *peer)
  * transfer-rx, transfer-tx, persistent-keepalive, then xtun's drop-replay,
  * drop-auth, drop-source, drop-no-session, rx-packets, tx-packets.
  */
-static void dump_peer(const struct xtun_peer *peer)
+static void dump_peer(const struct peer_state *peer)
 {
-	char ep[XTUN_ENDPOINT_STRLEN];
+	char ep[ENDPOINT_STRLEN];
 
 	print_key(peer->public_key, true);
 	printf("%s\t", peer->has_preshared_key ? "(hidden)" : "(none)");
@@ -75,9 +75,9 @@ static void dump_peer(const struct xtun_peer *peer)
 	printf("%" PRIu64 "\t%" PRIu64 "\n", peer->rx_packets, peer->tx_packets);
 }
 
-void dump_devices(const struct xtun_device_list *list, bool with_ifname)
+void dump_devices(const struct dev_state_list *list, bool with_ifname)
 {
-	const struct xtun_device *dev;
+	const struct dev_state *dev;
 	size_t i, j;
 
 	for (i = 0; i < list->n_devices; i++) {

@@ -87,11 +87,11 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 };
 
 /* Send @nlh and run the replies through @x until the kernel is done. */
-static int genl_exchange(struct xtun_genl *g, struct nlmsghdr *nlh,
+static int genl_exchange(struct genl_session *g, struct nlmsghdr *nlh,
 			 struct exchange *x)
 {
 	uint32_t portid = mnl_socket_get_portid(g->nl);
-	char rbuf[XTUN_GENL_BUFSIZE];
+	char rbuf[GENL_SESSION_BUFSIZE];
 	ssize_t len;
 	int ret;
 
@@ -135,7 +135,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static struct nlmsghdr *genl_msg(struct xtun_genl *g, uint16_t type,
+static struct nlmsghdr *put_genl_header(struct genl_session *g, uint16_t type,
 				 uint8_t cmd, uint8_t version, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(g->buf);
@@ -150,12 +150,12 @@ static struct nlmsghdr *genl_msg(struct xtun_genl *g, uint16_t type,
 	return nlh;
 }
 
-static int resolve_family(struct xtun_genl *g)
+static int resolve_family(struct genl_session *g)
 {
 	struct exchange x = { .cb = family_cb, .data = &g->family };
 	struct nlmsghdr *nlh;
 
-	nlh = genl_msg(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	nlh = put_genl_header(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, XTUN_GENL_NAME);
 	if (genl_exchange(g, nlh, &x) == 0 && g->family)
 		return XTUNCTL_OK;
@@ -168,7 +168,7 @@ static int resolve_family(struct xtun_genl *g)
 	return XTUNCTL_EKERNEL;
 }
 
-int xtun_genl_open(struct xtun_genl *g)
+int genl_open(struct genl_session *g)
 {
 	int one = 1;
 
@@ -187,17 +187,17 @@ int xtun_genl_open(struct xtun_genl *g)
 	if (mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		fprintf(stderr, "Error: binding a netlink socket: %s\n",
 			strerror(errno));
-		xtun_genl_close(g);
+		genl_close(g);
 		return XTUNCTL_EKERNEL;
 	}
 	if (resolve_family(g)) {
-		xtun_genl_close(g);
+		genl_close(g);
 		return XTUNCTL_EKERNEL;
 	}
 	return XTUNCTL_OK;
 }
 
-void xtun_genl_close(struct xtun_genl *g)
+void genl_close(struct genl_session *g)
 {
 	if (g->nl)
 		mnl_socket_close(g->nl);
@@ -206,12 +206,12 @@ void xtun_genl_close(struct xtun_genl *g)
 	explicit_bzero(g->buf, sizeof(g->buf));
 }
 
-struct nlmsghdr *xtun_genl_msg(struct xtun_genl *g, uint8_t cmd, uint16_t flags)
+struct nlmsghdr *genl_msg(struct genl_session *g, uint8_t cmd, uint16_t flags)
 {
-	return genl_msg(g, g->family, cmd, XTUN_GENL_VERSION, flags);
+	return put_genl_header(g, g->family, cmd, XTUN_GENL_VERSION, flags);
 }
 
-int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
+int genl_talk(struct genl_session *g, struct nlmsghdr *nlh,
 		   mnl_cb_t cb, void *data)
 {
 	struct exchange x = { .cb = cb, .data = data };
@@ -222,8 +222,8 @@ int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
 	return XTUNCTL_EKERNEL;
 }
 
-int xtun_genl_try(struct xtun_genl *g, struct nlmsghdr *nlh,
-		  struct xtun_genl_error *err)
+int genl_try(struct genl_session *g, struct nlmsghdr *nlh,
+		  struct genl_error *err)
 {
 	struct exchange x = { 0 };
 	int ret;
@@ -237,7 +237,7 @@ int xtun_genl_try(struct xtun_genl *g, struct nlmsghdr *nlh,
 	return ret;
 }
 
-void xtun_genl_report(const struct xtun_genl_error *err)
+void genl_report(const struct genl_error *err)
 {
 	if (err->msg[0])
 		fprintf(stderr, "Error: %s\n", err->msg);
@@ -246,7 +246,7 @@ void xtun_genl_report(const struct xtun_genl_error *err)
 			strerror(-err->error));
 }
 
-int xtun_genl_dump(struct xtun_genl *g, struct nlmsghdr *nlh,
+int genl_dump(struct genl_session *g, struct nlmsghdr *nlh,
 		   mnl_cb_t cb, void *data)
 {
 	struct exchange x = { .cb = cb, .data = data };
@@ -259,7 +259,7 @@ int xtun_genl_dump(struct xtun_genl *g, struct nlmsghdr *nlh,
 		report(&x, "talking to the xtun module");
 		return XTUNCTL_EKERNEL;
 	}
-	xtun_genl_close(g);
-	ret = xtun_genl_open(g);
-	return ret ?: XTUN_GENL_INTERRUPTED;
+	genl_close(g);
+	ret = genl_open(g);
+	return ret ?: GENL_DUMP_INTERRUPTED;
 }

@@ -91,7 +91,7 @@ static unsigned int overhead(int family)
 }
 
 /* What a tunnel to @ep can carry; 0 when there is no route to it. */
-static unsigned int endpoint_mtu(const union xtun_sockaddr *ep)
+static unsigned int endpoint_mtu(const union inet_sockaddr *ep)
 {
 	int family = ep->sa.sa_family;
 	char addr[INET6_ADDRSTRLEN], out[1024];

@@ -55,7 +55,7 @@ static int opt_preshared_key(const char *value, void *ctx)
 static int parse_allowedip_entry(struct peer_change *c, char *entry,
 				 bool first, bool *edits)
 {
-	struct xtun_prefix *p = &c->allowedips[c->n_allowedips];
+	struct ip_prefix *p = &c->allowedips[c->n_allowedips];
 	bool edit = *entry == '+' || *entry == '-';
 
 	if (edit && c->cmd == XTUN_CMD_NEW_PEER)
@@ -145,9 +145,9 @@ static void put_settings(struct nlmsghdr *nlh, const struct peer_change *c)
 }
 
 static bool put_allowedip(struct nlmsghdr *nlh, uint16_t index,
-			  const struct xtun_prefix *p)
+			  const struct ip_prefix *p)
 {
-	const size_t size = XTUN_GENL_BUFSIZE;
+	const size_t size = GENL_SESSION_BUFSIZE;
 	struct nlattr *nest;
 
 	nest = mnl_attr_nest_start_check(nlh, size, index);
@@ -174,7 +174,7 @@ size_t peer_put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
 
 	if (next == c->n_allowedips)
 		return next;
-	array = mnl_attr_nest_start_check(nlh, XTUN_GENL_BUFSIZE,
+	array = mnl_attr_nest_start_check(nlh, GENL_SESSION_BUFSIZE,
 					  XTUN_PEER_A_ALLOWEDIPS);
 	if (!array)
 		return next;
@@ -190,7 +190,7 @@ size_t peer_put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
  * SET_PEER requests that add the rest, as wg(8) does.  If one of those
  * fails, the earlier ones stay applied.
  */
-int peer_change_send(struct xtun_genl *g, const char *ifname,
+int peer_change_send(struct genl_session *g, const char *ifname,
 		     const struct peer_change *c)
 {
 	struct nlmsghdr *nlh;
@@ -200,7 +200,7 @@ int peer_change_send(struct xtun_genl *g, const char *ifname,
 	int ret;
 
 	do {
-		nlh = xtun_genl_msg(g, first ? c->cmd : XTUN_CMD_SET_PEER, 0);
+		nlh = genl_msg(g, first ? c->cmd : XTUN_CMD_SET_PEER, 0);
 		mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
 		peer = mnl_attr_nest_start(nlh, XTUN_DEVICE_A_PEER);
 		mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN,
@@ -214,7 +214,7 @@ int peer_change_send(struct xtun_genl *g, const char *ifname,
 			fprintf(stderr, "%s: allowed IPs do not fit in a request\n", prog);
 			return XTUNCTL_EUSAGE;
 		}
-		ret = xtun_genl_talk(g, nlh, NULL, NULL);
+		ret = genl_talk(g, nlh, NULL, NULL);
 		first = false;
 	} while (!ret && next < c->n_allowedips);
 	return ret;
@@ -222,14 +222,14 @@ int peer_change_send(struct xtun_genl *g, const char *ifname,
 
 static int peer_change_one(const char *ifname, const struct peer_change *c)
 {
-	struct xtun_genl g;
+	struct genl_session g;
 	int ret;
 
-	ret = xtun_genl_open(&g);
+	ret = genl_open(&g);
 	if (ret)
 		return ret;
 	ret = peer_change_send(&g, ifname, c);
-	xtun_genl_close(&g);
+	genl_close(&g);
 	return ret;
 }
 
@@ -254,30 +254,30 @@ static int peer_add_or_set(int argc, char **argv, uint8_t cmd)
 	return ret;
 }
 
-int peer_del_send(struct xtun_genl *g, const char *ifname,
+int peer_del_send(struct genl_session *g, const char *ifname,
 		  const uint8_t public_key[XTUN_KEY_LEN])
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *peer;
 
-	nlh = xtun_genl_msg(g, XTUN_CMD_DEL_PEER, 0);
+	nlh = genl_msg(g, XTUN_CMD_DEL_PEER, 0);
 	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
 	peer = mnl_attr_nest_start(nlh, XTUN_DEVICE_A_PEER);
 	mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN, public_key);
 	mnl_attr_nest_end(nlh, peer);
-	return xtun_genl_talk(g, nlh, NULL, NULL);
+	return genl_talk(g, nlh, NULL, NULL);
 }
 
 static int peer_del_one(const char *ifname, const uint8_t key[XTUN_KEY_LEN])
 {
-	struct xtun_genl g;
+	struct genl_session g;
 	int ret;
 
-	ret = xtun_genl_open(&g);
+	ret = genl_open(&g);
 	if (ret)
 		return ret;
 	ret = peer_del_send(&g, ifname, key);
-	xtun_genl_close(&g);
+	genl_close(&g);
 	return ret;
 }
 

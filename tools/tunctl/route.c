@@ -77,10 +77,10 @@ static bool route_exists(const struct updown *u, int family,
  * A route to @p through the device, unless the device has one: the prefix
  * route of its own Address, say.
  */
-static int add_route(struct updown *u, const struct xtun_prefix *p,
+static int add_route(struct updown *u, const struct ip_prefix *p,
 		     uint32_t table)
 {
-	char prefix[XTUN_PREFIX_STRLEN];
+	char prefix[PREFIX_STRLEN];
 	struct cmd c;
 
 	prefix_to_str(prefix, sizeof(prefix), p);
@@ -145,13 +145,13 @@ static int pick_table(struct updown *u, uint32_t *table)
 static int set_fwmark(struct updown *u, uint32_t fwmark)
 {
 	struct dev_change c = { .has_fwmark = true, .fwmark = fwmark };
-	struct xtun_genl g;
+	struct genl_session g;
 	int ret;
 
-	ret = xtun_genl_open(&g);
+	ret = genl_open(&g);
 	if (!ret) {
 		ret = dev_change_send(&g, u->ifname, &c);
-		xtun_genl_close(&g);
+		genl_close(&g);
 	}
 	if (ret)
 		fprintf(stderr, "%s: %s: setting fwmark %u failed\n", prog,
@@ -261,10 +261,10 @@ static int full_tunnels(struct updown *u, bool v4, bool v6)
 /* --- all routes ---------------------------------------------------------- */
 
 /* The peers' allowed IPs, host bits cleared, each once. */
-static struct xtun_prefix *distinct_prefixes(const struct config *config,
+static struct ip_prefix *distinct_prefixes(const struct config *config,
 					     size_t *n)
 {
-	struct xtun_prefix *list = NULL, *grown, p;
+	struct ip_prefix *list = NULL, *grown, p;
 	const struct peer_change *peer;
 	size_t i, j, k;
 
@@ -297,7 +297,7 @@ int up_routes(struct updown *u)
 	bool auto_table = config->table == CONFIG_TABLE_AUTO;
 	uint32_t table = auto_table ? RT_TABLE_MAIN : config->table_id;
 	bool full4 = false, full6 = false;
-	struct xtun_prefix *prefixes;
+	struct ip_prefix *prefixes;
 	int ret = XTUNCTL_OK;
 	size_t n, i;
 

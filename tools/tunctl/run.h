@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_RUN_H
-#define _XTUN_RUN_H
+#ifndef _XTUNCTL_RUN_H
+#define _XTUNCTL_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,4 +55,4 @@ bool cmd_capture(const struct cmd *c, char *out, size_t size);
 int hook_run(const char *context, const char *what, const char *hook,
 	     const char *ifname);
 
-#endif /* _XTUN_RUN_H */
+#endif /* _XTUNCTL_RUN_H */

@@ -8,7 +8,7 @@
  *   show interfaces			the names of the devices
  *   show IFNAME | all dump		the columns of "wg show dump" (dump.c)
  *
- * Every form reads the devices once, with device_list_read(), and prints
+ * Every form reads the devices once, with dev_state_read(), and prints
  * what it read; all but dump walk it with show_walk().
  */
 
@@ -22,10 +22,10 @@
 #include "show.h"
 #include "xtunctl.h"
 
-void show_walk(const struct xtun_device_list *list,
+void show_walk(const struct dev_state_list *list,
 	       const struct show_printer *printer, void *ctx)
 {
-	const struct xtun_device *dev;
+	const struct dev_state *dev;
 	size_t i, j;
 
 	if (printer->begin)
@@ -152,7 +152,7 @@ static void print_handshake(const struct palette *pal, uint64_t ns)
 }
 
 static void print_allowedips(const struct palette *pal,
-			     const struct xtun_peer *peer)
+			     const struct peer_state *peer)
 {
 	label(pal, "allowed ips");
 	allowedips_print(peer, ", ");
@@ -160,7 +160,7 @@ static void print_allowedips(const struct palette *pal,
 }
 
 static void print_traffic(const struct palette *pal,
-			  const struct xtun_peer *peer)
+			  const struct peer_state *peer)
 {
 	if (peer->rx_bytes || peer->tx_bytes) {
 		label(pal, "transfer");
@@ -191,11 +191,11 @@ static void print_keepalive(const struct palette *pal, uint16_t seconds)
 	       seconds == 1 ? "" : "s", pal->reset);
 }
 
-static void human_peer(const struct xtun_device *dev,
-		       const struct xtun_peer *peer, void *ctx)
+static void human_peer(const struct dev_state *dev,
+		       const struct peer_state *peer, void *ctx)
 {
 	const struct palette *pal = ((struct human *)ctx)->pal;
-	char buf[XTUN_ENDPOINT_STRLEN];
+	char buf[ENDPOINT_STRLEN];
 
 	(void)dev;
 	key_to_base64(buf, peer->public_key);
@@ -218,11 +218,11 @@ static void human_peer(const struct xtun_device *dev,
 		print_keepalive(pal, peer->persistent_keepalive);
 }
 
-static void human_device(const struct xtun_device *dev, void *ctx)
+static void human_device(const struct dev_state *dev, void *ctx)
 {
 	struct human *h = ctx;
 	const struct palette *pal = h->pal;
-	char key[XTUN_KEY_B64_LEN + 1];
+	char key[KEY_B64_LEN + 1];
 
 	/* A blank line between devices, as before each peer. */
 	if (!h->first_device)
@@ -254,7 +254,7 @@ static const struct show_printer human_printer = {
 	.peer	= human_peer,
 };
 
-static void show_human(const struct xtun_device_list *list)
+static void show_human(const struct dev_state_list *list)
 {
 	struct human h = { .pal = choose_palette(), .first_device = true };
 
@@ -355,7 +355,7 @@ static int parse_show_args(int argc, char **argv, struct show_args *args)
 	return XTUNCTL_OK;
 }
 
-static void show_print(const struct xtun_device_list *list,
+static void show_print(const struct dev_state_list *list,
 		       const struct show_args *args)
 {
 	if (args->interfaces)
@@ -372,17 +372,17 @@ static void show_print(const struct xtun_device_list *list,
 
 int cmd_show(int argc, char **argv)
 {
-	struct xtun_device_list list;
+	struct dev_state_list list;
 	struct show_args args;
 	int ret;
 
 	ret = parse_show_args(argc, argv, &args);
 	if (ret)
 		return ret;
-	ret = device_list_read(&list, args.ifname);
+	ret = dev_state_read(&list, args.ifname);
 	if (ret)
 		return ret;
 	show_print(&list, &args);
-	device_list_free(&list);
+	dev_state_free(&list);
 	return XTUNCTL_OK;
 }

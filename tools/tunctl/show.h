@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_SHOW_H
-#define _XTUN_SHOW_H
+#ifndef _XTUNCTL_SHOW_H
+#define _XTUNCTL_SHOW_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,24 +18,24 @@
 struct show_printer {
 	/* Each callback may be NULL; @ctx is the printer's own state. */
 	void (*begin)(void *ctx);
-	void (*device)(const struct xtun_device *dev, void *ctx);
-	void (*peer)(const struct xtun_device *dev,
-		     const struct xtun_peer *peer, void *ctx);
-	void (*device_end)(const struct xtun_device *dev, void *ctx);
+	void (*device)(const struct dev_state *dev, void *ctx);
+	void (*peer)(const struct dev_state *dev,
+		     const struct peer_state *peer, void *ctx);
+	void (*device_end)(const struct dev_state *dev, void *ctx);
 	void (*end)(void *ctx);
 };
 
-void show_walk(const struct xtun_device_list *list,
+void show_walk(const struct dev_state_list *list,
 	       const struct show_printer *printer, void *ctx);
 
 /* The latest handshake as dumps and JSON have it: Unix seconds, 0 for none. */
-static inline uint64_t handshake_seconds(const struct xtun_peer *peer)
+static inline uint64_t handshake_seconds(const struct peer_state *peer)
 {
 	return peer->last_handshake_ns / 1000000000;
 }
 
 /* show_json.c: the devices as one JSON array. */
-void show_json(const struct xtun_device_list *list);
+void show_json(const struct dev_state_list *list);
 
 /*
  * show_field.c: "show IFNAME FIELD", in the manner of "wg show IFNAME
@@ -48,9 +48,9 @@ const struct show_field *show_field_find(const char *name);
  * continues at column @col, the others start with @indent.
  */
 void show_field_list(FILE *out, int col, const char *indent);
-void show_field_print(const struct xtun_device_list *list,
+void show_field_print(const struct dev_state_list *list,
 		      const struct show_field *field, bool with_ifname);
 /* "show interfaces": the names, space-separated, on one line. */
-void show_interfaces(const struct xtun_device_list *list);
+void show_interfaces(const struct dev_state_list *list);
 
-#endif /* _XTUN_SHOW_H */
+#endif /* _XTUNCTL_SHOW_H */

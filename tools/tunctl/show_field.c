@@ -22,19 +22,19 @@
 struct show_field {
 	const char *name;
 	/* One of the two prints the line, after the interface name if any. */
-	void (*device)(const struct xtun_device *dev);
-	void (*peer)(const struct xtun_peer *peer);
+	void (*device)(const struct dev_state *dev);
+	void (*peer)(const struct peer_state *peer);
 };
 
 static void print_key(const uint8_t key[XTUN_KEY_LEN])
 {
-	char b64[XTUN_KEY_B64_LEN + 1];
+	char b64[KEY_B64_LEN + 1];
 
 	key_to_base64(b64, key);
 	fputs(b64, stdout);
 }
 
-static void device_public_key(const struct xtun_device *dev)
+static void device_public_key(const struct dev_state *dev)
 {
 	if (dev->has_public_key)
 		print_key(dev->public_key);
@@ -43,12 +43,12 @@ static void device_public_key(const struct xtun_device *dev)
 	putchar('\n');
 }
 
-static void device_listen_port(const struct xtun_device *dev)
+static void device_listen_port(const struct dev_state *dev)
 {
 	printf("%u\n", dev->listen_port);
 }
 
-static void device_fwmark(const struct xtun_device *dev)
+static void device_fwmark(const struct dev_state *dev)
 {
 	if (dev->fwmark)
 		printf("0x%x\n", dev->fwmark);
@@ -56,29 +56,29 @@ static void device_fwmark(const struct xtun_device *dev)
 		printf("off\n");
 }
 
-static void peer_key(const struct xtun_peer *peer)
+static void peer_key(const struct peer_state *peer)
 {
 	print_key(peer->public_key);
 	putchar('\n');
 }
 
 /* Every other peer field starts with the key, as wg's do. */
-static void peer_key_tab(const struct xtun_peer *peer)
+static void peer_key_tab(const struct peer_state *peer)
 {
 	print_key(peer->public_key);
 	putchar('\t');
 }
 
-static void peer_preshared_key(const struct xtun_peer *peer)
+static void peer_preshared_key(const struct peer_state *peer)
 {
 	peer_key_tab(peer);
 	/* The kernel never gives the key out, only whether there is one. */
 	printf("%s\n", peer->has_preshared_key ? "(hidden)" : "(none)");
 }
 
-static void peer_endpoint(const struct xtun_peer *peer)
+static void peer_endpoint(const struct peer_state *peer)
 {
-	char ep[XTUN_ENDPOINT_STRLEN];
+	char ep[ENDPOINT_STRLEN];
 
 	peer_key_tab(peer);
 	if (peer->endpoint.sa.sa_family) {
@@ -90,26 +90,26 @@ static void peer_endpoint(const struct xtun_peer *peer)
 }
 
 /* Space-separated here, where the dump separates them with commas. */
-static void peer_allowedips(const struct xtun_peer *peer)
+static void peer_allowedips(const struct peer_state *peer)
 {
 	peer_key_tab(peer);
 	allowedips_print(peer, " ");
 	putchar('\n');
 }
 
-static void peer_latest_handshake(const struct xtun_peer *peer)
+static void peer_latest_handshake(const struct peer_state *peer)
 {
 	peer_key_tab(peer);
 	printf("%" PRIu64 "\n", handshake_seconds(peer));
 }
 
-static void peer_transfer(const struct xtun_peer *peer)
+static void peer_transfer(const struct peer_state *peer)
 {
 	peer_key_tab(peer);
 	printf("%" PRIu64 "\t%" PRIu64 "\n", peer->rx_bytes, peer->tx_bytes);
 }
 
-static void peer_persistent_keepalive(const struct xtun_peer *peer)
+static void peer_persistent_keepalive(const struct peer_state *peer)
 {
 	peer_key_tab(peer);
 	if (peer->persistent_keepalive)
@@ -165,7 +165,7 @@ struct field_printer {
 	bool with_ifname;
 };
 
-static void field_device(const struct xtun_device *dev, void *ctx)
+static void field_device(const struct dev_state *dev, void *ctx)
 {
 	const struct field_printer *fp = ctx;
 
@@ -176,8 +176,8 @@ static void field_device(const struct xtun_device *dev, void *ctx)
 	fp->field->device(dev);
 }
 
-static void field_peer(const struct xtun_device *dev,
-		       const struct xtun_peer *peer, void *ctx)
+static void field_peer(const struct dev_state *dev,
+		       const struct peer_state *peer, void *ctx)
 {
 	const struct field_printer *fp = ctx;
 
@@ -193,7 +193,7 @@ static const struct show_printer field_printer = {
 	.peer	= field_peer,
 };
 
-void show_field_print(const struct xtun_device_list *list,
+void show_field_print(const struct dev_state_list *list,
 		      const struct show_field *field, bool with_ifname)
 {
 	struct field_printer fp = { .field = field, .with_ifname = with_ifname };
@@ -202,7 +202,7 @@ void show_field_print(const struct xtun_device_list *list,
 }
 
 /* Like "wg show interfaces": one line, or nothing without devices. */
-static void interface_name(const struct xtun_device *dev, void *ctx)
+static void interface_name(const struct dev_state *dev, void *ctx)
 {
 	bool *first = ctx;
 
@@ -223,7 +223,7 @@ static const struct show_printer interfaces_printer = {
 	.end	= interfaces_end,
 };
 
-void show_interfaces(const struct xtun_device_list *list)
+void show_interfaces(const struct dev_state_list *list)
 {
 	bool first = true;
 

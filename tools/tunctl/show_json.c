@@ -32,7 +32,7 @@ static void json_key_bool(struct json *j, const char *key, bool v)
 
 static void json_public_key(struct json *j, const uint8_t key[XTUN_KEY_LEN])
 {
-	char b64[XTUN_KEY_B64_LEN + 1];
+	char b64[KEY_B64_LEN + 1];
 
 	key_to_base64(b64, key);
 	json_key_string(j, "public_key", b64);
@@ -43,7 +43,7 @@ static void json_begin(void *ctx)
 	json_begin_array(ctx);
 }
 
-static void json_device(const struct xtun_device *dev, void *ctx)
+static void json_device(const struct dev_state *dev, void *ctx)
 {
 	struct json *j = ctx;
 
@@ -63,9 +63,9 @@ static void json_device(const struct xtun_device *dev, void *ctx)
 	json_begin_array(j);
 }
 
-static void json_endpoint(struct json *j, const struct xtun_peer *peer)
+static void json_endpoint(struct json *j, const struct peer_state *peer)
 {
-	char ep[XTUN_ENDPOINT_STRLEN];
+	char ep[ENDPOINT_STRLEN];
 
 	json_key(j, "endpoint");
 	if (!peer->endpoint.sa.sa_family) {
@@ -76,9 +76,9 @@ static void json_endpoint(struct json *j, const struct xtun_peer *peer)
 	json_string(j, ep);
 }
 
-static void json_allowedips(struct json *j, const struct xtun_peer *peer)
+static void json_allowedips(struct json *j, const struct peer_state *peer)
 {
-	char prefix[XTUN_PREFIX_STRLEN];
+	char prefix[PREFIX_STRLEN];
 	size_t i;
 
 	json_key(j, "allowed_ips");
@@ -90,8 +90,8 @@ static void json_allowedips(struct json *j, const struct xtun_peer *peer)
 	json_end_array(j);
 }
 
-static void json_peer(const struct xtun_device *dev,
-		      const struct xtun_peer *peer, void *ctx)
+static void json_peer(const struct dev_state *dev,
+		      const struct peer_state *peer, void *ctx)
 {
 	struct json *j = ctx;
 
@@ -114,7 +114,7 @@ static void json_peer(const struct xtun_device *dev,
 	json_end_object(j);
 }
 
-static void json_device_end(const struct xtun_device *dev, void *ctx)
+static void json_device_end(const struct dev_state *dev, void *ctx)
 {
 	struct json *j = ctx;
 
@@ -136,7 +136,7 @@ static const struct show_printer json_printer = {
 	.end		= json_end,
 };
 
-void show_json(const struct xtun_device_list *list)
+void show_json(const struct dev_state_list *list)
 {
 	struct json j;
 

@@ -168,13 +168,13 @@ static int step_create(struct updown *u)
 
 static int step_configure(struct updown *u)
 {
-	struct xtun_genl g;
+	struct genl_session g;
 	int ret;
 
-	ret = xtun_genl_open(&g);
+	ret = genl_open(&g);
 	if (!ret) {
 		ret = config_apply_set(&g, u->ifname, &u->config);
-		xtun_genl_close(&g);
+		genl_close(&g);
 	}
 	if (ret)
 		fprintf(stderr, "%s: %s: configuring the device from %s failed\n",
@@ -199,8 +199,8 @@ static int step_mtu(struct updown *u)
 
 static int step_addresses(struct updown *u)
 {
-	const struct xtun_prefix *a;
-	char addr[XTUN_PREFIX_STRLEN];
+	const struct ip_prefix *a;
+	char addr[PREFIX_STRLEN];
 	struct cmd c;
 	size_t i;
 	int ret = XTUNCTL_OK;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_UPDOWN_H
-#define _XTUN_UPDOWN_H
+#ifndef _XTUNCTL_UPDOWN_H
+#define _XTUNCTL_UPDOWN_H
 
 #include <net/if.h>
 #include <stdint.h>
@@ -36,4 +36,4 @@ unsigned int mtu_derive(const struct config *config);
 /* The routes to the peers' allowed IPs and full-tunnel rules (route.c). */
 int up_routes(struct updown *u);
 
-#endif /* _XTUN_UPDOWN_H */
+#endif /* _XTUNCTL_UPDOWN_H */
