@@ -252,7 +252,7 @@ int peers_batch_send(struct genl_session *g, const char *ifname,
 		    err.has_offset &&
 		    err.offset == (uint32_t)((char *)peers_attr - (char *)nlh))
 			return send_one_by_one(g, ifname, dev, peers, n_peers);
-		genl_report(&err);
+		genl_report(&err, nlh);
 		report_peer(&b, &err);
 		return XTUNCTL_EKERNEL;
 	} while (b.next < n_peers);

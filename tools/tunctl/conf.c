@@ -310,11 +310,34 @@ static const char *const conf_names[] = {
 	[CONF_SET] = "setconf", [CONF_ADD] = "addconf", [CONF_SYNC] = "syncconf",
 };
 
+/* What one of the commands applies, and to which device as it is now. */
+struct conf_job {
+	const char *ifname;
+	const struct config *config;
+	enum conf_mode mode;
+	const struct dev_state *dev;	/* NULL for setconf */
+};
+
+static int conf_send(struct genl_session *g, void *ctx)
+{
+	const struct conf_job *job = ctx;
+
+	switch (job->mode) {
+	case CONF_SET:
+		return config_apply_set(g, job->ifname, job->config);
+	case CONF_ADD:
+		return apply_add(g, job->ifname, job->config, job->dev);
+	case CONF_SYNC:
+		return apply_sync(g, job->ifname, job->config, job->dev);
+	}
+	return XTUNCTL_EUSAGE;
+}
+
 static int conf_apply(const char *ifname, const struct config *config,
 		      enum conf_mode mode)
 {
+	struct conf_job job = { .ifname = ifname, .config = config, .mode = mode };
 	struct dev_state_list list = { 0 };
-	struct genl_session g;
 	int ret;
 
 	/* addconf and syncconf work from what the device has now. */
@@ -328,22 +351,9 @@ static int conf_apply(const char *ifname, const struct config *config,
 			goto out_list;
 		}
 	}
-	ret = config_check_own_key(config, list.n_devices ? list.devices : NULL) ?:
-	      genl_open(&g);
-	if (ret)
-		goto out_list;
-	switch (mode) {
-	case CONF_SET:
-		ret = config_apply_set(&g, ifname, config);
-		break;
-	case CONF_ADD:
-		ret = apply_add(&g, ifname, config, &list.devices[0]);
-		break;
-	case CONF_SYNC:
-		ret = apply_sync(&g, ifname, config, &list.devices[0]);
-		break;
-	}
-	genl_close(&g);
+	job.dev = list.n_devices ? list.devices : NULL;
+	ret = config_check_own_key(config, job.dev) ?:
+	      genl_run(conf_send, &job);
 out_list:
 	dev_state_free(&list);
 	return ret;

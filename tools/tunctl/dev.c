@@ -72,22 +72,22 @@ int dev_change_send(struct genl_session *g, const char *ifname,
 	return genl_talk(g, nlh, NULL, NULL);
 }
 
-static int dev_set_send(const char *ifname, const struct dev_change *c)
-{
-	struct genl_session g;
-	int ret;
+/* What "dev set" asks of the device named. */
+struct dev_set {
+	const char *ifname;
+	struct dev_change change;
+};
 
-	ret = genl_open(&g);
-	if (ret)
-		return ret;
-	ret = dev_change_send(&g, ifname, c);
-	genl_close(&g);
-	return ret;
+static int dev_set_send(struct genl_session *g, void *ctx)
+{
+	const struct dev_set *s = ctx;
+
+	return dev_change_send(g, s->ifname, &s->change);
 }
 
 static int dev_set(int argc, char **argv)
 {
-	struct dev_change c = { 0 };
+	struct dev_set s = { .ifname = argv[1] };
 	int ret;
 
 	if (argc < 2) {
@@ -96,9 +96,9 @@ static int dev_set(int argc, char **argv)
 	}
 	ret = parse_ifname(argv[1]) ?:
 	      parse_options(argc - 2, argv + 2, dev_set_options,
-			    ARRAY_LEN(dev_set_options), &c) ?:
-	      dev_set_send(argv[1], &c);
-	explicit_bzero(&c, sizeof(c));
+			    ARRAY_LEN(dev_set_options), &s.change) ?:
+	      genl_run(dev_set_send, &s);
+	explicit_bzero(&s, sizeof(s));
 	return ret;
 }
 

@@ -351,26 +351,35 @@ static int dump_once(struct genl_session *g, struct dev_state_list *list,
 	return genl_dump(g, nlh, device_msg_cb, list);
 }
 
-int dev_state_read(struct dev_state_list *list, const char *ifname)
+/* What dev_state_read() reads. */
+struct read_job {
+	struct dev_state_list *list;
+	const char *ifname;
+};
+
+static int dump_until_consistent(struct genl_session *g, void *ctx)
 {
-	struct genl_session g;
+	const struct read_job *job = ctx;
 	int tries, ret;
 
-	memset(list, 0, sizeof(*list));
-	ret = genl_open(&g);
-	for (tries = 0; !ret && tries < DUMP_TRIES; tries++) {
-		ret = dump_once(&g, list, ifname);
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		ret = dump_once(g, job->list, job->ifname);
 		if (ret != GENL_DUMP_INTERRUPTED)
-			break;
+			return ret;
 		/* Half of an old configuration and half of a new one. */
-		dev_state_free(list);
-		ret = XTUNCTL_OK;
+		dev_state_free(job->list);
 	}
-	genl_close(&g);
-	if (!ret && tries == DUMP_TRIES) {
-		fprintf(stderr, "Error: the devices kept changing while being read; try again\n");
-		ret = XTUNCTL_EKERNEL;
-	}
+	fprintf(stderr, "Error: the devices kept changing while being read; try again\n");
+	return XTUNCTL_EKERNEL;
+}
+
+int dev_state_read(struct dev_state_list *list, const char *ifname)
+{
+	struct read_job job = { .list = list, .ifname = ifname };
+	int ret;
+
+	memset(list, 0, sizeof(*list));
+	ret = genl_run(dump_until_consistent, &job);
 	if (ret)
 		dev_state_free(list);
 	return ret;

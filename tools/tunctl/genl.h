@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "extack.h"
+
 /*
  * A generic netlink session with the xtun family.  All functions that talk
  * to the kernel print what went wrong (the kernel's extended-ack message as
@@ -29,23 +31,15 @@ struct nlmsghdr *genl_msg(struct genl_session *g, uint8_t cmd, uint16_t flags);
 
 /* Send @nlh and feed every reply message to @cb until the kernel is done. */
 int genl_talk(struct genl_session *g, struct nlmsghdr *nlh,
-		   mnl_cb_t cb, void *data);
-
-/* The kernel's verdict on a request, for callers that look into it. */
-struct genl_error {
-	int error;		/* negative errno, 0 for success */
-	char msg[256];		/* extended-ack message, may be empty */
-	uint32_t offset;	/* NLMSGERR_ATTR_OFFS: the attribute blamed, */
-	bool has_offset;	/* from the start of the request's nlmsghdr */
-};
+	      mnl_cb_t cb, void *data);
 
 /*
  * A request without replies, printing nothing: 0 on success, else -1 with
  * @err filled in.  genl_report() prints it as genl_talk() would.
  */
 int genl_try(struct genl_session *g, struct nlmsghdr *nlh,
-		  struct genl_error *err);
-void genl_report(const struct genl_error *err);
+	     struct genl_error *err);
+void genl_report(const struct genl_error *err, const struct nlmsghdr *request);
 
 /*
  * genl_dump() returns this, and prints nothing, when the kernel marked
@@ -58,6 +52,13 @@ void genl_report(const struct genl_error *err);
 
 /* genl_talk() for a request with NLM_F_DUMP. */
 int genl_dump(struct genl_session *g, struct nlmsghdr *nlh,
-		   mnl_cb_t cb, void *data);
+	      mnl_cb_t cb, void *data);
+
+/*
+ * Open a session, run @fn in it and close it again: what a command does
+ * that makes its requests in one session.  Returns what @fn returned, or
+ * the failure to open (printed).
+ */
+int genl_run(int (*fn)(struct genl_session *g, void *ctx), void *ctx);
 
 #endif /* _XTUNCTL_GENL_H */

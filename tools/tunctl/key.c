@@ -4,7 +4,6 @@
  * WireGuard uses, so "wg pubkey" and "xtunctl pubkey" agree on every key.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "curve25519.h"
 #include "key.h"
+#include "parse.h"
 #include "xtunctl.h"
 
 static const char b64_alphabet[] =
@@ -129,18 +129,14 @@ int cmd_genpsk(int argc, char **argv)
 
 bool key_read(FILE *f, uint8_t key[XTUN_KEY_LEN])
 {
-	char buf[128], *start, *end;
+	char buf[128];
 	size_t len;
 	bool ok;
 
+	/* A full buffer is more than a key and the white space around it. */
 	len = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[len] = '\0';
-	for (start = buf; isspace((unsigned char)*start); start++)
-		;
-	for (end = buf + len; end > start && isspace((unsigned char)end[-1]); end--)
-		;
-	*end = '\0';
-	ok = len < sizeof(buf) - 1 && key_from_base64(key, start);
+	ok = len < sizeof(buf) - 1 && key_from_base64(key, parse_trim(buf));
 	explicit_bzero(buf, sizeof(buf));
 	return ok;
 }

@@ -220,23 +220,23 @@ int peer_change_send(struct genl_session *g, const char *ifname,
 	return ret;
 }
 
-static int peer_change_one(const char *ifname, const struct peer_change *c)
-{
-	struct genl_session g;
-	int ret;
+/* The peer that "peer add|set|del" name, and for add and set the change. */
+struct peer_request {
+	const char *ifname;
+	struct peer_change change;
+};
 
-	ret = genl_open(&g);
-	if (ret)
-		return ret;
-	ret = peer_change_send(&g, ifname, c);
-	genl_close(&g);
-	return ret;
+static int peer_change_one(struct genl_session *g, void *ctx)
+{
+	const struct peer_request *r = ctx;
+
+	return peer_change_send(g, r->ifname, &r->change);
 }
 
 /* peer add and peer set: IFNAME PUBKEY [OPTION VALUE]... */
 static int peer_add_or_set(int argc, char **argv, uint8_t cmd)
 {
-	struct peer_change c = { .cmd = cmd };
+	struct peer_request r = { .ifname = argv[1], .change.cmd = cmd };
 	int ret;
 
 	if (argc < 3) {
@@ -245,12 +245,12 @@ static int peer_add_or_set(int argc, char **argv, uint8_t cmd)
 		return XTUNCTL_EUSAGE;
 	}
 	ret = parse_ifname(argv[1]) ?:
-	      parse_public_key(argv[2], c.public_key) ?:
+	      parse_public_key(argv[2], r.change.public_key) ?:
 	      parse_options(argc - 3, argv + 3, peer_options,
-			    ARRAY_LEN(peer_options), &c) ?:
-	      peer_change_one(argv[1], &c);
-	free(c.allowedips);
-	explicit_bzero(&c, sizeof(c));
+			    ARRAY_LEN(peer_options), &r.change) ?:
+	      genl_run(peer_change_one, &r);
+	free(r.change.allowedips);
+	explicit_bzero(&r, sizeof(r));
 	return ret;
 }
 
@@ -268,30 +268,24 @@ int peer_del_send(struct genl_session *g, const char *ifname,
 	return genl_talk(g, nlh, NULL, NULL);
 }
 
-static int peer_del_one(const char *ifname, const uint8_t key[XTUN_KEY_LEN])
+static int peer_del_one(struct genl_session *g, void *ctx)
 {
-	struct genl_session g;
-	int ret;
+	const struct peer_request *r = ctx;
 
-	ret = genl_open(&g);
-	if (ret)
-		return ret;
-	ret = peer_del_send(&g, ifname, key);
-	genl_close(&g);
-	return ret;
+	return peer_del_send(g, r->ifname, r->change.public_key);
 }
 
 static int peer_del(int argc, char **argv)
 {
-	uint8_t key[XTUN_KEY_LEN];
+	struct peer_request r = { .ifname = argv[1] };
 
 	if (argc != 3) {
 		fprintf(stderr, "Usage: %s peer del IFNAME PUBKEY\n", prog);
 		return XTUNCTL_EUSAGE;
 	}
 	return parse_ifname(argv[1]) ?:
-	       parse_public_key(argv[2], key) ?:
-	       peer_del_one(argv[1], key);
+	       parse_public_key(argv[2], r.change.public_key) ?:
+	       genl_run(peer_del_one, &r);
 }
 
 static int peer_usage(void)

@@ -141,18 +141,21 @@ static int pick_table(struct updown *u, uint32_t *table)
 	return XTUNCTL_EKERNEL;
 }
 
+static int send_fwmark(struct genl_session *g, void *ctx)
+{
+	const struct updown *u = ctx;
+	struct dev_change c = { .has_fwmark = true, .fwmark = u->fwmark };
+
+	return dev_change_send(g, u->ifname, &c);
+}
+
 /* The device dies with its fwmark: nothing to record. */
 static int set_fwmark(struct updown *u, uint32_t fwmark)
 {
-	struct dev_change c = { .has_fwmark = true, .fwmark = fwmark };
-	struct genl_session g;
 	int ret;
 
-	ret = genl_open(&g);
-	if (!ret) {
-		ret = dev_change_send(&g, u->ifname, &c);
-		genl_close(&g);
-	}
+	u->fwmark = fwmark;
+	ret = genl_run(send_fwmark, u);
 	if (ret)
 		fprintf(stderr, "%s: %s: setting fwmark %u failed\n", prog,
 			u->context, fwmark);

@@ -166,16 +166,18 @@ static int step_create(struct updown *u)
 	return updown_step(u, &add, &del);
 }
 
+static int send_config(struct genl_session *g, void *ctx)
+{
+	const struct updown *u = ctx;
+
+	return config_apply_set(g, u->ifname, &u->config);
+}
+
 static int step_configure(struct updown *u)
 {
-	struct genl_session g;
 	int ret;
 
-	ret = genl_open(&g);
-	if (!ret) {
-		ret = config_apply_set(&g, u->ifname, &u->config);
-		genl_close(&g);
-	}
+	ret = genl_run(send_config, u);
 	if (ret)
 		fprintf(stderr, "%s: %s: configuring the device from %s failed\n",
 			prog, u->context, u->config.path);

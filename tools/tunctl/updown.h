@@ -15,6 +15,7 @@ struct updown {
 	char context[IF_NAMESIZE + 8];	/* "up xtun0", for messages */
 	struct config config;
 	struct undo_log log;
+	uint32_t fwmark;		/* of a full tunnel, once chosen */
 };
 
 /* "ip -4" or "ip -6" for @family. */
