@@ -25,7 +25,8 @@
 
 #include "config.h"
 #include "curve25519.h"
-#include "device.h"
+#include "show_value.h"
+#include "state.h"
 #include "xtunctl.h"
 
 /* --- checks before anything is sent -------------------------------------- */
@@ -404,7 +405,7 @@ static void print_peer_conf(const struct peer_state *peer)
 		printf("# PresharedKey is set; the kernel keeps it write-only.\n");
 	if (peer->n_allowedips) {
 		printf("AllowedIPs = ");
-		allowedips_print(peer, ", ");
+		value_allowedips(peer, ", ");
 		printf("\n");
 	}
 	if (peer->endpoint.sa.sa_family) {

@@ -293,21 +293,3 @@ int parse_prefix(const char *what, const char *arg, struct ip_prefix *out)
 	out->cidr = cidr;
 	return XTUNCTL_OK;
 }
-
-void prefix_mask(struct ip_prefix *p)
-{
-	unsigned int len = p->family == AF_INET ? 4 : 16, i;
-
-	for (i = 0; i < len; i++) {
-		if (p->cidr <= 8 * i)
-			p->addr[i] = 0;
-		else if (p->cidr < 8 * (i + 1))
-			p->addr[i] &= 0xff << (8 * (i + 1) - p->cidr);
-	}
-}
-
-bool prefix_equal(const struct ip_prefix *a, const struct ip_prefix *b)
-{
-	return a->family == b->family && a->cidr == b->cidr &&
-	       !memcmp(a->addr, b->addr, sizeof(a->addr));
-}

@@ -37,7 +37,7 @@
 
 #include <linux/rtnetlink.h>
 
-#include "device.h"
+#include "addr.h"
 #include "genl.h"
 #include "updown.h"
 #include "xtunctl.h"

@@ -10,7 +10,9 @@
  */
 
 #include "json.h"
-#include "show.h"
+#include "show_json.h"
+#include "show_value.h"
+#include "show_walk.h"
 
 static void json_key_string(struct json *j, const char *key, const char *s)
 {
@@ -90,6 +92,17 @@ static void json_allowedips(struct json *j, const struct peer_state *peer)
 	json_end_array(j);
 }
 
+/* The members of the counters of @group, as peer_counter.c names them. */
+static void json_counters(struct json *j, const struct peer_state *peer,
+			  enum counter_group group)
+{
+	size_t i;
+
+	for (i = 0; i < PEER_N_COUNTERS; i++)
+		if (peer_counters[i].group == group)
+			json_key_u64(j, peer_counters[i].json, peer->counters[i]);
+}
+
 static void json_peer(const struct dev_state *dev,
 		      const struct peer_state *peer, void *ctx)
 {
@@ -102,15 +115,10 @@ static void json_peer(const struct dev_state *dev,
 	json_endpoint(j, peer);
 	json_allowedips(j, peer);
 	json_key_u64(j, "latest_handshake", handshake_seconds(peer));
-	json_key_u64(j, "rx_bytes", peer->rx_bytes);
-	json_key_u64(j, "tx_bytes", peer->tx_bytes);
-	json_key_u64(j, "rx_packets", peer->rx_packets);
-	json_key_u64(j, "tx_packets", peer->tx_packets);
+	json_counters(j, peer, COUNTERS_TRANSFER);
+	json_counters(j, peer, COUNTERS_PACKETS);
 	json_key_u64(j, "persistent_keepalive", peer->persistent_keepalive);
-	json_key_u64(j, "drop_replay", peer->drop_replay);
-	json_key_u64(j, "drop_auth", peer->drop_auth);
-	json_key_u64(j, "drop_source", peer->drop_source);
-	json_key_u64(j, "drop_no_session", peer->drop_no_session);
+	json_counters(j, peer, COUNTERS_DROPS);
 	json_end_object(j);
 }
 

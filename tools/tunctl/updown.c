@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "device.h"
+#include "addr.h"
 #include "genl.h"
 #include "parse.h"
 #include "updown.h"

@@ -3,18 +3,19 @@
 #define _XTUNCTL_DEVICE_H
 
 #include <net/if.h>
-#include <netdb.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "key.h"
-#include "parse.h"
+#include "peer_counter.h"
+#include "addr.h"
 
 /*
  * The state of xtun devices as GET_DEVICE reports it, merged from however
- * many dump messages the kernel split it into.  show and show ... dump both
- * print from this, so there is one parser of the kernel's replies.
+ * many dump messages the kernel split it into (state.c).  Every show format
+ * and showconf print from this, so there is one parser of the kernel's
+ * replies.
  */
 
 struct peer_state {
@@ -23,9 +24,7 @@ struct peer_state {
 	union inet_sockaddr endpoint;	/* sa_family 0: unknown */
 	uint16_t persistent_keepalive;
 	uint64_t last_handshake_ns;
-	uint64_t rx_bytes, tx_bytes;
-	uint64_t rx_packets, tx_packets;
-	uint64_t drop_replay, drop_auth, drop_source, drop_no_session;
+	uint64_t counters[PEER_N_COUNTERS];	/* see peer_counter.h */
 	struct ip_prefix *allowedips;
 	size_t n_allowedips, allowedips_cap;
 };
@@ -52,25 +51,5 @@ struct dev_state_list {
  */
 int dev_state_read(struct dev_state_list *list, const char *ifname);
 void dev_state_free(struct dev_state_list *list);
-
-/* "192.0.2.1:51820", "[fd00::1]:51820"; @buf of at least this size. */
-#define ENDPOINT_STRLEN	(NI_MAXHOST + 8)
-void endpoint_to_str(char *buf, size_t size, const union inet_sockaddr *ep);
-
-/* "10.0.0.0/24", "fd00::/64"; @buf of at least this size. */
-#define PREFIX_STRLEN	(INET6_ADDRSTRLEN + 4)
-void prefix_to_str(char *buf, size_t size, const struct ip_prefix *p);
-
-/*
- * Print @peer's allowed IPs to stdout, separated by @sep, or "(none)":
- * each output format has its own separator, not its own loop.
- */
-void allowedips_print(const struct peer_state *peer, const char *sep);
-
-/*
- * Print @list as "show ... dump" does (dump.c): tab-separated, one line per
- * device and per peer, each line led by the interface name if @with_ifname.
- */
-void dump_devices(const struct dev_state_list *list, bool with_ifname);
 
 #endif /* _XTUNCTL_DEVICE_H */

@@ -11,7 +11,6 @@
  * half-way and is read again.
  */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +19,8 @@
 #include <linux/genetlink.h>
 #include <linux/xtun.h>
 
-#include "device.h"
 #include "genl.h"
+#include "state.h"
 #include "xtunctl.h"
 
 /* A device that keeps changing faster than it can be read is an error. */
@@ -143,38 +142,27 @@ static int merge_endpoint(struct peer_state *peer, const struct nlattr *attr)
 	return MNL_CB_OK;
 }
 
-/* Where each u64 counter of a peer goes. */
-static const struct {
-	unsigned int type;
-	size_t offset;
-} peer_counters[] = {
-	{ XTUN_PEER_A_LAST_HANDSHAKE, offsetof(struct peer_state, last_handshake_ns) },
-	{ XTUN_PEER_A_RX_BYTES, offsetof(struct peer_state, rx_bytes) },
-	{ XTUN_PEER_A_TX_BYTES, offsetof(struct peer_state, tx_bytes) },
-	{ XTUN_PEER_A_RX_PACKETS, offsetof(struct peer_state, rx_packets) },
-	{ XTUN_PEER_A_TX_PACKETS, offsetof(struct peer_state, tx_packets) },
-	{ XTUN_PEER_A_DROP_REPLAY, offsetof(struct peer_state, drop_replay) },
-	{ XTUN_PEER_A_DROP_AUTH, offsetof(struct peer_state, drop_auth) },
-	{ XTUN_PEER_A_DROP_SOURCE, offsetof(struct peer_state, drop_source) },
-	{ XTUN_PEER_A_DROP_NO_SESSION, offsetof(struct peer_state, drop_no_session) },
-};
+/* Set *@v from @attr if the message has it. */
+static int merge_u64(uint64_t *v, const struct nlattr *attr)
+{
+	if (!attr)
+		return MNL_CB_OK;
+	if (!valid(attr, MNL_TYPE_U64))
+		return malformed("peer counter");
+	*v = mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
 
+/* The latest handshake, and every counter of the table in peer_counter.c. */
 static int merge_counters(struct peer_state *peer, const struct nlattr **tb)
 {
-	const struct nlattr *attr;
-	uint64_t v;
 	size_t i;
+	int ret;
 
-	for (i = 0; i < ARRAY_LEN(peer_counters); i++) {
-		attr = tb[peer_counters[i].type];
-		if (!attr)
-			continue;
-		if (!valid(attr, MNL_TYPE_U64))
-			return malformed("peer counter");
-		v = mnl_attr_get_u64(attr);
-		memcpy((char *)peer + peer_counters[i].offset, &v, sizeof(v));
-	}
-	return MNL_CB_OK;
+	ret = merge_u64(&peer->last_handshake_ns, tb[XTUN_PEER_A_LAST_HANDSHAKE]);
+	for (i = 0; ret == MNL_CB_OK && i < PEER_N_COUNTERS; i++)
+		ret = merge_u64(&peer->counters[i], tb[peer_counters[i].attr]);
+	return ret;
 }
 
 /* Attributes present in this message overwrite, allowed IPs add up. */
@@ -383,44 +371,4 @@ int dev_state_read(struct dev_state_list *list, const char *ifname)
 	if (ret)
 		dev_state_free(list);
 	return ret;
-}
-
-void endpoint_to_str(char *buf, size_t size, const union inet_sockaddr *ep)
-{
-	char host[NI_MAXHOST];
-	socklen_t len;
-
-	len = ep->sa.sa_family == AF_INET ? sizeof(ep->sin) : sizeof(ep->sin6);
-	/* getnameinfo() adds "%scope" for link-local IPv6 addresses. */
-	if (getnameinfo(&ep->sa, len, host, sizeof(host), NULL, 0,
-			NI_NUMERICHOST)) {
-		snprintf(buf, size, "(unknown)");
-		return;
-	}
-	if (ep->sa.sa_family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", host, ntohs(ep->sin6.sin6_port));
-	else
-		snprintf(buf, size, "%s:%u", host, ntohs(ep->sin.sin_port));
-}
-
-void prefix_to_str(char *buf, size_t size, const struct ip_prefix *p)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	if (!inet_ntop(p->family, p->addr, addr, sizeof(addr)))
-		snprintf(addr, sizeof(addr), "?");
-	snprintf(buf, size, "%s/%u", addr, p->cidr);
-}
-
-void allowedips_print(const struct peer_state *peer, const char *sep)
-{
-	char buf[PREFIX_STRLEN];
-	size_t i;
-
-	if (!peer->n_allowedips)
-		fputs("(none)", stdout);
-	for (i = 0; i < peer->n_allowedips; i++) {
-		prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
-		printf("%s%s", i ? sep : "", buf);
-	}
 }
