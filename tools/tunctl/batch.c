@@ -2,7 +2,7 @@
 /*
  * Many peers in few requests: SET_DEVICE with an XTUN_DEVICE_A_PEERS array,
  * for setconf, addconf, syncconf and up (see peers_batch_send() in
- * change.h).
+ * batch.h).
  *
  * A request is built in the session's buffer of GENL_SESSION_BUFSIZE (32 KiB)
  * bytes, which the kernel takes in one piece, and holds as many peers as
@@ -23,8 +23,7 @@
 
 #include <linux/xtun.h>
 
-#include "change.h"
-#include "genl.h"
+#include "batch.h"
 #include "key.h"
 #include "xtunctl.h"
 
@@ -54,8 +53,6 @@ static uint32_t peer_flags(const struct peer_change *c)
 {
 	uint32_t flags = 0;
 
-	if (c->remove)
-		return XTUN_PEER_F_REMOVE;
 	if (c->replace_allowedips)
 		flags |= XTUN_PEER_F_REPLACE_ALLOWEDIPS;
 	if (c->update_only)
@@ -66,27 +63,10 @@ static uint32_t peer_flags(const struct peer_change *c)
 /* The settings that go with the first part of a peer only. */
 static bool put_settings(struct nlmsghdr *nlh, const struct peer_change *c)
 {
-	uint32_t flags = peer_flags(c);
-
-	if (flags && !mnl_attr_put_u32_check(nlh, BUFLEN, XTUN_PEER_A_FLAGS, flags))
-		return false;
 	if (c->remove)
-		return true;
-	if (c->has_preshared_key &&
-	    !mnl_attr_put_check(nlh, BUFLEN, XTUN_PEER_A_PRESHARED_KEY,
-				XTUN_KEY_LEN, c->preshared_key))
-		return false;
-	if (c->has_endpoint &&
-	    !mnl_attr_put_check(nlh, BUFLEN, XTUN_PEER_A_ENDPOINT,
-				c->endpoint.sa.sa_family == AF_INET ?
-				sizeof(c->endpoint.sin) : sizeof(c->endpoint.sin6),
-				&c->endpoint))
-		return false;
-	if (c->has_keepalive &&
-	    !mnl_attr_put_u16_check(nlh, BUFLEN, XTUN_PEER_A_PERSISTENT_KEEPALIVE,
-				    c->keepalive))
-		return false;
-	return true;
+		return mnl_attr_put_u32_check(nlh, BUFLEN, XTUN_PEER_A_FLAGS,
+					      XTUN_PEER_F_REMOVE);
+	return peer_put_settings(nlh, c, peer_flags(c));
 }
 
 /*

@@ -23,6 +23,7 @@
 
 #include <linux/xtun.h>
 
+#include "batch.h"
 #include "config.h"
 #include "curve25519.h"
 #include "show_value.h"

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "change.h"
+#include "dev_change.h"
+#include "peer_change.h"
 #include "parse.h"
 
 /*

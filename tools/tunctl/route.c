@@ -38,6 +38,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr.h"
+#include "dev_change.h"
 #include "genl.h"
 #include "updown.h"
 #include "xtunctl.h"

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xtunctl dev set IFNAME [private-key FILE] [listen-port PORT] [fwmark MARK]:
- * change a device's own settings with one SET_DEVICE request.
+ * change a device's own settings with one SET_DEVICE request
+ * (dev_change.c).
  */
 
 #include <stdio.h>
 #include <string.h>
 
-#include <linux/xtun.h>
-
-#include "change.h"
+#include "dev_change.h"
 #include "genl.h"
 #include "parse.h"
 #include "xtunctl.h"
@@ -46,31 +45,6 @@ static const struct option_spec dev_set_options[] = {
 	{ "listen-port", opt_listen_port },
 	{ "fwmark", opt_fwmark },
 };
-
-void dev_change_put(struct nlmsghdr *nlh, const struct dev_change *c)
-{
-	if (c->replace_peers)
-		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FLAGS,
-				 XTUN_DEVICE_F_REPLACE_PEERS);
-	if (c->has_private_key)
-		mnl_attr_put(nlh, XTUN_DEVICE_A_PRIVATE_KEY, XTUN_KEY_LEN,
-			     c->private_key);
-	if (c->has_listen_port)
-		mnl_attr_put_u16(nlh, XTUN_DEVICE_A_LISTEN_PORT, c->listen_port);
-	if (c->has_fwmark)
-		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FWMARK, c->fwmark);
-}
-
-int dev_change_send(struct genl_session *g, const char *ifname,
-		    const struct dev_change *c)
-{
-	struct nlmsghdr *nlh;
-
-	nlh = genl_msg(g, XTUN_CMD_SET_DEVICE, 0);
-	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
-	dev_change_put(nlh, c);
-	return genl_talk(g, nlh, NULL, NULL);
-}
 
 /* What "dev set" asks of the device named. */
 struct dev_set {
