@@ -5,6 +5,8 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <linux/xtun.h>
 
@@ -124,4 +126,11 @@ int peer_del_send(struct genl_session *g, const char *ifname,
 	mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN, public_key);
 	mnl_attr_nest_end(nlh, peer);
 	return genl_talk(g, nlh, NULL, NULL);
+}
+
+/* Frees @peers, which hold preshared keys; their allowed IPs are borrowed. */
+void peer_changes_free(struct peer_change *peers, size_t n)
+{
+	explicit_bzero(peers, n * sizeof(*peers));
+	free(peers);
 }

@@ -57,4 +57,7 @@ size_t peer_put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
 bool peer_put_settings(struct nlmsghdr *nlh, const struct peer_change *c,
 		       uint32_t flags);
 
+/* Frees @peers, which hold preshared keys; their allowed IPs are borrowed. */
+void peer_changes_free(struct peer_change *peers, size_t n);
+
 #endif /* _XTUNCTL_PEER_CHANGE_H */

@@ -372,3 +372,14 @@ int dev_state_read(struct dev_state_list *list, const char *ifname)
 		dev_state_free(list);
 	return ret;
 }
+
+const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
+					     const uint8_t key[XTUN_KEY_LEN])
+{
+	size_t i;
+
+	for (i = 0; dev && i < dev->n_peers; i++)
+		if (!memcmp(dev->peers[i].public_key, key, XTUN_KEY_LEN))
+			return &dev->peers[i];
+	return NULL;
+}

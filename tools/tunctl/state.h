@@ -52,4 +52,8 @@ struct dev_state_list {
 int dev_state_read(struct dev_state_list *list, const char *ifname);
 void dev_state_free(struct dev_state_list *list);
 
+/* The peer of @dev (NULL: none) with public key @key, or NULL. */
+const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
+					     const uint8_t key[XTUN_KEY_LEN]);
+
 #endif /* _XTUNCTL_DEVICE_H */

@@ -15,10 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "config_file.h"
 #include "addr.h"
 #include "genl.h"
 #include "parse.h"
+#include "setconf.h"
 #include "updown.h"
 #include "xtunctl.h"
 
@@ -170,7 +171,7 @@ static int send_config(struct genl_session *g, void *ctx)
 {
 	const struct updown *u = ctx;
 
-	return config_apply_set(g, u->ifname, &u->config);
+	return setconf_apply(g, u->ifname, &u->config);
 }
 
 static int step_configure(struct updown *u)
@@ -347,7 +348,7 @@ int cmd_up(int argc, char **argv)
 	ret = config_read(&u.config, path);
 	if (ret)
 		return ret;
-	ret = config_check_own_key(&u.config, NULL);
+	ret = setconf_check_own_key(&u.config, NULL);
 	if (!ret) {
 		warn_unmanaged(&u);
 		ret = up(&u);

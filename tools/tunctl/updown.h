@@ -5,7 +5,7 @@
 #include <net/if.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "config_file.h"
 #include "run.h"
 #include "undo.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUNCTL_CONFIG_H
-#define _XTUNCTL_CONFIG_H
+#ifndef _XTUNCTL_CONFIG_FILE_H
+#define _XTUNCTL_CONFIG_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,24 +67,7 @@ struct config {
  */
 int config_read(struct config *config, const char *path);
 
-/*
- * setconf: make the file's settings the device's whole configuration (see
- * conf.c).  Call config_check_own_key() first.  Returns an xtunctl exit status, having printed why on failure.
- */
-int config_apply_set(struct genl_session *g, const char *ifname,
-		     const struct config *config);
-
-/*
- * Refuse (exit status 1, with a message) a config in which a peer has the
- * device's own public key: the kernel would refuse that peer only after
- * the ones before it were applied.  @dev: the device's state when the
- * config keeps its private key (addconf), else NULL.
- */
-struct dev_state;
-int config_check_own_key(const struct config *config,
-			 const struct dev_state *dev);
-
 /* Frees and wipes the keys. */
 void config_free(struct config *config);
 
-#endif /* _XTUNCTL_CONFIG_H */
+#endif /* _XTUNCTL_CONFIG_FILE_H */

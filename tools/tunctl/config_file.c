@@ -17,7 +17,7 @@
 
 #include <linux/xtun.h>
 
-#include "config.h"
+#include "config_file.h"
 #include "xtunctl.h"
 
 /* Where the reader is, for messages. */
