@@ -14,7 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "updown.h"
+#include "mtu.h"
+#include "run.h"
 
 /*
  * Outer IP header, UDP header, the 16-byte data message header and the
