@@ -12,7 +12,6 @@
 #include <linux/xtun.h>
 
 #include "extack.h"
-#include "xtunctl.h"
 
 static int parse_tlv(const struct nlattr *attr, void *data)
 {
