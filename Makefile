@@ -71,7 +71,7 @@ checkpatch:
 			'*/scripts/const_structs.checkpatch'; }
 	$(CHECKPATCH) --no-tree --strict --quiet -f \
 		$(filter-out %.mod.c,$(wildcard kmod/*.[ch] kmod/selftest/*.[ch])) \
-		kmod/compat/*.h uapi/linux/xtun.h
+		kmod/compat/*.h uapi/linux/xtun.h uapi/linux/xtun_version.h
 
 empty :=
 space := $(empty) $(empty)
