@@ -14,10 +14,10 @@ PREFIX ?= /usr
 # XTUN_DEBUG=1 builds a module that runs its self-tests at load time.
 XTUN_DEBUG ?=
 DESTDIR ?=
-VERSION := $(shell sed -n 's/^\#define XTUN_VERSION "\(.*\)"/\1/p' kmod/version.h)
+VERSION := $(shell sed -n 's/^\#define XTUN_VERSION "\(.*\)"/\1/p' uapi/linux/xtun_version.h)
 DKMS_SRC := $(DESTDIR)/usr/src/xtun-$(VERSION)
 # What DKMS needs to build the module, and nothing else.
-DKMS_FILES := dkms.conf Kbuild Makefile uapi/linux/xtun.h \
+DKMS_FILES := dkms.conf Kbuild Makefile uapi/linux/xtun.h uapi/linux/xtun_version.h \
 	$(wildcard kmod/Kbuild kmod/*.c kmod/*.h kmod/compat/*.h \
 		kmod/selftest/*.c kmod/selftest/*.h)
 
@@ -71,7 +71,7 @@ checkpatch:
 			'*/scripts/const_structs.checkpatch'; }
 	$(CHECKPATCH) --no-tree --strict --quiet -f \
 		$(filter-out %.mod.c,$(wildcard kmod/*.[ch] kmod/selftest/*.[ch])) \
-		kmod/compat/*.h uapi/linux/xtun.h
+		kmod/compat/*.h uapi/linux/xtun.h uapi/linux/xtun_version.h
 
 empty :=
 space := $(empty) $(empty)

@@ -113,7 +113,7 @@ help_lists_every_command() {
 version_matches_the_module_sources() {
 	local want
 
-	want=$(sed -n 's/^#define XTUN_VERSION "\(.*\)"/\1/p' "$XTUN_REPO/kmod/version.h")
+	want=$(sed -n 's/^#define XTUN_VERSION "\(.*\)"/\1/p' "$XTUN_REPO/uapi/linux/xtun_version.h")
 	check_ok "$XTUNCTL" --version
 	check_eq "$OUT" "xtunctl $want" "--version"
 	check_ok "$XTUNCTL" version

@@ -11,7 +11,7 @@
 
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-VERSION=$(sed -n 's/^#define XTUN_VERSION "\(.*\)"/\1/p' "$REPO/kmod/version.h")
+VERSION=$(sed -n 's/^#define XTUN_VERSION "\(.*\)"/\1/p' "$REPO/uapi/linux/xtun_version.h")
 i=0 failed=0
 
 step() {

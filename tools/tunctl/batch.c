@@ -2,9 +2,9 @@
 /*
  * Many peers in few requests: SET_DEVICE with an XTUN_DEVICE_A_PEERS array,
  * for setconf, addconf, syncconf and up (see peers_batch_send() in
- * change.h).
+ * batch.h).
  *
- * A request is built in the session's buffer of XTUN_GENL_BUFSIZE (32 KiB)
+ * A request is built in the session's buffer of GENL_SESSION_BUFSIZE (32 KiB)
  * bytes, which the kernel takes in one piece, and holds as many peers as
  * fit: a few hundred with a handful of prefixes each.  A peer with more
  * allowed IPs than the rest of a request holds is continued in the next
@@ -23,12 +23,11 @@
 
 #include <linux/xtun.h>
 
-#include "change.h"
-#include "genl.h"
+#include "batch.h"
 #include "key.h"
 #include "xtunctl.h"
 
-#define BUFLEN XTUN_GENL_BUFSIZE
+#define BUFLEN GENL_SESSION_BUFSIZE
 
 /* Where the peers of one request are in it, to name one the kernel refused. */
 struct placed_peer {
@@ -40,7 +39,7 @@ struct placed_peer {
 #define MAX_PLACED (BUFLEN / 40)
 
 struct batch {
-	struct xtun_genl *g;
+	struct genl_session *g;
 	const char *ifname;
 	const struct peer_change *peers;
 	size_t n_peers;
@@ -54,8 +53,6 @@ static uint32_t peer_flags(const struct peer_change *c)
 {
 	uint32_t flags = 0;
 
-	if (c->remove)
-		return XTUN_PEER_F_REMOVE;
 	if (c->replace_allowedips)
 		flags |= XTUN_PEER_F_REPLACE_ALLOWEDIPS;
 	if (c->update_only)
@@ -66,27 +63,10 @@ static uint32_t peer_flags(const struct peer_change *c)
 /* The settings that go with the first part of a peer only. */
 static bool put_settings(struct nlmsghdr *nlh, const struct peer_change *c)
 {
-	uint32_t flags = peer_flags(c);
-
-	if (flags && !mnl_attr_put_u32_check(nlh, BUFLEN, XTUN_PEER_A_FLAGS, flags))
-		return false;
 	if (c->remove)
-		return true;
-	if (c->has_preshared_key &&
-	    !mnl_attr_put_check(nlh, BUFLEN, XTUN_PEER_A_PRESHARED_KEY,
-				XTUN_KEY_LEN, c->preshared_key))
-		return false;
-	if (c->has_endpoint &&
-	    !mnl_attr_put_check(nlh, BUFLEN, XTUN_PEER_A_ENDPOINT,
-				c->endpoint.sa.sa_family == AF_INET ?
-				sizeof(c->endpoint.sin) : sizeof(c->endpoint.sin6),
-				&c->endpoint))
-		return false;
-	if (c->has_keepalive &&
-	    !mnl_attr_put_u16_check(nlh, BUFLEN, XTUN_PEER_A_PERSISTENT_KEEPALIVE,
-				    c->keepalive))
-		return false;
-	return true;
+		return mnl_attr_put_u32_check(nlh, BUFLEN, XTUN_PEER_A_FLAGS,
+					      XTUN_PEER_F_REMOVE);
+	return peer_put_settings(nlh, c, peer_flags(c));
 }
 
 /*
@@ -163,7 +143,7 @@ static struct nlmsghdr *build_request(struct batch *b,
 	struct nlattr *array;
 	uint16_t index = 1;
 
-	nlh = xtun_genl_msg(b->g, XTUN_CMD_SET_DEVICE, 0);
+	nlh = genl_msg(b->g, XTUN_CMD_SET_DEVICE, 0);
 	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, b->ifname);
 	if (dev)
 		dev_change_put(nlh, dev);
@@ -188,9 +168,9 @@ static struct nlmsghdr *build_request(struct batch *b,
 }
 
 /* Name the peer whose attribute the kernel blamed, if it was one. */
-static void report_peer(const struct batch *b, const struct xtun_genl_error *err)
+static void report_peer(const struct batch *b, const struct genl_error *err)
 {
-	char b64[XTUN_KEY_B64_LEN + 1];
+	char b64[KEY_B64_LEN + 1];
 	size_t i;
 
 	for (i = 0; err->has_offset && i < b->n_placed; i++) {
@@ -204,7 +184,7 @@ static void report_peer(const struct batch *b, const struct xtun_genl_error *err
 }
 
 /* The old way, for a kernel without XTUN_DEVICE_A_PEERS in SET_DEVICE. */
-static int send_one_by_one(struct xtun_genl *g, const char *ifname,
+static int send_one_by_one(struct genl_session *g, const char *ifname,
 			   const struct dev_change *dev,
 			   const struct peer_change *peers, size_t n_peers)
 {
@@ -221,12 +201,12 @@ static int send_one_by_one(struct xtun_genl *g, const char *ifname,
 	return ret;
 }
 
-int peers_batch_send(struct xtun_genl *g, const char *ifname,
+int peers_batch_send(struct genl_session *g, const char *ifname,
 		     const struct dev_change *dev,
 		     const struct peer_change *peers, size_t n_peers)
 {
 	static struct batch b;
-	struct xtun_genl_error err;
+	struct genl_error err;
 	struct nlattr *peers_attr;
 	struct nlmsghdr *nlh;
 	bool first = true;
@@ -243,7 +223,7 @@ int peers_batch_send(struct xtun_genl *g, const char *ifname,
 		nlh = build_request(&b, first ? dev : NULL, &peers_attr);
 		if (!nlh)
 			return XTUNCTL_EUSAGE;
-		if (xtun_genl_try(g, nlh, &err) == 0) {
+		if (genl_try(g, nlh, &err) == 0) {
 			first = false;
 			continue;
 		}
@@ -252,7 +232,7 @@ int peers_batch_send(struct xtun_genl *g, const char *ifname,
 		    err.has_offset &&
 		    err.offset == (uint32_t)((char *)peers_attr - (char *)nlh))
 			return send_one_by_one(g, ifname, dev, peers, n_peers);
-		xtun_genl_report(&err);
+		genl_report(&err, nlh);
 		report_peer(&b, &err);
 		return XTUNCTL_EKERNEL;
 	} while (b.next < n_peers);

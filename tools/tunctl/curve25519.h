@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_CURVE25519_H
-#define _XTUN_CURVE25519_H
+#ifndef _XTUNCTL_CURVE25519_H
+#define _XTUNCTL_CURVE25519_H
 
 #include <stdint.h>
 
@@ -18,4 +18,4 @@ void curve25519(uint8_t out[CURVE25519_KEY_SIZE],
 void curve25519_public(uint8_t public_key[CURVE25519_KEY_SIZE],
 		       const uint8_t private_key[CURVE25519_KEY_SIZE]);
 
-#endif /* _XTUN_CURVE25519_H */
+#endif /* _XTUNCTL_CURVE25519_H */

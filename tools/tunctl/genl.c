@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/xtun.h>
 
+#include "extack.h"
 #include "genl.h"
 #include "xtunctl.h"
 
@@ -21,26 +22,8 @@
 struct exchange {
 	mnl_cb_t cb;		/* called for each reply message, may be NULL */
 	void *data;
-	int error;		/* negative errno, 0 for success */
-	char msg[256];		/* extended-ack message, may be empty */
-	uint32_t offset;	/* of the attribute the kernel blamed */
-	bool has_offset;
+	struct genl_error err;
 };
-
-static int parse_ack_tlv(const struct nlattr *attr, void *data)
-{
-	struct exchange *x = data;
-
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		snprintf(x->msg, sizeof(x->msg), "%s", mnl_attr_get_str(attr));
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_OFFS &&
-	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
-		x->offset = mnl_attr_get_u32(attr);
-		x->has_offset = true;
-	}
-	return MNL_CB_OK;
-}
 
 /*
  * NLMSG_ERROR ends a request (error 0 is the ack); NLMSG_DONE ends a dump and
@@ -55,23 +38,21 @@ static int verdict_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type == NLMSG_DONE) {
 		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(int)))
 			return MNL_CB_STOP;
-		x->error = *(int *)mnl_nlmsg_get_payload(nlh);
+		x->err.error = *(int *)mnl_nlmsg_get_payload(nlh);
 		off = sizeof(int);
 	} else {
 		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
-			x->error = -EBADMSG;
+			x->err.error = -EBADMSG;
 			return MNL_CB_ERROR;
 		}
-		x->error = err->error;
+		x->err.error = err->error;
 		off = sizeof(*err);
 		/* Without NLM_F_CAPPED the request is echoed before the TLVs. */
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	}
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && off < mnl_nlmsg_get_payload_len(nlh))
-		mnl_attr_parse(nlh, off, parse_ack_tlv, x);
-
-	return x->error ? MNL_CB_ERROR : MNL_CB_STOP;
+	extack_parse(nlh, off, &x->err);
+	return x->err.error ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
 static int data_cb(const struct nlmsghdr *nlh, void *data)
@@ -81,46 +62,41 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return x->cb ? x->cb(nlh, x->data) : MNL_CB_OK;
 }
 
+/* The fallback of every message about the exchange itself. */
+#define TALKING "talking to the xtun module"
+
 static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_ERROR]	= verdict_cb,
 	[NLMSG_DONE]	= verdict_cb,
 };
 
 /* Send @nlh and run the replies through @x until the kernel is done. */
-static int genl_exchange(struct xtun_genl *g, struct nlmsghdr *nlh,
+static int genl_exchange(struct genl_session *g, struct nlmsghdr *nlh,
 			 struct exchange *x)
 {
 	uint32_t portid = mnl_socket_get_portid(g->nl);
-	char rbuf[XTUN_GENL_BUFSIZE];
+	char rbuf[GENL_SESSION_BUFSIZE];
 	ssize_t len;
 	int ret;
 
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0) {
-		x->error = -errno;
+		x->err.error = -errno;
 		return -1;
 	}
 
 	do {
 		len = mnl_socket_recvfrom(g->nl, rbuf, sizeof(rbuf));
 		if (len < 0) {
-			x->error = -errno;
+			x->err.error = -errno;
 			return -1;
 		}
 		ret = mnl_cb_run2(rbuf, len, nlh->nlmsg_seq, portid, data_cb, x,
 				  ctl_cbs, NLMSG_MIN_TYPE);
 	} while (ret > MNL_CB_STOP);
 
-	if (ret == MNL_CB_ERROR && !x->error)
-		x->error = errno ? -errno : -EPROTO;
+	if (ret == MNL_CB_ERROR && !x->err.error)
+		x->err.error = errno ? -errno : -EPROTO;
 	return ret == MNL_CB_ERROR ? -1 : 0;
-}
-
-static void report(const struct exchange *x, const char *what)
-{
-	if (x->msg[0])
-		fprintf(stderr, "Error: %s\n", x->msg);
-	else
-		fprintf(stderr, "Error: %s: %s\n", what, strerror(-x->error));
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
@@ -135,7 +111,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static struct nlmsghdr *genl_msg(struct xtun_genl *g, uint16_t type,
+static struct nlmsghdr *put_genl_header(struct genl_session *g, uint16_t type,
 				 uint8_t cmd, uint8_t version, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(g->buf);
@@ -150,25 +126,25 @@ static struct nlmsghdr *genl_msg(struct xtun_genl *g, uint16_t type,
 	return nlh;
 }
 
-static int resolve_family(struct xtun_genl *g)
+static int resolve_family(struct genl_session *g)
 {
 	struct exchange x = { .cb = family_cb, .data = &g->family };
 	struct nlmsghdr *nlh;
 
-	nlh = genl_msg(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	nlh = put_genl_header(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, XTUN_GENL_NAME);
 	if (genl_exchange(g, nlh, &x) == 0 && g->family)
 		return XTUNCTL_OK;
 
-	if (x.error == -ENOENT)
+	if (x.err.error == -ENOENT)
 		fprintf(stderr, "Error: the kernel has no xtun support: "
 			"the xtun module is not loaded and could not be loaded\n");
 	else
-		report(&x, "resolving the xtun netlink family");
+		extack_report(&x.err, nlh, "resolving the xtun netlink family");
 	return XTUNCTL_EKERNEL;
 }
 
-int xtun_genl_open(struct xtun_genl *g)
+int genl_open(struct genl_session *g)
 {
 	int one = 1;
 
@@ -187,17 +163,17 @@ int xtun_genl_open(struct xtun_genl *g)
 	if (mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		fprintf(stderr, "Error: binding a netlink socket: %s\n",
 			strerror(errno));
-		xtun_genl_close(g);
+		genl_close(g);
 		return XTUNCTL_EKERNEL;
 	}
 	if (resolve_family(g)) {
-		xtun_genl_close(g);
+		genl_close(g);
 		return XTUNCTL_EKERNEL;
 	}
 	return XTUNCTL_OK;
 }
 
-void xtun_genl_close(struct xtun_genl *g)
+void genl_close(struct genl_session *g)
 {
 	if (g->nl)
 		mnl_socket_close(g->nl);
@@ -206,48 +182,40 @@ void xtun_genl_close(struct xtun_genl *g)
 	explicit_bzero(g->buf, sizeof(g->buf));
 }
 
-struct nlmsghdr *xtun_genl_msg(struct xtun_genl *g, uint8_t cmd, uint16_t flags)
+struct nlmsghdr *genl_msg(struct genl_session *g, uint8_t cmd, uint16_t flags)
 {
-	return genl_msg(g, g->family, cmd, XTUN_GENL_VERSION, flags);
+	return put_genl_header(g, g->family, cmd, XTUN_GENL_VERSION, flags);
 }
 
-int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
-		   mnl_cb_t cb, void *data)
+int genl_talk(struct genl_session *g, struct nlmsghdr *nlh,
+	      mnl_cb_t cb, void *data)
 {
 	struct exchange x = { .cb = cb, .data = data };
 
 	if (genl_exchange(g, nlh, &x) == 0)
 		return XTUNCTL_OK;
-	report(&x, "talking to the xtun module");
+	extack_report(&x.err, nlh, TALKING);
 	return XTUNCTL_EKERNEL;
 }
 
-int xtun_genl_try(struct xtun_genl *g, struct nlmsghdr *nlh,
-		  struct xtun_genl_error *err)
+int genl_try(struct genl_session *g, struct nlmsghdr *nlh,
+	     struct genl_error *err)
 {
 	struct exchange x = { 0 };
 	int ret;
 
 	ret = genl_exchange(g, nlh, &x);
-	memset(err, 0, sizeof(*err));
-	err->error = x.error;
-	memcpy(err->msg, x.msg, sizeof(err->msg));
-	err->offset = x.offset;
-	err->has_offset = x.has_offset;
+	*err = x.err;
 	return ret;
 }
 
-void xtun_genl_report(const struct xtun_genl_error *err)
+void genl_report(const struct genl_error *err, const struct nlmsghdr *request)
 {
-	if (err->msg[0])
-		fprintf(stderr, "Error: %s\n", err->msg);
-	else
-		fprintf(stderr, "Error: talking to the xtun module: %s\n",
-			strerror(-err->error));
+	extack_report(err, request, TALKING);
 }
 
-int xtun_genl_dump(struct xtun_genl *g, struct nlmsghdr *nlh,
-		   mnl_cb_t cb, void *data)
+int genl_dump(struct genl_session *g, struct nlmsghdr *nlh,
+	      mnl_cb_t cb, void *data)
 {
 	struct exchange x = { .cb = cb, .data = data };
 	int ret;
@@ -255,11 +223,24 @@ int xtun_genl_dump(struct xtun_genl *g, struct nlmsghdr *nlh,
 	if (genl_exchange(g, nlh, &x) == 0)
 		return XTUNCTL_OK;
 	/* libmnl stops at a message with NLM_F_DUMP_INTR with errno EINTR. */
-	if (x.error != -EINTR) {
-		report(&x, "talking to the xtun module");
+	if (x.err.error != -EINTR) {
+		extack_report(&x.err, nlh, TALKING);
 		return XTUNCTL_EKERNEL;
 	}
-	xtun_genl_close(g);
-	ret = xtun_genl_open(g);
-	return ret ?: XTUN_GENL_INTERRUPTED;
+	genl_close(g);
+	ret = genl_open(g);
+	return ret ?: GENL_DUMP_INTERRUPTED;
+}
+
+int genl_run(int (*fn)(struct genl_session *g, void *ctx), void *ctx)
+{
+	struct genl_session g;
+	int ret;
+
+	ret = genl_open(&g);
+	if (ret)
+		return ret;
+	ret = fn(&g, ctx);
+	genl_close(&g);
+	return ret;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_GENL_H
-#define _XTUN_GENL_H
+#ifndef _XTUNCTL_GENL_H
+#define _XTUNCTL_GENL_H
 
 #include <libmnl/libmnl.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "extack.h"
 
 /*
  * A generic netlink session with the xtun family.  All functions that talk
@@ -12,52 +14,51 @@
  * "Error: ...") and return an xtunctl exit status.
  */
 /* Large enough for a whole dump message: the kernel fills up to 32 KiB. */
-#define XTUN_GENL_BUFSIZE 32768
+#define GENL_SESSION_BUFSIZE 32768
 
-struct xtun_genl {
+struct genl_session {
 	struct mnl_socket *nl;
 	uint16_t family;
 	uint32_t seq;
-	char buf[XTUN_GENL_BUFSIZE];
+	char buf[GENL_SESSION_BUFSIZE];
 };
 
-int xtun_genl_open(struct xtun_genl *g);
-void xtun_genl_close(struct xtun_genl *g);
+int genl_open(struct genl_session *g);
+void genl_close(struct genl_session *g);
 
 /* Start a request for command @cmd of the xtun family in g->buf. */
-struct nlmsghdr *xtun_genl_msg(struct xtun_genl *g, uint8_t cmd, uint16_t flags);
+struct nlmsghdr *genl_msg(struct genl_session *g, uint8_t cmd, uint16_t flags);
 
 /* Send @nlh and feed every reply message to @cb until the kernel is done. */
-int xtun_genl_talk(struct xtun_genl *g, struct nlmsghdr *nlh,
-		   mnl_cb_t cb, void *data);
-
-/* The kernel's verdict on a request, for callers that look into it. */
-struct xtun_genl_error {
-	int error;		/* negative errno, 0 for success */
-	char msg[256];		/* extended-ack message, may be empty */
-	uint32_t offset;	/* NLMSGERR_ATTR_OFFS: the attribute blamed, */
-	bool has_offset;	/* from the start of the request's nlmsghdr */
-};
+int genl_talk(struct genl_session *g, struct nlmsghdr *nlh,
+	      mnl_cb_t cb, void *data);
 
 /*
  * A request without replies, printing nothing: 0 on success, else -1 with
- * @err filled in.  xtun_genl_report() prints it as xtun_genl_talk() would.
+ * @err filled in.  genl_report() prints it as genl_talk() would.
  */
-int xtun_genl_try(struct xtun_genl *g, struct nlmsghdr *nlh,
-		  struct xtun_genl_error *err);
-void xtun_genl_report(const struct xtun_genl_error *err);
+int genl_try(struct genl_session *g, struct nlmsghdr *nlh,
+	     struct genl_error *err);
+void genl_report(const struct genl_error *err, const struct nlmsghdr *request);
 
 /*
- * xtun_genl_dump() returns this, and prints nothing, when the kernel marked
+ * genl_dump() returns this, and prints nothing, when the kernel marked
  * the dump NLM_F_DUMP_INTR: the configuration changed while it was read and
  * what @cb saw may be inconsistent.  The session has been reopened, since the
  * rest of the old dump may still be queued on the old socket; build the
  * request again and retry.
  */
-#define XTUN_GENL_INTERRUPTED	(-1)
+#define GENL_DUMP_INTERRUPTED	(-1)
 
-/* xtun_genl_talk() for a request with NLM_F_DUMP. */
-int xtun_genl_dump(struct xtun_genl *g, struct nlmsghdr *nlh,
-		   mnl_cb_t cb, void *data);
+/* genl_talk() for a request with NLM_F_DUMP. */
+int genl_dump(struct genl_session *g, struct nlmsghdr *nlh,
+	      mnl_cb_t cb, void *data);
 
-#endif /* _XTUN_GENL_H */
+/*
+ * Open a session, run @fn in it and close it again: what a command does
+ * that makes its requests in one session.  Returns what @fn returned, or
+ * the failure to open (printed).
+ */
+int genl_run(int (*fn)(struct genl_session *g, void *ctx), void *ctx);
+
+#endif /* _XTUNCTL_GENL_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_JSON_H
-#define _XTUN_JSON_H
+#ifndef _XTUNCTL_JSON_H
+#define _XTUNCTL_JSON_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,4 +35,4 @@ void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
-#endif /* _XTUN_JSON_H */
+#endif /* _XTUNCTL_JSON_H */

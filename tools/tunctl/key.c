@@ -4,7 +4,6 @@
  * WireGuard uses, so "wg pubkey" and "xtunctl pubkey" agree on every key.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,12 +13,13 @@
 
 #include "curve25519.h"
 #include "key.h"
+#include "parse.h"
 #include "xtunctl.h"
 
 static const char b64_alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-void key_to_base64(char out[XTUN_KEY_B64_LEN + 1], const uint8_t key[XTUN_KEY_LEN])
+void key_to_base64(char out[KEY_B64_LEN + 1], const uint8_t key[XTUN_KEY_LEN])
 {
 	uint32_t v;
 	int i, o = 0;
@@ -52,9 +52,9 @@ bool key_from_base64(uint8_t key[XTUN_KEY_LEN], const char *in)
 	uint32_t v = 0;
 	int i, d, o = 0;
 
-	if (strlen(in) != XTUN_KEY_B64_LEN || in[XTUN_KEY_B64_LEN - 1] != '=')
+	if (strlen(in) != KEY_B64_LEN || in[KEY_B64_LEN - 1] != '=')
 		return false;
-	for (i = 0; i < XTUN_KEY_B64_LEN - 1; i++) {
+	for (i = 0; i < KEY_B64_LEN - 1; i++) {
 		d = b64_value(in[i]);
 		if (d < 0)
 			return false;
@@ -98,7 +98,7 @@ static void warn_if_world_readable(void)
 
 static int print_random_key(bool clamp)
 {
-	char text[XTUN_KEY_B64_LEN + 1];
+	char text[KEY_B64_LEN + 1];
 	uint8_t key[XTUN_KEY_LEN];
 
 	if (getrandom(key, sizeof(key), 0) != sizeof(key)) {
@@ -129,25 +129,21 @@ int cmd_genpsk(int argc, char **argv)
 
 bool key_read(FILE *f, uint8_t key[XTUN_KEY_LEN])
 {
-	char buf[128], *start, *end;
+	char buf[128];
 	size_t len;
 	bool ok;
 
+	/* A full buffer is more than a key and the white space around it. */
 	len = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[len] = '\0';
-	for (start = buf; isspace((unsigned char)*start); start++)
-		;
-	for (end = buf + len; end > start && isspace((unsigned char)end[-1]); end--)
-		;
-	*end = '\0';
-	ok = len < sizeof(buf) - 1 && key_from_base64(key, start);
+	ok = len < sizeof(buf) - 1 && key_from_base64(key, parse_trim(buf));
 	explicit_bzero(buf, sizeof(buf));
 	return ok;
 }
 
 int cmd_pubkey(int argc, char **argv)
 {
-	char text[XTUN_KEY_B64_LEN + 1];
+	char text[KEY_B64_LEN + 1];
 	uint8_t private_key[XTUN_KEY_LEN];
 	uint8_t public_key[XTUN_KEY_LEN];
 	int ret;

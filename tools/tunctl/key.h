@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_KEY_H
-#define _XTUN_KEY_H
+#ifndef _XTUNCTL_KEY_H
+#define _XTUNCTL_KEY_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#define XTUN_KEY_LEN		32
-/* WireGuard's text form of a key: base64 with padding, 44 characters. */
-#define XTUN_KEY_B64_LEN	44
+#include <linux/xtun.h>	/* XTUN_KEY_LEN */
 
-void key_to_base64(char out[XTUN_KEY_B64_LEN + 1], const uint8_t key[XTUN_KEY_LEN]);
+/* WireGuard's text form of a key: base64 with padding, 44 characters. */
+#define KEY_B64_LEN	44
+
+void key_to_base64(char out[KEY_B64_LEN + 1], const uint8_t key[XTUN_KEY_LEN]);
 
 /* Strict: exactly 44 characters, canonical encoding.  False on bad input. */
 bool key_from_base64(uint8_t key[XTUN_KEY_LEN], const char *in);
@@ -25,4 +26,4 @@ int cmd_genkey(int argc, char **argv);
 int cmd_genpsk(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);
 
-#endif /* _XTUN_KEY_H */
+#endif /* _XTUNCTL_KEY_H */

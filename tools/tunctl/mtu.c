@@ -14,7 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "updown.h"
+#include "mtu.h"
+#include "run.h"
 
 /*
  * Outer IP header, UDP header, the 16-byte data message header and the
@@ -91,7 +92,7 @@ static unsigned int overhead(int family)
 }
 
 /* What a tunnel to @ep can carry; 0 when there is no route to it. */
-static unsigned int endpoint_mtu(const union xtun_sockaddr *ep)
+static unsigned int endpoint_mtu(const union inet_sockaddr *ep)
 {
 	int family = ep->sa.sa_family;
 	char addr[INET6_ADDRSTRLEN], out[1024];

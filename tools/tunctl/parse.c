@@ -222,7 +222,7 @@ static const char *split_endpoint(const char *arg, char *host, size_t size,
 	return (*port)[0] ? NULL : "the port is missing";
 }
 
-static const char *resolve(const char *host, union xtun_sockaddr *out)
+static const char *resolve(const char *host, union inet_sockaddr *out)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM };
 	struct addrinfo *res;
@@ -240,7 +240,7 @@ static const char *resolve(const char *host, union xtun_sockaddr *out)
 	return out->sa.sa_family ? NULL : "resolves to neither IPv4 nor IPv6";
 }
 
-int parse_endpoint(const char *arg, union xtun_sockaddr *out)
+int parse_endpoint(const char *arg, union inet_sockaddr *out)
 {
 	char host[NI_MAXHOST];
 	const char *port, *why;
@@ -264,7 +264,7 @@ int parse_endpoint(const char *arg, union xtun_sockaddr *out)
 	return XTUNCTL_OK;
 }
 
-int parse_prefix(const char *what, const char *arg, struct xtun_prefix *out)
+int parse_prefix(const char *what, const char *arg, struct ip_prefix *out)
 {
 	char addr[INET6_ADDRSTRLEN];
 	const char *slash = strchr(arg, '/');
@@ -292,22 +292,4 @@ int parse_prefix(const char *what, const char *arg, struct xtun_prefix *out)
 				     "the prefix length is not a number from 0 to 128");
 	out->cidr = cidr;
 	return XTUNCTL_OK;
-}
-
-void prefix_mask(struct xtun_prefix *p)
-{
-	unsigned int len = p->family == AF_INET ? 4 : 16, i;
-
-	for (i = 0; i < len; i++) {
-		if (p->cidr <= 8 * i)
-			p->addr[i] = 0;
-		else if (p->cidr < 8 * (i + 1))
-			p->addr[i] &= 0xff << (8 * (i + 1) - p->cidr);
-	}
-}
-
-bool prefix_equal(const struct xtun_prefix *a, const struct xtun_prefix *b)
-{
-	return a->family == b->family && a->cidr == b->cidr &&
-	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }

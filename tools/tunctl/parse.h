@@ -1,33 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_PARSE_H
-#define _XTUN_PARSE_H
+#ifndef _XTUNCTL_PARSE_H
+#define _XTUNCTL_PARSE_H
 
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/socket.h>
 
+#include "addr.h"
 #include "key.h"
 
 /*
  * Command line arguments.  Each parse_* function returns XTUNCTL_OK, or
  * prints what is wrong, naming the argument, and returns XTUNCTL_EUSAGE.
  */
-
-/* What XTUN_PEER_A_ENDPOINT carries: a struct sockaddr_in or _in6. */
-union xtun_sockaddr {
-	struct sockaddr sa;
-	struct sockaddr_in sin;
-	struct sockaddr_in6 sin6;
-};
-
-/* One allowed-IPs prefix, as XTUN_ALLOWEDIP_A_* describe it. */
-struct xtun_prefix {
-	uint16_t family;	/* AF_INET or AF_INET6 */
-	uint8_t cidr;
-	uint8_t addr[16];	/* network byte order; 4 bytes for AF_INET */
-	uint32_t flags;		/* XTUN_ALLOWEDIP_F_*, requests only */
-};
 
 /*
  * "NAME VALUE" options after a command's positional arguments.  Each may be
@@ -62,16 +46,8 @@ int parse_u16(const char *what, const char *arg, bool allow_off, uint16_t *out);
 /* Decimal, 0x hexadecimal, or "off" for 0. */
 int parse_fwmark(const char *arg, uint32_t *out);
 /* IPV4:PORT, [IPV6]:PORT or HOSTNAME:PORT (first address it resolves to). */
-int parse_endpoint(const char *arg, union xtun_sockaddr *out);
+int parse_endpoint(const char *arg, union inet_sockaddr *out);
 /* ADDR[/CIDR]; without CIDR the prefix is one address.  @what names it. */
-int parse_prefix(const char *what, const char *arg, struct xtun_prefix *out);
+int parse_prefix(const char *what, const char *arg, struct ip_prefix *out);
 
-/*
- * Clear the host bits of @p, leaving its network: the kernel ignores them in
- * allowed IPs, and "ip route add" refuses them.
- */
-void prefix_mask(struct xtun_prefix *p);
-/* Same family, length and address bytes (flags aside). */
-bool prefix_equal(const struct xtun_prefix *a, const struct xtun_prefix *b);
-
-#endif /* _XTUN_PARSE_H */
+#endif /* _XTUNCTL_PARSE_H */

@@ -37,9 +37,12 @@
 
 #include <linux/rtnetlink.h>
 
-#include "device.h"
+#include "addr.h"
+#include "dev_change.h"
 #include "genl.h"
-#include "updown.h"
+#include "route.h"
+#include "run.h"
+#include "up_run.h"
 #include "xtunctl.h"
 
 /* wg-quick's first choice, so that operators recognize it. */
@@ -56,7 +59,7 @@ static void cmd_add_table(struct cmd *c, uint32_t table)
 }
 
 /* Whether the device has a route for exactly @prefix in @table already. */
-static bool route_exists(const struct updown *u, int family,
+static bool route_exists(const struct up_run *u, int family,
 			 const char *prefix, uint32_t table)
 {
 	char out[256];
@@ -77,10 +80,10 @@ static bool route_exists(const struct updown *u, int family,
  * A route to @p through the device, unless the device has one: the prefix
  * route of its own Address, say.
  */
-static int add_route(struct updown *u, const struct xtun_prefix *p,
+static int add_route(struct up_run *u, const struct ip_prefix *p,
 		     uint32_t table)
 {
-	char prefix[XTUN_PREFIX_STRLEN];
+	char prefix[PREFIX_STRLEN];
 	struct cmd c;
 
 	prefix_to_str(prefix, sizeof(prefix), p);
@@ -88,7 +91,7 @@ static int add_route(struct updown *u, const struct xtun_prefix *p,
 		return XTUNCTL_OK;
 	cmd_ip_add_dev(&c, p->family, "route", prefix, u->ifname);
 	cmd_add_table(&c, table);
-	return updown_step(u, &c, NULL);
+	return up_run_step(u, &c, NULL);
 }
 
 /* --- full tunnel --------------------------------------------------------- */
@@ -120,7 +123,7 @@ static bool table_unused(uint32_t table)
  * FwMark if it has one, else the first table from 51820 on that no route
  * and no rule uses.
  */
-static int pick_table(struct updown *u, uint32_t *table)
+static int pick_table(struct up_run *u, uint32_t *table)
 {
 	const struct dev_change *dev = &u->config.dev;
 	uint32_t t;
@@ -141,18 +144,21 @@ static int pick_table(struct updown *u, uint32_t *table)
 	return XTUNCTL_EKERNEL;
 }
 
-/* The device dies with its fwmark: nothing to record. */
-static int set_fwmark(struct updown *u, uint32_t fwmark)
+static int send_fwmark(struct genl_session *g, void *ctx)
 {
-	struct dev_change c = { .has_fwmark = true, .fwmark = fwmark };
-	struct xtun_genl g;
+	const struct up_run *u = ctx;
+	struct dev_change c = { .has_fwmark = true, .fwmark = u->fwmark };
+
+	return dev_change_send(g, u->ifname, &c);
+}
+
+/* The device dies with its fwmark: nothing to record. */
+static int set_fwmark(struct up_run *u, uint32_t fwmark)
+{
 	int ret;
 
-	ret = xtun_genl_open(&g);
-	if (!ret) {
-		ret = dev_change_send(&g, u->ifname, &c);
-		xtun_genl_close(&g);
-	}
+	u->fwmark = fwmark;
+	ret = genl_run(send_fwmark, u);
 	if (ret)
 		fprintf(stderr, "%s: %s: setting fwmark %u failed\n", prog,
 			u->context, fwmark);
@@ -165,7 +171,7 @@ static int set_fwmark(struct updown *u, uint32_t fwmark)
  * on record, so that "down" deletes exactly our rules and not an equal
  * rule somebody else added.
  */
-static int second_rule_priority(struct updown *u, int family, unsigned long *prio)
+static int second_rule_priority(struct up_run *u, int family, unsigned long *prio)
 {
 	unsigned long prios[2];
 	char out[4096], *line, *save;
@@ -210,17 +216,17 @@ static void rule_cmd(struct cmd *c, int family, const char *op,
 		cmd_add(c, "%s", w);
 }
 
-static int add_rule(struct updown *u, int family, unsigned long prio,
+static int add_rule(struct up_run *u, int family, unsigned long prio,
 		    const char *selector)
 {
 	struct cmd add, del;
 
 	rule_cmd(&add, family, "add", prio, selector);
 	rule_cmd(&del, family, "del", prio, selector);
-	return updown_step(u, &add, &del);
+	return up_run_step(u, &add, &del);
 }
 
-static int full_tunnel(struct updown *u, int family, uint32_t table)
+static int full_tunnel(struct up_run *u, int family, uint32_t table)
 {
 	char not_marked[64];
 	unsigned long prio;
@@ -230,7 +236,7 @@ static int full_tunnel(struct updown *u, int family, uint32_t table)
 	cmd_ip_add_dev(&c, family, "route",
 		       family == AF_INET ? "0.0.0.0/0" : "::/0", u->ifname);
 	cmd_add_table(&c, table);
-	ret = updown_step(u, &c, NULL) ?:
+	ret = up_run_step(u, &c, NULL) ?:
 	      second_rule_priority(u, family, &prio);
 	if (ret)
 		return ret;
@@ -241,7 +247,7 @@ static int full_tunnel(struct updown *u, int family, uint32_t table)
 	       add_rule(u, family, prio - 1, not_marked);
 }
 
-static int full_tunnels(struct updown *u, bool v4, bool v6)
+static int full_tunnels(struct up_run *u, bool v4, bool v6)
 {
 	const struct dev_change *dev = &u->config.dev;
 	uint32_t table;
@@ -261,10 +267,10 @@ static int full_tunnels(struct updown *u, bool v4, bool v6)
 /* --- all routes ---------------------------------------------------------- */
 
 /* The peers' allowed IPs, host bits cleared, each once. */
-static struct xtun_prefix *distinct_prefixes(const struct config *config,
+static struct ip_prefix *distinct_prefixes(const struct config *config,
 					     size_t *n)
 {
-	struct xtun_prefix *list = NULL, *grown, p;
+	struct ip_prefix *list = NULL, *grown, p;
 	const struct peer_change *peer;
 	size_t i, j, k;
 
@@ -291,13 +297,13 @@ static struct xtun_prefix *distinct_prefixes(const struct config *config,
 	return list ?: calloc(1, sizeof(*list));
 }
 
-int up_routes(struct updown *u)
+int routes_up(struct up_run *u)
 {
 	const struct config *config = &u->config;
 	bool auto_table = config->table == CONFIG_TABLE_AUTO;
 	uint32_t table = auto_table ? RT_TABLE_MAIN : config->table_id;
 	bool full4 = false, full6 = false;
-	struct xtun_prefix *prefixes;
+	struct ip_prefix *prefixes;
 	int ret = XTUNCTL_OK;
 	size_t n, i;
 

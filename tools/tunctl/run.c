@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -225,4 +226,21 @@ int hook_run(const char *context, const char *what, const char *hook,
 	ret = run_argv(context, what, argv, argv[2]);
 	free(argv[2]);
 	return ret;
+}
+
+void cmd_ip(struct cmd *c, int family)
+{
+	cmd_init(c, "ip");
+	cmd_add(c, family == AF_INET ? "-4" : "-6");
+}
+
+void cmd_ip_add_dev(struct cmd *c, int family, const char *object,
+		    const char *what, const char *ifname)
+{
+	cmd_ip(c, family);
+	cmd_add(c, "%s", object);
+	cmd_add(c, "add");
+	cmd_add(c, "%s", what);
+	cmd_add(c, "dev");
+	cmd_add(c, "%s", ifname);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_RUN_H
-#define _XTUN_RUN_H
+#ifndef _XTUNCTL_RUN_H
+#define _XTUNCTL_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,6 +29,12 @@ void cmd_init(struct cmd *c, const char *program);
 void cmd_add(struct cmd *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "ip -4" or "ip -6" for @family. */
+void cmd_ip(struct cmd *c, int family);
+/* "ip -4|-6 OBJECT add WHAT dev IFNAME": an address or a route of a device. */
+void cmd_ip_add_dev(struct cmd *c, int family, const char *object,
+		    const char *what, const char *ifname);
+
 /* "ip -4 route add 10.0.0.0/24 dev xtun0", for messages. */
 void cmd_to_str(const struct cmd *c, char *buf, size_t size);
 
@@ -55,4 +61,4 @@ bool cmd_capture(const struct cmd *c, char *out, size_t size);
 int hook_run(const char *context, const char *what, const char *hook,
 	     const char *ifname);
 
-#endif /* _XTUN_RUN_H */
+#endif /* _XTUNCTL_RUN_H */

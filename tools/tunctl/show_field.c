@@ -10,10 +10,12 @@
  * bytes, "(none)" and "off" where dumps have them.
  */
 
-#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "show.h"
+#include "show_field.h"
+#include "show_value.h"
+#include "show_walk.h"
 #include "xtunctl.h"
 
 /* Lines of the list of fields in messages stay within this. */
@@ -21,115 +23,54 @@
 
 struct show_field {
 	const char *name;
-	/* One of the two prints the line, after the interface name if any. */
-	void (*device)(const struct xtun_device *dev);
-	void (*peer)(const struct xtun_peer *peer);
+	/*
+	 * One of the two prints the value, after the interface name if any;
+	 * a peer's value follows its public key and a tab, as in wg, unless
+	 * the field is the key alone.
+	 */
+	void (*device)(const struct dev_state *dev);
+	void (*peer)(const struct peer_state *peer);
+	bool key_only;
 };
 
-static void print_key(const uint8_t key[XTUN_KEY_LEN])
+static void device_public_key(const struct dev_state *dev)
 {
-	char b64[XTUN_KEY_B64_LEN + 1];
-
-	key_to_base64(b64, key);
-	fputs(b64, stdout);
+	value_key(dev->public_key, dev->has_public_key);
 }
 
-static void device_public_key(const struct xtun_device *dev)
+static void device_listen_port(const struct dev_state *dev)
 {
-	if (dev->has_public_key)
-		print_key(dev->public_key);
-	else
-		fputs("(none)", stdout);
-	putchar('\n');
+	printf("%u", dev->listen_port);
 }
 
-static void device_listen_port(const struct xtun_device *dev)
+static void peer_preshared_key(const struct peer_state *peer)
 {
-	printf("%u\n", dev->listen_port);
-}
-
-static void device_fwmark(const struct xtun_device *dev)
-{
-	if (dev->fwmark)
-		printf("0x%x\n", dev->fwmark);
-	else
-		printf("off\n");
-}
-
-static void peer_key(const struct xtun_peer *peer)
-{
-	print_key(peer->public_key);
-	putchar('\n');
-}
-
-/* Every other peer field starts with the key, as wg's do. */
-static void peer_key_tab(const struct xtun_peer *peer)
-{
-	print_key(peer->public_key);
-	putchar('\t');
-}
-
-static void peer_preshared_key(const struct xtun_peer *peer)
-{
-	peer_key_tab(peer);
-	/* The kernel never gives the key out, only whether there is one. */
-	printf("%s\n", peer->has_preshared_key ? "(hidden)" : "(none)");
-}
-
-static void peer_endpoint(const struct xtun_peer *peer)
-{
-	char ep[XTUN_ENDPOINT_STRLEN];
-
-	peer_key_tab(peer);
-	if (peer->endpoint.sa.sa_family) {
-		endpoint_to_str(ep, sizeof(ep), &peer->endpoint);
-		printf("%s\n", ep);
-	} else {
-		printf("(none)\n");
-	}
+	value_secret(peer->has_preshared_key);
 }
 
 /* Space-separated here, where the dump separates them with commas. */
-static void peer_allowedips(const struct xtun_peer *peer)
+static void peer_allowedips(const struct peer_state *peer)
 {
-	peer_key_tab(peer);
-	allowedips_print(peer, " ");
-	putchar('\n');
+	value_allowedips(peer, " ");
 }
 
-static void peer_latest_handshake(const struct xtun_peer *peer)
+static void peer_transfer(const struct peer_state *peer)
 {
-	peer_key_tab(peer);
-	printf("%" PRIu64 "\n", handshake_seconds(peer));
-}
-
-static void peer_transfer(const struct xtun_peer *peer)
-{
-	peer_key_tab(peer);
-	printf("%" PRIu64 "\t%" PRIu64 "\n", peer->rx_bytes, peer->tx_bytes);
-}
-
-static void peer_persistent_keepalive(const struct xtun_peer *peer)
-{
-	peer_key_tab(peer);
-	if (peer->persistent_keepalive)
-		printf("%u\n", peer->persistent_keepalive);
-	else
-		printf("off\n");
+	value_counters(peer, COUNTERS_TRANSFER, "\t");
 }
 
 /* wg's names and order. */
 static const struct show_field fields[] = {
-	{ "public-key",			device_public_key,	NULL },
-	{ "listen-port",		device_listen_port,	NULL },
-	{ "fwmark",			device_fwmark,		NULL },
-	{ "peers",			NULL,	peer_key },
-	{ "preshared-keys",		NULL,	peer_preshared_key },
-	{ "endpoints",			NULL,	peer_endpoint },
-	{ "allowed-ips",		NULL,	peer_allowedips },
-	{ "latest-handshakes",		NULL,	peer_latest_handshake },
-	{ "transfer",			NULL,	peer_transfer },
-	{ "persistent-keepalive",	NULL,	peer_persistent_keepalive },
+	{ "public-key",		  device_public_key,  NULL,			false },
+	{ "listen-port",	  device_listen_port, NULL,			false },
+	{ "fwmark",		  value_fwmark,	      NULL,			false },
+	{ "peers",		  NULL,		      NULL,			true },
+	{ "preshared-keys",	  NULL,		      peer_preshared_key,	false },
+	{ "endpoints",		  NULL,		      value_endpoint,		false },
+	{ "allowed-ips",	  NULL,		      peer_allowedips,		false },
+	{ "latest-handshakes",	  NULL,		      value_handshake,		false },
+	{ "transfer",		  NULL,		      peer_transfer,		false },
+	{ "persistent-keepalive", NULL,		      value_keepalive,		false },
 };
 
 const struct show_field *show_field_find(const char *name)
@@ -165,27 +106,31 @@ struct field_printer {
 	bool with_ifname;
 };
 
-static void field_device(const struct xtun_device *dev, void *ctx)
+static void field_device(const struct dev_state *dev, void *ctx)
 {
 	const struct field_printer *fp = ctx;
 
 	if (!fp->field->device)
 		return;
-	if (fp->with_ifname)
-		printf("%s\t", dev->ifname);
+	value_ifname_tab(dev, fp->with_ifname);
 	fp->field->device(dev);
+	putchar('\n');
 }
 
-static void field_peer(const struct xtun_device *dev,
-		       const struct xtun_peer *peer, void *ctx)
+static void field_peer(const struct dev_state *dev,
+		       const struct peer_state *peer, void *ctx)
 {
 	const struct field_printer *fp = ctx;
 
-	if (!fp->field->peer)
+	if (!fp->field->peer && !fp->field->key_only)
 		return;
-	if (fp->with_ifname)
-		printf("%s\t", dev->ifname);
-	fp->field->peer(peer);
+	value_ifname_tab(dev, fp->with_ifname);
+	value_key(peer->public_key, true);
+	if (fp->field->peer) {
+		putchar('\t');
+		fp->field->peer(peer);
+	}
+	putchar('\n');
 }
 
 static const struct show_printer field_printer = {
@@ -193,7 +138,7 @@ static const struct show_printer field_printer = {
 	.peer	= field_peer,
 };
 
-void show_field_print(const struct xtun_device_list *list,
+void show_field_print(const struct dev_state_list *list,
 		      const struct show_field *field, bool with_ifname)
 {
 	struct field_printer fp = { .field = field, .with_ifname = with_ifname };
@@ -202,7 +147,7 @@ void show_field_print(const struct xtun_device_list *list,
 }
 
 /* Like "wg show interfaces": one line, or nothing without devices. */
-static void interface_name(const struct xtun_device *dev, void *ctx)
+static void interface_name(const struct dev_state *dev, void *ctx)
 {
 	bool *first = ctx;
 
@@ -223,7 +168,7 @@ static const struct show_printer interfaces_printer = {
 	.end	= interfaces_end,
 };
 
-void show_interfaces(const struct xtun_device_list *list)
+void show_interfaces(const struct dev_state_list *list)
 {
 	bool first = true;
 

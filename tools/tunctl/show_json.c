@@ -10,7 +10,9 @@
  */
 
 #include "json.h"
-#include "show.h"
+#include "show_json.h"
+#include "show_value.h"
+#include "show_walk.h"
 
 static void json_key_string(struct json *j, const char *key, const char *s)
 {
@@ -32,7 +34,7 @@ static void json_key_bool(struct json *j, const char *key, bool v)
 
 static void json_public_key(struct json *j, const uint8_t key[XTUN_KEY_LEN])
 {
-	char b64[XTUN_KEY_B64_LEN + 1];
+	char b64[KEY_B64_LEN + 1];
 
 	key_to_base64(b64, key);
 	json_key_string(j, "public_key", b64);
@@ -43,7 +45,7 @@ static void json_begin(void *ctx)
 	json_begin_array(ctx);
 }
 
-static void json_device(const struct xtun_device *dev, void *ctx)
+static void json_device(const struct dev_state *dev, void *ctx)
 {
 	struct json *j = ctx;
 
@@ -63,9 +65,9 @@ static void json_device(const struct xtun_device *dev, void *ctx)
 	json_begin_array(j);
 }
 
-static void json_endpoint(struct json *j, const struct xtun_peer *peer)
+static void json_endpoint(struct json *j, const struct peer_state *peer)
 {
-	char ep[XTUN_ENDPOINT_STRLEN];
+	char ep[ENDPOINT_STRLEN];
 
 	json_key(j, "endpoint");
 	if (!peer->endpoint.sa.sa_family) {
@@ -76,9 +78,9 @@ static void json_endpoint(struct json *j, const struct xtun_peer *peer)
 	json_string(j, ep);
 }
 
-static void json_allowedips(struct json *j, const struct xtun_peer *peer)
+static void json_allowedips(struct json *j, const struct peer_state *peer)
 {
-	char prefix[XTUN_PREFIX_STRLEN];
+	char prefix[PREFIX_STRLEN];
 	size_t i;
 
 	json_key(j, "allowed_ips");
@@ -90,8 +92,19 @@ static void json_allowedips(struct json *j, const struct xtun_peer *peer)
 	json_end_array(j);
 }
 
-static void json_peer(const struct xtun_device *dev,
-		      const struct xtun_peer *peer, void *ctx)
+/* The members of the counters of @group, as peer_counter.c names them. */
+static void json_counters(struct json *j, const struct peer_state *peer,
+			  enum counter_group group)
+{
+	size_t i;
+
+	for (i = 0; i < PEER_N_COUNTERS; i++)
+		if (peer_counters[i].group == group)
+			json_key_u64(j, peer_counters[i].json, peer->counters[i]);
+}
+
+static void json_peer(const struct dev_state *dev,
+		      const struct peer_state *peer, void *ctx)
 {
 	struct json *j = ctx;
 
@@ -102,19 +115,14 @@ static void json_peer(const struct xtun_device *dev,
 	json_endpoint(j, peer);
 	json_allowedips(j, peer);
 	json_key_u64(j, "latest_handshake", handshake_seconds(peer));
-	json_key_u64(j, "rx_bytes", peer->rx_bytes);
-	json_key_u64(j, "tx_bytes", peer->tx_bytes);
-	json_key_u64(j, "rx_packets", peer->rx_packets);
-	json_key_u64(j, "tx_packets", peer->tx_packets);
+	json_counters(j, peer, COUNTERS_TRANSFER);
+	json_counters(j, peer, COUNTERS_PACKETS);
 	json_key_u64(j, "persistent_keepalive", peer->persistent_keepalive);
-	json_key_u64(j, "drop_replay", peer->drop_replay);
-	json_key_u64(j, "drop_auth", peer->drop_auth);
-	json_key_u64(j, "drop_source", peer->drop_source);
-	json_key_u64(j, "drop_no_session", peer->drop_no_session);
+	json_counters(j, peer, COUNTERS_DROPS);
 	json_end_object(j);
 }
 
-static void json_device_end(const struct xtun_device *dev, void *ctx)
+static void json_device_end(const struct dev_state *dev, void *ctx)
 {
 	struct json *j = ctx;
 
@@ -136,7 +144,7 @@ static const struct show_printer json_printer = {
 	.end		= json_end,
 };
 
-void show_json(const struct xtun_device_list *list)
+void show_json(const struct dev_state_list *list)
 {
 	struct json j;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_UNDO_H
-#define _XTUN_UNDO_H
+#ifndef _XTUNCTL_UNDO_H
+#define _XTUNCTL_UNDO_H
 
 #include <stdio.h>
 
@@ -62,4 +62,4 @@ void undo_log_discard(struct undo_log *log);
  */
 int undo_log_replay(const char *context, const char *ifname);
 
-#endif /* _XTUN_UNDO_H */
+#endif /* _XTUNCTL_UNDO_H */

@@ -15,44 +15,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "device.h"
+#include "addr.h"
+#include "config_file.h"
 #include "genl.h"
+#include "mtu.h"
 #include "parse.h"
-#include "updown.h"
+#include "route.h"
+#include "run.h"
+#include "setconf.h"
+#include "up_run.h"
 #include "xtunctl.h"
 
 #define CONFIG_DIR	"/etc/xtun"
-
-void cmd_ip(struct cmd *c, int family)
-{
-	cmd_init(c, "ip");
-	cmd_add(c, family == AF_INET ? "-4" : "-6");
-}
-
-void cmd_ip_add_dev(struct cmd *c, int family, const char *object,
-		    const char *what, const char *ifname)
-{
-	cmd_ip(c, family);
-	cmd_add(c, "%s", object);
-	cmd_add(c, "add");
-	cmd_add(c, "%s", what);
-	cmd_add(c, "dev");
-	cmd_add(c, "%s", ifname);
-}
-
-int updown_step(struct updown *u, const struct cmd *c, const struct cmd *undo)
-{
-	int ret;
-
-	ret = cmd_run(c, u->context);
-	if (ret || !undo)
-		return ret;
-	ret = undo_log_cmd(&u->log, u->context, undo);
-	if (ret)
-		cmd_run(undo, u->context);
-	return ret;
-}
 
 /* --- NAME or FILE -------------------------------------------------------- */
 
@@ -106,7 +80,7 @@ static const char *const hook_names[CONFIG_N_HOOKS] = {
 	[CONFIG_PRE_DOWN] = "PreDown", [CONFIG_POST_DOWN] = "PostDown",
 };
 
-static int run_hooks(struct updown *u, enum config_hook hook)
+static int run_hooks(struct up_run *u, enum config_hook hook)
 {
 	const struct config_strings *s = &u->config.hooks[hook];
 	size_t i;
@@ -122,7 +96,7 @@ static int run_hooks(struct updown *u, enum config_hook hook)
  * undoes PreUp and PreDown undoes PostUp, also what a failing hook did
  * before it failed.
  */
-static int log_hooks(struct updown *u, enum config_hook hook)
+static int log_hooks(struct up_run *u, enum config_hook hook)
 {
 	const struct config_strings *s = &u->config.hooks[hook];
 	const char *kind = hook == CONFIG_PRE_DOWN ? "predown" : "postdown";
@@ -134,12 +108,12 @@ static int log_hooks(struct updown *u, enum config_hook hook)
 	return ret;
 }
 
-static int step_pre_up(struct updown *u)
+static int step_pre_up(struct up_run *u)
 {
 	return log_hooks(u, CONFIG_POST_DOWN) ?: run_hooks(u, CONFIG_PRE_UP);
 }
 
-static int step_post_up(struct updown *u)
+static int step_post_up(struct up_run *u)
 {
 	return log_hooks(u, CONFIG_PRE_DOWN) ?: run_hooks(u, CONFIG_POST_UP);
 }
@@ -155,7 +129,7 @@ static void cmd_link(struct cmd *c, const char *op, const char *ifname)
 }
 
 /* Deleting the device also takes its addresses, routes and settings. */
-static int step_create(struct updown *u)
+static int step_create(struct up_run *u)
 {
 	struct cmd add, del;
 
@@ -163,19 +137,21 @@ static int step_create(struct updown *u)
 	cmd_add(&add, "type");
 	cmd_add(&add, "xtun");
 	cmd_link(&del, "del", u->ifname);
-	return updown_step(u, &add, &del);
+	return up_run_step(u, &add, &del);
 }
 
-static int step_configure(struct updown *u)
+static int send_config(struct genl_session *g, void *ctx)
 {
-	struct xtun_genl g;
+	const struct up_run *u = ctx;
+
+	return setconf_apply(g, u->ifname, &u->config);
+}
+
+static int step_configure(struct up_run *u)
+{
 	int ret;
 
-	ret = xtun_genl_open(&g);
-	if (!ret) {
-		ret = config_apply_set(&g, u->ifname, &u->config);
-		xtun_genl_close(&g);
-	}
+	ret = genl_run(send_config, u);
 	if (ret)
 		fprintf(stderr, "%s: %s: configuring the device from %s failed\n",
 			prog, u->context, u->config.path);
@@ -186,7 +162,7 @@ static int step_configure(struct updown *u)
  * Before the addresses: below 1280 the kernel would quietly drop IPv6
  * addresses already there, but it refuses to add one, which is reported.
  */
-static int step_mtu(struct updown *u)
+static int step_mtu(struct up_run *u)
 {
 	unsigned int mtu = u->config.mtu ?: mtu_derive(&u->config);
 	struct cmd c;
@@ -194,13 +170,13 @@ static int step_mtu(struct updown *u)
 	cmd_link(&c, "set", u->ifname);
 	cmd_add(&c, "mtu");
 	cmd_add(&c, "%u", mtu);
-	return updown_step(u, &c, NULL);
+	return up_run_step(u, &c, NULL);
 }
 
-static int step_addresses(struct updown *u)
+static int step_addresses(struct up_run *u)
 {
-	const struct xtun_prefix *a;
-	char addr[XTUN_PREFIX_STRLEN];
+	const struct ip_prefix *a;
+	char addr[PREFIX_STRLEN];
 	struct cmd c;
 	size_t i;
 	int ret = XTUNCTL_OK;
@@ -209,28 +185,28 @@ static int step_addresses(struct updown *u)
 		a = &u->config.addresses[i];
 		prefix_to_str(addr, sizeof(addr), a);
 		cmd_ip_add_dev(&c, a->family, "address", addr, u->ifname);
-		ret = updown_step(u, &c, NULL);
+		ret = up_run_step(u, &c, NULL);
 	}
 	return ret;
 }
 
-static int step_link_up(struct updown *u)
+static int step_link_up(struct up_run *u)
 {
 	struct cmd c;
 
 	cmd_link(&c, "set", u->ifname);
 	cmd_add(&c, "up");
-	return updown_step(u, &c, NULL);
+	return up_run_step(u, &c, NULL);
 }
 
-static int (*const up_steps[])(struct updown *u) = {
+static int (*const up_steps[])(struct up_run *u) = {
 	step_pre_up,
 	step_create,
 	step_configure,
 	step_mtu,
 	step_addresses,
 	step_link_up,
-	up_routes,
+	routes_up,
 	step_post_up,
 };
 
@@ -256,7 +232,7 @@ static void catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static int run_up_steps(struct updown *u)
+static int run_up_steps(struct up_run *u)
 {
 	size_t i;
 	int ret;
@@ -276,7 +252,7 @@ static int run_up_steps(struct updown *u)
 
 /* --- the commands -------------------------------------------------------- */
 
-static void warn_unmanaged(const struct updown *u)
+static void warn_unmanaged(const struct up_run *u)
 {
 	if (u->config.has_dns)
 		fprintf(stderr, "%s: %s: warning: %s: DNS is not managed by %s; ignoring it (set resolvers in a PostUp hook)\n",
@@ -287,7 +263,7 @@ static void warn_unmanaged(const struct updown *u)
 }
 
 /* A device of that name, made by us or not, is not ours to take over. */
-static int refuse_existing_device(const struct updown *u)
+static int refuse_existing_device(const struct up_run *u)
 {
 	if (!if_nametoindex(u->ifname))
 		return XTUNCTL_OK;
@@ -296,7 +272,7 @@ static int refuse_existing_device(const struct updown *u)
 	return XTUNCTL_EUSAGE;
 }
 
-static int up(struct updown *u)
+static int up(struct up_run *u)
 {
 	int ret;
 
@@ -332,7 +308,7 @@ static int usage_updown(const char *cmd)
 
 int cmd_up(int argc, char **argv)
 {
-	struct updown u = { 0 };
+	struct up_run u = { 0 };
 	char path[4096];
 	int ret;
 
@@ -345,7 +321,7 @@ int cmd_up(int argc, char **argv)
 	ret = config_read(&u.config, path);
 	if (ret)
 		return ret;
-	ret = config_check_own_key(&u.config, NULL);
+	ret = setconf_check_own_key(&u.config, NULL);
 	if (!ret) {
 		warn_unmanaged(&u);
 		ret = up(&u);

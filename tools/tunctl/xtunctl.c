@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "key.h"
-#include "version.h"
+#include <linux/xtun_version.h>
 #include "xtunctl.h"
 
 const char *prog = "xtunctl";

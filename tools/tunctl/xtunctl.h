@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_XTUNCTL_H
-#define _XTUN_XTUNCTL_H
+#ifndef _XTUNCTL_H
+#define _XTUNCTL_H
 
 /* Exit status, documented in xtunctl(8). */
 enum {
@@ -23,4 +23,4 @@ int cmd_showconf(int argc, char **argv);
 int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
 
-#endif /* _XTUN_XTUNCTL_H */
+#endif /* _XTUNCTL_H */

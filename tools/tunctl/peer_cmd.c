@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xtunctl peer add|set|del IFNAME PUBKEY [OPTION VALUE]...: NEW_PEER,
- * SET_PEER and DEL_PEER requests.
+ * xtunctl peer add|set|del IFNAME PUBKEY [OPTION VALUE]...: the command
+ * line of NEW_PEER, SET_PEER and DEL_PEER requests (peer_change.c).
  *
  * allowed-ips in "peer set" either replaces the peer's list (a plain list,
  * sent with XTUN_PEER_F_REPLACE_ALLOWEDIPS) or edits it ("+PREFIX" adds,
@@ -15,9 +15,9 @@
 
 #include <linux/xtun.h>
 
-#include "change.h"
 #include "genl.h"
 #include "parse.h"
+#include "peer_change.h"
 #include "xtunctl.h"
 
 #define PEER_OPTIONS_USAGE \
@@ -55,7 +55,7 @@ static int opt_preshared_key(const char *value, void *ctx)
 static int parse_allowedip_entry(struct peer_change *c, char *entry,
 				 bool first, bool *edits)
 {
-	struct xtun_prefix *p = &c->allowedips[c->n_allowedips];
+	struct ip_prefix *p = &c->allowedips[c->n_allowedips];
 	bool edit = *entry == '+' || *entry == '-';
 
 	if (edit && c->cmd == XTUN_CMD_NEW_PEER)
@@ -125,118 +125,23 @@ static const struct option_spec peer_options[] = {
 	{ "preshared-key", opt_preshared_key },
 };
 
-/* Settings other than allowed IPs, in the first request only. */
-static void put_settings(struct nlmsghdr *nlh, const struct peer_change *c)
+/* The peer that "peer add|set|del" name, and for add and set the change. */
+struct peer_request {
+	const char *ifname;
+	struct peer_change change;
+};
+
+static int peer_change_one(struct genl_session *g, void *ctx)
 {
-	if (c->has_preshared_key)
-		mnl_attr_put(nlh, XTUN_PEER_A_PRESHARED_KEY, XTUN_KEY_LEN,
-			     c->preshared_key);
-	if (c->has_endpoint)
-		mnl_attr_put(nlh, XTUN_PEER_A_ENDPOINT,
-			     c->endpoint.sa.sa_family == AF_INET ?
-			     sizeof(c->endpoint.sin) : sizeof(c->endpoint.sin6),
-			     &c->endpoint);
-	if (c->has_keepalive)
-		mnl_attr_put_u16(nlh, XTUN_PEER_A_PERSISTENT_KEEPALIVE,
-				 c->keepalive);
-	if (c->replace_allowedips)
-		mnl_attr_put_u32(nlh, XTUN_PEER_A_FLAGS,
-				 XTUN_PEER_F_REPLACE_ALLOWEDIPS);
-}
+	const struct peer_request *r = ctx;
 
-static bool put_allowedip(struct nlmsghdr *nlh, uint16_t index,
-			  const struct xtun_prefix *p)
-{
-	const size_t size = XTUN_GENL_BUFSIZE;
-	struct nlattr *nest;
-
-	nest = mnl_attr_nest_start_check(nlh, size, index);
-	if (!nest)
-		return false;
-	if (!mnl_attr_put_u16_check(nlh, size, XTUN_ALLOWEDIP_A_FAMILY, p->family) ||
-	    !mnl_attr_put_check(nlh, size, XTUN_ALLOWEDIP_A_ADDR,
-				p->family == AF_INET ? 4 : 16, p->addr) ||
-	    !mnl_attr_put_u8_check(nlh, size, XTUN_ALLOWEDIP_A_CIDR, p->cidr) ||
-	    (p->flags && !mnl_attr_put_u32_check(nlh, size,
-						 XTUN_ALLOWEDIP_A_FLAGS, p->flags))) {
-		mnl_attr_nest_cancel(nlh, nest);
-		return false;
-	}
-	mnl_attr_nest_end(nlh, nest);
-	return true;
-}
-
-size_t peer_put_allowedips(struct nlmsghdr *nlh, const struct peer_change *c,
-			   size_t next)
-{
-	struct nlattr *array;
-	uint16_t index = 1;
-
-	if (next == c->n_allowedips)
-		return next;
-	array = mnl_attr_nest_start_check(nlh, XTUN_GENL_BUFSIZE,
-					  XTUN_PEER_A_ALLOWEDIPS);
-	if (!array)
-		return next;
-	while (next < c->n_allowedips &&
-	       put_allowedip(nlh, index++, &c->allowedips[next]))
-		next++;
-	mnl_attr_nest_end(nlh, array);
-	return next;
-}
-
-/*
- * More allowed IPs than one request holds (some hundreds) go in further
- * SET_PEER requests that add the rest, as wg(8) does.  If one of those
- * fails, the earlier ones stay applied.
- */
-int peer_change_send(struct xtun_genl *g, const char *ifname,
-		     const struct peer_change *c)
-{
-	struct nlmsghdr *nlh;
-	struct nlattr *peer;
-	size_t next = 0, done;
-	bool first = true;
-	int ret;
-
-	do {
-		nlh = xtun_genl_msg(g, first ? c->cmd : XTUN_CMD_SET_PEER, 0);
-		mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
-		peer = mnl_attr_nest_start(nlh, XTUN_DEVICE_A_PEER);
-		mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN,
-			     c->public_key);
-		if (first)
-			put_settings(nlh, c);
-		done = next;
-		next = peer_put_allowedips(nlh, c, next);
-		mnl_attr_nest_end(nlh, peer);
-		if (next == done && next < c->n_allowedips) {
-			fprintf(stderr, "%s: allowed IPs do not fit in a request\n", prog);
-			return XTUNCTL_EUSAGE;
-		}
-		ret = xtun_genl_talk(g, nlh, NULL, NULL);
-		first = false;
-	} while (!ret && next < c->n_allowedips);
-	return ret;
-}
-
-static int peer_change_one(const char *ifname, const struct peer_change *c)
-{
-	struct xtun_genl g;
-	int ret;
-
-	ret = xtun_genl_open(&g);
-	if (ret)
-		return ret;
-	ret = peer_change_send(&g, ifname, c);
-	xtun_genl_close(&g);
-	return ret;
+	return peer_change_send(g, r->ifname, &r->change);
 }
 
 /* peer add and peer set: IFNAME PUBKEY [OPTION VALUE]... */
 static int peer_add_or_set(int argc, char **argv, uint8_t cmd)
 {
-	struct peer_change c = { .cmd = cmd };
+	struct peer_request r = { .ifname = argv[1], .change.cmd = cmd };
 	int ret;
 
 	if (argc < 3) {
@@ -245,53 +150,33 @@ static int peer_add_or_set(int argc, char **argv, uint8_t cmd)
 		return XTUNCTL_EUSAGE;
 	}
 	ret = parse_ifname(argv[1]) ?:
-	      parse_public_key(argv[2], c.public_key) ?:
+	      parse_public_key(argv[2], r.change.public_key) ?:
 	      parse_options(argc - 3, argv + 3, peer_options,
-			    ARRAY_LEN(peer_options), &c) ?:
-	      peer_change_one(argv[1], &c);
-	free(c.allowedips);
-	explicit_bzero(&c, sizeof(c));
+			    ARRAY_LEN(peer_options), &r.change) ?:
+	      genl_run(peer_change_one, &r);
+	free(r.change.allowedips);
+	explicit_bzero(&r, sizeof(r));
 	return ret;
 }
 
-int peer_del_send(struct xtun_genl *g, const char *ifname,
-		  const uint8_t public_key[XTUN_KEY_LEN])
+static int peer_del_one(struct genl_session *g, void *ctx)
 {
-	struct nlmsghdr *nlh;
-	struct nlattr *peer;
+	const struct peer_request *r = ctx;
 
-	nlh = xtun_genl_msg(g, XTUN_CMD_DEL_PEER, 0);
-	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
-	peer = mnl_attr_nest_start(nlh, XTUN_DEVICE_A_PEER);
-	mnl_attr_put(nlh, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_LEN, public_key);
-	mnl_attr_nest_end(nlh, peer);
-	return xtun_genl_talk(g, nlh, NULL, NULL);
-}
-
-static int peer_del_one(const char *ifname, const uint8_t key[XTUN_KEY_LEN])
-{
-	struct xtun_genl g;
-	int ret;
-
-	ret = xtun_genl_open(&g);
-	if (ret)
-		return ret;
-	ret = peer_del_send(&g, ifname, key);
-	xtun_genl_close(&g);
-	return ret;
+	return peer_del_send(g, r->ifname, r->change.public_key);
 }
 
 static int peer_del(int argc, char **argv)
 {
-	uint8_t key[XTUN_KEY_LEN];
+	struct peer_request r = { .ifname = argv[1] };
 
 	if (argc != 3) {
 		fprintf(stderr, "Usage: %s peer del IFNAME PUBKEY\n", prog);
 		return XTUNCTL_EUSAGE;
 	}
 	return parse_ifname(argv[1]) ?:
-	       parse_public_key(argv[2], key) ?:
-	       peer_del_one(argv[1], key);
+	       parse_public_key(argv[2], r.change.public_key) ?:
+	       genl_run(peer_del_one, &r);
 }
 
 static int peer_usage(void)

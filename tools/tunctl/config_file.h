@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUN_CONFIG_H
-#define _XTUN_CONFIG_H
+#ifndef _XTUNCTL_CONFIG_FILE_H
+#define _XTUNCTL_CONFIG_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "change.h"
+#include "dev_change.h"
+#include "peer_change.h"
 #include "parse.h"
 
 /*
@@ -50,7 +51,7 @@ struct config {
 	size_t n_peers;
 
 	/* up-only keys */
-	struct xtun_prefix *addresses;	/* cidr as written (or /32, /128) */
+	struct ip_prefix *addresses;	/* cidr as written (or /32, /128) */
 	size_t n_addresses;
 	uint32_t mtu;			/* 0: derive it */
 	enum config_table table;
@@ -66,24 +67,7 @@ struct config {
  */
 int config_read(struct config *config, const char *path);
 
-/*
- * setconf: make the file's settings the device's whole configuration (see
- * conf.c).  Call config_check_own_key() first.  Returns an xtunctl exit status, having printed why on failure.
- */
-int config_apply_set(struct xtun_genl *g, const char *ifname,
-		     const struct config *config);
-
-/*
- * Refuse (exit status 1, with a message) a config in which a peer has the
- * device's own public key: the kernel would refuse that peer only after
- * the ones before it were applied.  @dev: the device's state when the
- * config keeps its private key (addconf), else NULL.
- */
-struct xtun_device;
-int config_check_own_key(const struct config *config,
-			 const struct xtun_device *dev);
-
 /* Frees and wipes the keys. */
 void config_free(struct config *config);
 
-#endif /* _XTUN_CONFIG_H */
+#endif /* _XTUNCTL_CONFIG_FILE_H */

@@ -17,7 +17,7 @@
 
 #include <linux/xtun.h>
 
-#include "config.h"
+#include "config_file.h"
 #include "xtunctl.h"
 
 /* Where the reader is, for messages. */
@@ -81,7 +81,7 @@ static int read_secret_key(struct config_reader *r, const char *value,
 
 /* "A, B,C": each entry parsed by parse_prefix() and appended. */
 static int read_prefix_list(struct config_reader *r, char *value,
-			    const char *what, struct xtun_prefix **list,
+			    const char *what, struct ip_prefix **list,
 			    size_t *n)
 {
 	char *entry;

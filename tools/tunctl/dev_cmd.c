@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xtunctl dev set IFNAME [private-key FILE] [listen-port PORT] [fwmark MARK]:
- * change a device's own settings with one SET_DEVICE request.
+ * change a device's own settings with one SET_DEVICE request
+ * (dev_change.c).
  */
 
 #include <stdio.h>
 #include <string.h>
 
-#include <linux/xtun.h>
-
-#include "change.h"
+#include "dev_change.h"
 #include "genl.h"
 #include "parse.h"
 #include "xtunctl.h"
@@ -47,47 +46,22 @@ static const struct option_spec dev_set_options[] = {
 	{ "fwmark", opt_fwmark },
 };
 
-void dev_change_put(struct nlmsghdr *nlh, const struct dev_change *c)
+/* What "dev set" asks of the device named. */
+struct dev_set {
+	const char *ifname;
+	struct dev_change change;
+};
+
+static int dev_set_send(struct genl_session *g, void *ctx)
 {
-	if (c->replace_peers)
-		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FLAGS,
-				 XTUN_DEVICE_F_REPLACE_PEERS);
-	if (c->has_private_key)
-		mnl_attr_put(nlh, XTUN_DEVICE_A_PRIVATE_KEY, XTUN_KEY_LEN,
-			     c->private_key);
-	if (c->has_listen_port)
-		mnl_attr_put_u16(nlh, XTUN_DEVICE_A_LISTEN_PORT, c->listen_port);
-	if (c->has_fwmark)
-		mnl_attr_put_u32(nlh, XTUN_DEVICE_A_FWMARK, c->fwmark);
-}
+	const struct dev_set *s = ctx;
 
-int dev_change_send(struct xtun_genl *g, const char *ifname,
-		    const struct dev_change *c)
-{
-	struct nlmsghdr *nlh;
-
-	nlh = xtun_genl_msg(g, XTUN_CMD_SET_DEVICE, 0);
-	mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
-	dev_change_put(nlh, c);
-	return xtun_genl_talk(g, nlh, NULL, NULL);
-}
-
-static int dev_set_send(const char *ifname, const struct dev_change *c)
-{
-	struct xtun_genl g;
-	int ret;
-
-	ret = xtun_genl_open(&g);
-	if (ret)
-		return ret;
-	ret = dev_change_send(&g, ifname, c);
-	xtun_genl_close(&g);
-	return ret;
+	return dev_change_send(g, s->ifname, &s->change);
 }
 
 static int dev_set(int argc, char **argv)
 {
-	struct dev_change c = { 0 };
+	struct dev_set s = { .ifname = argv[1] };
 	int ret;
 
 	if (argc < 2) {
@@ -96,9 +70,9 @@ static int dev_set(int argc, char **argv)
 	}
 	ret = parse_ifname(argv[1]) ?:
 	      parse_options(argc - 2, argv + 2, dev_set_options,
-			    ARRAY_LEN(dev_set_options), &c) ?:
-	      dev_set_send(argv[1], &c);
-	explicit_bzero(&c, sizeof(c));
+			    ARRAY_LEN(dev_set_options), &s.change) ?:
+	      genl_run(dev_set_send, &s);
+	explicit_bzero(&s, sizeof(s));
 	return ret;
 }
 

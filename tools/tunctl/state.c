@@ -11,7 +11,6 @@
  * half-way and is read again.
  */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +19,8 @@
 #include <linux/genetlink.h>
 #include <linux/xtun.h>
 
-#include "device.h"
 #include "genl.h"
+#include "state.h"
 #include "xtunctl.h"
 
 /* A device that keeps changing faster than it can be read is an error. */
@@ -86,7 +85,7 @@ static bool valid_len(const struct nlattr *attr, size_t len)
 	return mnl_attr_get_payload_len(attr) == len;
 }
 
-static int parse_allowedip(const struct nlattr *nest, struct xtun_prefix *p)
+static int parse_allowedip(const struct nlattr *nest, struct ip_prefix *p)
 {
 	const struct nlattr *tb[XTUN_ALLOWEDIP_A_MAX + 1];
 	size_t addr_len;
@@ -111,7 +110,7 @@ static int parse_allowedip(const struct nlattr *nest, struct xtun_prefix *p)
 }
 
 /* Append the allowed IPs of one message to those @peer already has. */
-static int merge_allowedips(struct xtun_peer *peer, const struct nlattr *array)
+static int merge_allowedips(struct peer_state *peer, const struct nlattr *array)
 {
 	const struct nlattr *elem;
 	int ret;
@@ -128,10 +127,10 @@ static int merge_allowedips(struct xtun_peer *peer, const struct nlattr *array)
 	return MNL_CB_OK;
 }
 
-static int merge_endpoint(struct xtun_peer *peer, const struct nlattr *attr)
+static int merge_endpoint(struct peer_state *peer, const struct nlattr *attr)
 {
 	size_t len = mnl_attr_get_payload_len(attr);
-	union xtun_sockaddr ep = { 0 };
+	union inet_sockaddr ep = { 0 };
 
 	if (len > sizeof(ep))
 		return malformed("peer endpoint");
@@ -143,42 +142,31 @@ static int merge_endpoint(struct xtun_peer *peer, const struct nlattr *attr)
 	return MNL_CB_OK;
 }
 
-/* Where each u64 counter of a peer goes. */
-static const struct {
-	unsigned int type;
-	size_t offset;
-} peer_counters[] = {
-	{ XTUN_PEER_A_LAST_HANDSHAKE, offsetof(struct xtun_peer, last_handshake_ns) },
-	{ XTUN_PEER_A_RX_BYTES, offsetof(struct xtun_peer, rx_bytes) },
-	{ XTUN_PEER_A_TX_BYTES, offsetof(struct xtun_peer, tx_bytes) },
-	{ XTUN_PEER_A_RX_PACKETS, offsetof(struct xtun_peer, rx_packets) },
-	{ XTUN_PEER_A_TX_PACKETS, offsetof(struct xtun_peer, tx_packets) },
-	{ XTUN_PEER_A_DROP_REPLAY, offsetof(struct xtun_peer, drop_replay) },
-	{ XTUN_PEER_A_DROP_AUTH, offsetof(struct xtun_peer, drop_auth) },
-	{ XTUN_PEER_A_DROP_SOURCE, offsetof(struct xtun_peer, drop_source) },
-	{ XTUN_PEER_A_DROP_NO_SESSION, offsetof(struct xtun_peer, drop_no_session) },
-};
-
-static int merge_counters(struct xtun_peer *peer, const struct nlattr **tb)
+/* Set *@v from @attr if the message has it. */
+static int merge_u64(uint64_t *v, const struct nlattr *attr)
 {
-	const struct nlattr *attr;
-	uint64_t v;
-	size_t i;
-
-	for (i = 0; i < ARRAY_LEN(peer_counters); i++) {
-		attr = tb[peer_counters[i].type];
-		if (!attr)
-			continue;
-		if (!valid(attr, MNL_TYPE_U64))
-			return malformed("peer counter");
-		v = mnl_attr_get_u64(attr);
-		memcpy((char *)peer + peer_counters[i].offset, &v, sizeof(v));
-	}
+	if (!attr)
+		return MNL_CB_OK;
+	if (!valid(attr, MNL_TYPE_U64))
+		return malformed("peer counter");
+	*v = mnl_attr_get_u64(attr);
 	return MNL_CB_OK;
 }
 
+/* The latest handshake, and every counter of the table in peer_counter.c. */
+static int merge_counters(struct peer_state *peer, const struct nlattr **tb)
+{
+	size_t i;
+	int ret;
+
+	ret = merge_u64(&peer->last_handshake_ns, tb[XTUN_PEER_A_LAST_HANDSHAKE]);
+	for (i = 0; ret == MNL_CB_OK && i < PEER_N_COUNTERS; i++)
+		ret = merge_u64(&peer->counters[i], tb[peer_counters[i].attr]);
+	return ret;
+}
+
 /* Attributes present in this message overwrite, allowed IPs add up. */
-static int merge_peer(struct xtun_peer *peer, const struct nlattr **tb)
+static int merge_peer(struct peer_state *peer, const struct nlattr **tb)
 {
 	const struct nlattr *attr;
 	int ret;
@@ -213,11 +201,11 @@ static int merge_peer(struct xtun_peer *peer, const struct nlattr **tb)
  * is the device's last one, so comparing with that one alone is enough, and
  * keeps reading N peers O(N).
  */
-static struct xtun_peer *peer_for(struct xtun_device *dev,
+static struct peer_state *peer_for(struct dev_state *dev,
 				  const struct nlattr **tb)
 {
 	const uint8_t *key = mnl_attr_get_payload(tb[XTUN_PEER_A_PUBLIC_KEY]);
-	struct xtun_peer *peer;
+	struct peer_state *peer;
 
 	if (dev->n_peers &&
 	    !memcmp(dev->peers[dev->n_peers - 1].public_key, key, XTUN_KEY_LEN))
@@ -231,11 +219,11 @@ static struct xtun_peer *peer_for(struct xtun_device *dev,
 	return peer;
 }
 
-static int merge_peers(struct xtun_device *dev, const struct nlattr *array)
+static int merge_peers(struct dev_state *dev, const struct nlattr *array)
 {
 	const struct nlattr *tb[XTUN_PEER_A_MAX + 1];
 	const struct nlattr *elem;
-	struct xtun_peer *peer;
+	struct peer_state *peer;
 	int ret;
 
 	mnl_attr_for_each_nested(elem, array) {
@@ -253,7 +241,7 @@ static int merge_peers(struct xtun_device *dev, const struct nlattr *array)
 	return MNL_CB_OK;
 }
 
-static int merge_device(struct xtun_device *dev, const struct nlattr **tb)
+static int merge_device(struct dev_state *dev, const struct nlattr **tb)
 {
 	const struct nlattr *attr;
 
@@ -286,10 +274,10 @@ static int merge_device(struct xtun_device *dev, const struct nlattr **tb)
 }
 
 /* The device with @ifindex, added at the end if this is its first message. */
-static struct xtun_device *device_for(struct xtun_device_list *list,
+static struct dev_state *device_for(struct dev_state_list *list,
 				      uint32_t ifindex, const char *ifname)
 {
-	struct xtun_device *dev;
+	struct dev_state *dev;
 	size_t i;
 
 	for (i = list->n_devices; i-- > 0;)
@@ -309,8 +297,8 @@ static int device_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[XTUN_DEVICE_A_MAX + 1] = { 0 };
 	struct attr_table t = { .tb = tb, .max = XTUN_DEVICE_A_MAX };
-	struct xtun_device_list *list = data;
-	struct xtun_device *dev;
+	struct dev_state_list *list = data;
+	struct dev_state *dev;
 
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), table_cb, &t);
 	if (!tb[XTUN_DEVICE_A_IFINDEX] || !tb[XTUN_DEVICE_A_IFNAME] ||
@@ -327,7 +315,7 @@ static int device_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return merge_device(dev, tb);
 }
 
-void device_list_free(struct xtun_device_list *list)
+void dev_state_free(struct dev_state_list *list)
 {
 	size_t i, j;
 
@@ -340,78 +328,58 @@ void device_list_free(struct xtun_device_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-static int dump_once(struct xtun_genl *g, struct xtun_device_list *list,
+static int dump_once(struct genl_session *g, struct dev_state_list *list,
 		     const char *ifname)
 {
 	struct nlmsghdr *nlh;
 
-	nlh = xtun_genl_msg(g, XTUN_CMD_GET_DEVICE, NLM_F_DUMP);
+	nlh = genl_msg(g, XTUN_CMD_GET_DEVICE, NLM_F_DUMP);
 	if (ifname)
 		mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
-	return xtun_genl_dump(g, nlh, device_msg_cb, list);
+	return genl_dump(g, nlh, device_msg_cb, list);
 }
 
-int device_list_read(struct xtun_device_list *list, const char *ifname)
+/* What dev_state_read() reads. */
+struct read_job {
+	struct dev_state_list *list;
+	const char *ifname;
+};
+
+static int dump_until_consistent(struct genl_session *g, void *ctx)
 {
-	struct xtun_genl g;
+	const struct read_job *job = ctx;
 	int tries, ret;
 
-	memset(list, 0, sizeof(*list));
-	ret = xtun_genl_open(&g);
-	for (tries = 0; !ret && tries < DUMP_TRIES; tries++) {
-		ret = dump_once(&g, list, ifname);
-		if (ret != XTUN_GENL_INTERRUPTED)
-			break;
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		ret = dump_once(g, job->list, job->ifname);
+		if (ret != GENL_DUMP_INTERRUPTED)
+			return ret;
 		/* Half of an old configuration and half of a new one. */
-		device_list_free(list);
-		ret = XTUNCTL_OK;
+		dev_state_free(job->list);
 	}
-	xtun_genl_close(&g);
-	if (!ret && tries == DUMP_TRIES) {
-		fprintf(stderr, "Error: the devices kept changing while being read; try again\n");
-		ret = XTUNCTL_EKERNEL;
-	}
+	fprintf(stderr, "Error: the devices kept changing while being read; try again\n");
+	return XTUNCTL_EKERNEL;
+}
+
+int dev_state_read(struct dev_state_list *list, const char *ifname)
+{
+	struct read_job job = { .list = list, .ifname = ifname };
+	int ret;
+
+	memset(list, 0, sizeof(*list));
+	ret = genl_run(dump_until_consistent, &job);
 	if (ret)
-		device_list_free(list);
+		dev_state_free(list);
 	return ret;
 }
 
-void endpoint_to_str(char *buf, size_t size, const union xtun_sockaddr *ep)
+const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
+					     const uint8_t key[XTUN_KEY_LEN])
 {
-	char host[NI_MAXHOST];
-	socklen_t len;
-
-	len = ep->sa.sa_family == AF_INET ? sizeof(ep->sin) : sizeof(ep->sin6);
-	/* getnameinfo() adds "%scope" for link-local IPv6 addresses. */
-	if (getnameinfo(&ep->sa, len, host, sizeof(host), NULL, 0,
-			NI_NUMERICHOST)) {
-		snprintf(buf, size, "(unknown)");
-		return;
-	}
-	if (ep->sa.sa_family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", host, ntohs(ep->sin6.sin6_port));
-	else
-		snprintf(buf, size, "%s:%u", host, ntohs(ep->sin.sin_port));
-}
-
-void prefix_to_str(char *buf, size_t size, const struct xtun_prefix *p)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	if (!inet_ntop(p->family, p->addr, addr, sizeof(addr)))
-		snprintf(addr, sizeof(addr), "?");
-	snprintf(buf, size, "%s/%u", addr, p->cidr);
-}
-
-void allowedips_print(const struct xtun_peer *peer, const char *sep)
-{
-	char buf[XTUN_PREFIX_STRLEN];
 	size_t i;
 
-	if (!peer->n_allowedips)
-		fputs("(none)", stdout);
-	for (i = 0; i < peer->n_allowedips; i++) {
-		prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
-		printf("%s%s", i ? sep : "", buf);
-	}
+	for (i = 0; dev && i < dev->n_peers; i++)
+		if (!memcmp(dev->peers[i].public_key, key, XTUN_KEY_LEN))
+			return &dev->peers[i];
+	return NULL;
 }

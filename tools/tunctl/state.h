@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XTUNCTL_DEVICE_H
+#define _XTUNCTL_DEVICE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "key.h"
+#include "peer_counter.h"
+#include "addr.h"
+
+/*
+ * The state of xtun devices as GET_DEVICE reports it, merged from however
+ * many dump messages the kernel split it into (state.c).  Every show format
+ * and showconf print from this, so there is one parser of the kernel's
+ * replies.
+ */
+
+struct peer_state {
+	uint8_t public_key[XTUN_KEY_LEN];
+	bool has_preshared_key;
+	union inet_sockaddr endpoint;	/* sa_family 0: unknown */
+	uint16_t persistent_keepalive;
+	uint64_t last_handshake_ns;
+	uint64_t counters[PEER_N_COUNTERS];	/* see peer_counter.h */
+	struct ip_prefix *allowedips;
+	size_t n_allowedips, allowedips_cap;
+};
+
+struct dev_state {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	bool has_public_key;		/* a private key is set */
+	uint8_t public_key[XTUN_KEY_LEN];
+	uint16_t listen_port;
+	uint32_t fwmark;
+	struct peer_state *peers;
+	size_t n_peers, peers_cap;
+};
+
+struct dev_state_list {
+	struct dev_state *devices;
+	size_t n_devices, devices_cap;
+};
+
+/*
+ * Read device @ifname, or every xtun device when it is NULL, into @list.
+ * Returns an xtunctl exit status, having printed why on failure.
+ */
+int dev_state_read(struct dev_state_list *list, const char *ifname);
+void dev_state_free(struct dev_state_list *list);
+
+/* The peer of @dev (NULL: none) with public key @key, or NULL. */
+const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
+					     const uint8_t key[XTUN_KEY_LEN]);
+
+#endif /* _XTUNCTL_DEVICE_H */
