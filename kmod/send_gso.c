@@ -230,8 +230,9 @@ static void xtun_train_set_gso(struct sk_buff *train, unsigned int msg_len,
 }
 
 /*
- * Encrypt the first @n packets of @packets (whose nonces are assigned) into one train and unlink them; returns the train, or
- * NULL if not one could be added.  It may hold fewer than @n when memory
+ * Encrypt the first @n packets of @packets (whose nonces are assigned)
+ * into one train and unlink them; returns the train, or NULL if not one
+ * could be added.  It may hold fewer than @n when memory
  * ran short: @tally says how many, and how much data they carried.
  */
 struct sk_buff *xtun_train_build(struct sk_buff_head *packets, unsigned int n,
