@@ -6,7 +6,8 @@
 # by the kernel's ynl-gen-c.py, taken from Debian's linux-source-6.12.
 #
 #   netlink-gen.sh          regenerate kmod/netlink-gen.[ch]
-#   netlink-gen.sh --check  fail when they differ from a fresh generation
+#   netlink-gen.sh --check  fail when they differ from a fresh generation, or
+#                           when uapi/linux/xtun.h disagrees with the spec
 #
 # YNL_DIR (default .build/ynl) gets a small kernel-shaped tree, extracted
 # once per source tarball: tools/net/ynl (the generator, and the ynl CLI the
@@ -78,6 +79,7 @@ main() {
 			ret=1
 		fi
 	done
+	"$PYTHON" "$REPO/scripts/netlink-uapi-check.py" "$REPO/$SPEC" "$REPO/uapi" || ret=1
 	return $ret
 }
 
