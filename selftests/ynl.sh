@@ -52,13 +52,19 @@ summary() {
 import json
 import sys
 
+def elements(array):
+    """6.12's ynl gives each element of an indexed array as {index: nest}."""
+    return [nest for element in array for nest in element.values()]
+
+
 reply = json.loads(sys.argv[1])
 if isinstance(reply, list):
     reply = reply[0]
 words = [reply["ifname"], str(reply.get("listen-port")), str(reply.get("fwmark")),
          reply.get("public-key", "-").replace(" ", "")]
-for peer in reply.get("peers", []):
-    aips = ",".join(sorted(f'{a["addr"]}/{a["cidr"]}' for a in peer.get("allowedips", [])))
+for peer in elements(reply.get("peers", [])):
+    aips = ",".join(sorted(f'{a["addr"]}/{a["cidr"]}'
+                           for a in elements(peer.get("allowedips", []))))
     words += ["|", peer["public-key"].replace(" ", ""),
               peer.get("endpoint", "-").replace(" ", ""),
               str(peer.get("persistent-keepalive")), aips or "-"]
