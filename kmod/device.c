@@ -22,6 +22,7 @@
 #include "netlink.h"
 #include "peer.h"
 #include "receive.h"
+#include "rx_cells.h"
 #include "send.h"
 #include "socket.h"
 #include "timers.h"
@@ -173,8 +174,14 @@ static int xtun_stop(struct net_device *dev)
 	xtun_socket_reinit(xtun, NULL, NULL);
 	cancel_work_sync(&xtun->handshake_work);
 	skb_queue_purge(&xtun->handshake_queue);
-	list_for_each_entry(peer, &xtun->peer_list, peer_list)
-		xtun_peer_reset(peer);
+	/*
+	 * A device being deleted loses its peers in xtun_dev_destruct(),
+	 * after RTNL is released: resetting them one by one here would hold
+	 * RTNL for as long as there are peers.
+	 */
+	if (!dev->dismantle)
+		list_for_each_entry(peer, &xtun->peer_list, peer_list)
+			xtun_peer_reset(peer);
 	mutex_unlock(&xtun->update_lock);
 	return 0;
 }
@@ -209,7 +216,12 @@ err_free_tstats:
 	return ret;
 }
 
-/* Unregistration: the device is down; take every peer away. */
+/*
+ * Unregistration, under RTNL: the device is down.  Cut it off from
+ * everything that could still change it or feed it: netlink (dead), the
+ * network (the sockets) and queued handshakes.  Its peers, however many,
+ * go in xtun_dev_destruct(), without RTNL.
+ */
 static void xtun_dev_uninit(struct net_device *dev)
 {
 	struct xtun_device *xtun = netdev_priv(dev);
@@ -222,14 +234,11 @@ static void xtun_dev_uninit(struct net_device *dev)
 	 * whatever it added after this point would never be freed.
 	 */
 	xtun->dead = true;
-	xtun_peer_remove_all(xtun);
 	xtun_socket_reinit(xtun, NULL, NULL);
-	xtun_allowedips_free(&xtun->allowedips);
 	mutex_unlock(&xtun->update_lock);
 
 	cancel_work_sync(&xtun->handshake_work);
 	skb_queue_purge(&xtun->handshake_queue);
-	xtun_rx_cells_destroy(xtun);
 }
 
 /* Tell the sender its packet went nowhere, the way a router would. */
@@ -262,7 +271,12 @@ static bool xtun_peer_has_endpoint(struct xtun_peer *peer)
 	return family == AF_INET || family == AF_INET6;
 }
 
-/* Segment GSO packets; the result is a list of skbs, or NULL. */
+/*
+ * Segment GSO packets; the result is a list of skbs, or NULL.  The
+ * segments keep referring to the packet's pages and leave their checksums
+ * partial: the send path copies each payload once, completing the
+ * checksum as it goes (send_gso.c), or does both on the one-by-one path.
+ */
 static struct sk_buff *xtun_xmit_segments(struct sk_buff *skb)
 {
 	struct sk_buff *segs;
@@ -271,7 +285,7 @@ static struct sk_buff *xtun_xmit_segments(struct sk_buff *skb)
 		skb_mark_not_on_list(skb);
 		return skb;
 	}
-	segs = skb_gso_segment(skb, 0);
+	segs = skb_gso_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
 	if (IS_ERR_OR_NULL(segs))
 		return NULL;
 	consume_skb(skb);
@@ -362,9 +376,25 @@ static const struct net_device_ops xtun_netdev_ops = {
 };
 
 /* Runs after unregistration, once the last reference to the device is gone. */
+/*
+ * The device's last reference is gone: netdev_run_todo() calls this after
+ * unregistration, with RTNL released, so that removing every peer (one
+ * grace period, then each peer's timers and sessions) does not stall the
+ * host's other links, however many peers there are.  Nothing reaches the
+ * peers any more: no socket, no netlink request (the device is dead and
+ * unreferenced).  Their timers may have run since the uninit, but without
+ * sockets they sent nothing.  Also the error path of a registration that
+ * failed after ndo_init, where there are no peers.
+ */
 static void xtun_dev_destruct(struct net_device *dev)
 {
 	struct xtun_device *xtun = netdev_priv(dev);
+
+	mutex_lock(&xtun->update_lock);
+	xtun_peer_remove_all(xtun);
+	xtun_allowedips_free(&xtun->allowedips);
+	mutex_unlock(&xtun->update_lock);
+	xtun_rx_cells_destroy(xtun);
 
 	memzero_explicit(&xtun->static_identity.static_private, XTUN_KEY_SIZE);
 	memzero_explicit(&xtun->cookie_checker.secret, XTUN_HASH_SIZE);

@@ -63,6 +63,18 @@ struct xtun_peer_stats {
 };
 
 /**
+ * struct xtun_rx_load - how a peer's received packets are spread (rx_cells.c)
+ * @queued: its data messages queued to another CPU's cell, not processed
+ * @stamp: the jiffy @count is of
+ * @count: its data messages received in that jiffy
+ */
+struct xtun_rx_load {
+	atomic_t queued;
+	unsigned long stamp;
+	unsigned int count;
+};
+
+/**
  * struct xtun_peer - a configured peer
  * @device: the device it belongs to
  * @peer_list: entry in device->peer_list (update_lock)
@@ -74,6 +86,7 @@ struct xtun_peer_stats {
  * @walltime_last_handshake: realtime of the last completed handshake
  * @internal_id: unique, from one counter that only grows; a device's
  *	@peer_list is in ascending order of it, which netlink dumps resume by
+ * @rx_load: whether its data messages are decrypted inline or elsewhere
  * @is_dead: set once removal began; nothing new is started for it
  */
 struct xtun_peer {
@@ -103,6 +116,7 @@ struct xtun_peer {
 	struct timespec64 walltime_last_handshake;
 	spinlock_t walltime_lock;	/* guards walltime_last_handshake */
 	struct xtun_peer_stats stats;
+	struct xtun_rx_load rx_load;
 	struct kref refcount;
 	struct rcu_head rcu;
 	u64 internal_id;

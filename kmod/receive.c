@@ -20,6 +20,7 @@
 #include "peer.h"
 #include "ratelimiter.h"
 #include "receive.h"
+#include "rx_cells.h"
 #include "send.h"
 #include "socket.h"
 #include "timers.h"
@@ -307,160 +308,10 @@ static bool xtun_inner_packet_valid(struct sk_buff *skb)
 	return true;
 }
 
-/*
- * The stack receives our packets through one NAPI instance per CPU on the
- * xtun device, so that GRO merges what we decrypted.  This is what the
- * kernel's gro_cells (net/core/gro_cells.c) does, with one difference: a
- * lock.  gro_cells' per-CPU queue has none; it is safe only while a cell's
- * NAPI is polled on the cell's own CPU, which is no longer so once
- * "threaded" is set in sysfs (dev_set_threaded()).  The poll then runs in
- * a kthread on any CPU, and unlocked enqueues and dequeues of one
- * sk_buff_head race: packets are lost, and a queue length that went wrong
- * stops the cell for good.  Here @queue takes a spinlock, and the
- * poll moves packets to @process, which only it touches, under one lock
- * hold per batch.  Both sides run with BH disabled: receive in softirq or
- * in a threaded NAPI of the underlying device, the poll in net_rx_action()
- * or in its kthread.  With threaded off the lock is taken by one CPU only.
- */
-struct xtun_rx_cell {
-	struct sk_buff_head queue;	/* filled by receive, under its lock */
-	struct sk_buff_head process;	/* the poll's own, unlocked */
-	struct napi_struct napi;
-};
-
-/* The cells, and what frees them after a grace period (see below). */
-struct xtun_rx_cells {
-	struct xtun_rx_cell __percpu *cell;
-	struct rcu_head rcu;
-};
-
-/* Queue @skb for the stack on this CPU's cell; false if it was dropped. */
-static bool xtun_rx_cell_queue(struct xtun_device *xtun, struct sk_buff *skb)
-{
-	struct net_device *dev = xtun->dev;
-	struct xtun_rx_cell *cell;
-	bool schedule;
-
-	if (unlikely(!(dev->flags & IFF_UP))) {
-		kfree_skb(skb);
-		return false;
-	}
-	/* GRO must not change a shared packet. */
-	if (unlikely(skb_cloned(skb) || netif_elide_gro(dev)))
-		return netif_rx(skb) == NET_RX_SUCCESS;
-
-	cell = this_cpu_ptr(xtun->rx_cells->cell);
-	spin_lock(&cell->queue.lock);
-	if (unlikely(skb_queue_len(&cell->queue) > xtun_max_backlog())) {
-		spin_unlock(&cell->queue.lock);
-		kfree_skb(skb);
-		return false;
-	}
-	__skb_queue_tail(&cell->queue, skb);
-	/* A longer queue has its poll scheduled already. */
-	schedule = skb_queue_len(&cell->queue) == 1;
-	spin_unlock(&cell->queue.lock);
-
-	if (schedule)
-		napi_schedule(&cell->napi);
-	return true;
-}
-
-static int xtun_rx_cell_poll(struct napi_struct *napi, int budget)
-{
-	struct xtun_rx_cell *cell = container_of(napi, struct xtun_rx_cell,
-						 napi);
-	struct sk_buff *skb;
-	int work_done = 0;
-
-	while (work_done < budget) {
-		skb = __skb_dequeue(&cell->process);
-		if (!skb) {
-			spin_lock(&cell->queue.lock);
-			skb_queue_splice_tail_init(&cell->queue, &cell->process);
-			spin_unlock(&cell->queue.lock);
-			skb = __skb_dequeue(&cell->process);
-			if (!skb)
-				break;
-		}
-		napi_gro_receive(napi, skb);
-		work_done++;
-	}
-	/*
-	 * A packet queued after we found the queue empty finds the NAPI
-	 * still scheduled; napi_complete_done() then polls again.
-	 */
-	if (work_done < budget)
-		napi_complete_done(napi, work_done);
-	return work_done;
-}
-
-int xtun_rx_cells_init(struct xtun_device *xtun)
-{
-	struct xtun_rx_cells *cells;
-	struct xtun_rx_cell *cell;
-	int cpu;
-
-	cells = kzalloc(sizeof(*cells), GFP_KERNEL);
-	if (!cells)
-		return -ENOMEM;
-	cells->cell = alloc_percpu(struct xtun_rx_cell);
-	if (!cells->cell) {
-		kfree(cells);
-		return -ENOMEM;
-	}
-
-	for_each_possible_cpu(cpu) {
-		cell = per_cpu_ptr(cells->cell, cpu);
-		skb_queue_head_init(&cell->queue);
-		__skb_queue_head_init(&cell->process);
-		/* Sockets are not fed by these queues: nothing to busy-poll. */
-		set_bit(NAPI_STATE_NO_BUSY_POLL, &cell->napi.state);
-		netif_napi_add(xtun->dev, &cell->napi, xtun_rx_cell_poll);
-		napi_enable(&cell->napi);
-	}
-	xtun->rx_cells = cells;
-	return 0;
-}
-
-static void xtun_rx_cells_free_rcu(struct rcu_head *rcu)
-{
-	struct xtun_rx_cells *cells = container_of(rcu, struct xtun_rx_cells,
-						   rcu);
-
-	free_percpu(cells->cell);
-	kfree(cells);
-}
-
-/*
- * At unregistration, after the sockets are gone: nothing queues any more.
- * netpoll may still walk dev->napi_list under RCU, so the cells are freed
- * after a grace period; call_rcu(), because a device deleted with its
- * namespace must not make cleanup_net() wait one grace period per device.
- * The module's exit waits for the callbacks (rcu_barrier()).
- */
-void xtun_rx_cells_destroy(struct xtun_device *xtun)
-{
-	struct xtun_rx_cells *cells = xtun->rx_cells;
-	struct xtun_rx_cell *cell;
-	int cpu;
-
-	if (!cells)
-		return;
-	for_each_possible_cpu(cpu) {
-		cell = per_cpu_ptr(cells->cell, cpu);
-		napi_disable(&cell->napi);
-		__netif_napi_del(&cell->napi);
-		skb_queue_purge(&cell->queue);
-		__skb_queue_purge(&cell->process);
-	}
-	xtun->rx_cells = NULL;
-	call_rcu(&cells->rcu, xtun_rx_cells_free_rcu);
-}
-
 /* Deliver an authenticated, decrypted packet to the stack. */
 static void xtun_deliver(struct xtun_device *xtun, struct xtun_peer *peer,
-			 struct sk_buff *skb, u8 outer_ds)
+			 struct sk_buff *skb, u8 outer_ds,
+			 struct napi_struct *napi)
 {
 	struct net_device *dev = xtun->dev;
 	struct xtun_peer *routed_peer;
@@ -503,7 +354,7 @@ static void xtun_deliver(struct xtun_device *xtun, struct xtun_peer *peer,
 	len = skb->len;
 	atomic64_inc(&peer->stats.rx_packets);
 	atomic64_add(len, &peer->stats.rx_bytes);
-	if (likely(xtun_rx_cell_queue(xtun, skb)))
+	if (likely(xtun_rx_cells_deliver(xtun, skb, napi)))
 		dev_sw_netstats_rx_add(dev, len);
 	else
 		DEV_STATS_INC(dev, rx_dropped);
@@ -556,36 +407,35 @@ static bool xtun_keypair_receiving_usable(struct xtun_keypair *keypair)
 	return true;
 }
 
-static void xtun_receive_data(struct xtun_device *xtun, struct sk_buff *skb)
+/*
+ * Authenticate, decrypt and deliver a data message whose session was found
+ * (XTUN_RX_CB()), inline or from a cell's poll (@napi).  Consumes @skb;
+ * the caller keeps its references.
+ */
+static void xtun_receive_data_finish(struct xtun_device *xtun,
+				     struct sk_buff *skb,
+				     struct napi_struct *napi)
 {
-	struct xtun_msg_data *header = (struct xtun_msg_data *)skb->data;
-	struct xtun_keypair *keypair;
-	struct xtun_peer *peer = NULL;
-	u64 counter;
-	u8 outer_ds;
-
-	keypair = xtun_data_keypair(xtun, header->key_idx, &peer);
-	if (unlikely(!keypair)) {
-		DEV_STATS_INC(xtun->dev, rx_errors);
-		goto drop;
-	}
-	counter = le64_to_cpu(header->counter);
-	outer_ds = xtun_outer_ds(skb);
+	struct xtun_rx_cb *cb = XTUN_RX_CB(skb);
+	struct xtun_keypair *keypair = cb->keypair;
+	struct xtun_peer *peer = cb->peer;
+	u64 counter = cb->counter;
+	u8 outer_ds = cb->outer_ds;
 
 	if (unlikely(!xtun_keypair_receiving_usable(keypair))) {
 		atomic64_inc(&peer->stats.drop_no_session);
 		DEV_STATS_INC(xtun->dev, rx_dropped);
-		goto drop_put;
+		goto drop;
 	}
 	if (unlikely(!xtun_decrypt_packet(skb, keypair, counter))) {
 		atomic64_inc(&peer->stats.drop_auth);
 		DEV_STATS_INC(xtun->dev, rx_errors);
-		goto drop_put;
+		goto drop;
 	}
 	if (unlikely(!xtun_replay_counter_validate(&keypair->replay, counter))) {
 		atomic64_inc(&peer->stats.drop_replay);
 		DEV_STATS_INC(xtun->dev, rx_dropped);
-		goto drop_put;
+		goto drop;
 	}
 
 	/* Authentic and fresh: the peer is where this came from. */
@@ -602,19 +452,92 @@ static void xtun_receive_data(struct xtun_device *xtun, struct sk_buff *skb)
 	if (skb->len == 0) {
 		/* A keepalive: nothing to deliver. */
 		consume_skb(skb);
-	} else {
-		xtun_timers_data_received(peer);
-		xtun_deliver(xtun, peer, skb, outer_ds);
+		return;
 	}
-	xtun_noise_keypair_put(keypair, false);
-	xtun_peer_put(peer);
+	xtun_timers_data_received(peer);
+	xtun_deliver(xtun, peer, skb, outer_ds, napi);
 	return;
 
-drop_put:
-	xtun_noise_keypair_put(keypair, false);
-	xtun_peer_put(peer);
 drop:
 	kfree_skb(skb);
+}
+
+static void xtun_rx_cb_put(struct xtun_rx_cb *cb)
+{
+	xtun_noise_keypair_put(cb->keypair, false);
+	xtun_peer_put(cb->peer);
+}
+
+/*
+ * A cell's poll, on the CPU the message was handed to.  The peer may have
+ * died, or the device gone down, while the message waited: removal waits
+ * for a grace period after setting is_dead, and so for this BH-disabled
+ * section, before it clears the peer's sessions and timers.
+ */
+void xtun_receive_queued(struct xtun_device *xtun, struct sk_buff *skb,
+			 struct napi_struct *napi)
+{
+	struct xtun_rx_cb cb = *XTUN_RX_CB(skb);
+
+	rcu_read_lock_bh();
+	if (unlikely(READ_ONCE(cb.peer->is_dead) ||
+		     !netif_running(xtun->dev))) {
+		DEV_STATS_INC(xtun->dev, rx_dropped);
+		kfree_skb(skb);
+	} else {
+		xtun_receive_data_finish(xtun, skb, napi);
+	}
+	rcu_read_unlock_bh();
+	/* Delivered: the peer's next packet may be decrypted inline. */
+	atomic_dec(&cb.peer->rx_load.queued);
+	xtun_rx_cb_put(&cb);
+}
+
+/* A queued message that will never be processed (the cells go away). */
+void xtun_receive_queued_drop(struct sk_buff *skb)
+{
+	struct xtun_rx_cb cb = *XTUN_RX_CB(skb);
+
+	kfree_skb(skb);
+	atomic_dec(&cb.peer->rx_load.queued);
+	xtun_rx_cb_put(&cb);
+}
+
+/* Queue a message to another CPU's cell; its references go with it. */
+static void xtun_receive_fan_out(struct xtun_device *xtun, struct sk_buff *skb,
+				 int cpu)
+{
+	atomic_inc(&XTUN_RX_CB(skb)->peer->rx_load.queued);
+	if (likely(xtun_rx_cells_fan_out(xtun, skb, cpu)))
+		return;
+	DEV_STATS_INC(xtun->dev, rx_dropped);
+	xtun_receive_queued_drop(skb);
+}
+
+static void xtun_receive_data(struct xtun_device *xtun, struct sk_buff *skb)
+{
+	struct xtun_msg_data *header = (struct xtun_msg_data *)skb->data;
+	struct xtun_rx_cb *cb = XTUN_RX_CB(skb);
+	struct xtun_rx_cb refs;
+	int cpu;
+
+	cb->keypair = xtun_data_keypair(xtun, header->key_idx, &cb->peer);
+	if (unlikely(!cb->keypair)) {
+		DEV_STATS_INC(xtun->dev, rx_errors);
+		kfree_skb(skb);
+		return;
+	}
+	cb->counter = le64_to_cpu(header->counter);
+	cb->outer_ds = xtun_outer_ds(skb);
+
+	cpu = xtun_rx_fan_out_cpu(cb->peer);
+	if (cpu >= 0) {
+		xtun_receive_fan_out(xtun, skb, cpu);
+		return;
+	}
+	refs = *cb;
+	xtun_receive_data_finish(xtun, skb, NULL);
+	xtun_rx_cb_put(&refs);
 }
 
 /* The UDP socket's encap_rcv: always consumes the skb. */

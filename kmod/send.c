@@ -19,6 +19,7 @@
 #include "device.h"
 #include "peer.h"
 #include "send.h"
+#include "send_gso.h"
 #include "socket.h"
 #include "timers.h"
 
@@ -156,21 +157,6 @@ void xtun_send_keepalive(struct xtun_peer *peer)
 	xtun_send_staged_packets(peer);
 }
 
-/* Pad to 16 bytes, but never beyond the MTU (that would fragment). */
-static unsigned int xtun_padding_len(const struct sk_buff *skb)
-{
-	unsigned int last_unit = skb->len;
-	unsigned int mtu = XTUN_SKB_CB(skb)->mtu;
-	unsigned int padded;
-
-	if (unlikely(!mtu))
-		return ALIGN(last_unit, XTUN_MESSAGE_PADDING) - last_unit;
-	if (unlikely(last_unit > mtu))
-		last_unit %= mtu;
-	padded = min(mtu, ALIGN(last_unit, XTUN_MESSAGE_PADDING));
-	return padded - last_unit;
-}
-
 /* Turn a plaintext packet into a data message, in place. */
 static bool xtun_encrypt_packet(struct sk_buff *skb,
 				struct xtun_keypair *keypair)
@@ -233,43 +219,90 @@ static void xtun_keep_key_fresh(struct xtun_peer *peer)
 		xtun_send_handshake_initiation(peer, false);
 }
 
-/* Encrypt and send @packets, which have their nonces; consumes them. */
+/* What one call of xtun_send_encrypted() sent. */
+struct xtun_send_tally {
+	bool sent;
+	u64 data_packets;
+	u64 data_bytes;
+};
+
+/* Send the first @n packets as one train; false if it could not be built. */
+static bool xtun_send_train(struct xtun_peer *peer,
+			    struct sk_buff_head *packets, unsigned int n,
+			    struct xtun_keypair *keypair,
+			    struct xtun_send_tally *tally)
+{
+	struct net_device *dev = peer->device->dev;
+	struct xtun_train_tally train_tally = { };
+	struct sk_buff *train;
+	u8 ds = XTUN_SKB_CB(skb_peek(packets))->ds;
+
+	train = xtun_train_build(packets, n, keypair, &train_tally);
+	if (unlikely(!train))
+		return false;
+	if (xtun_socket_send_skb_to_peer(peer, train, ds)) {
+		DEV_STATS_ADD(dev, tx_errors, train_tally.messages);
+		return true;
+	}
+	tally->sent = true;
+	tally->data_packets += train_tally.data_packets;
+	tally->data_bytes += train_tally.data_bytes;
+	return true;
+}
+
+static void xtun_send_one(struct xtun_peer *peer, struct sk_buff *skb,
+			  struct xtun_keypair *keypair,
+			  struct xtun_send_tally *tally)
+{
+	struct net_device *dev = peer->device->dev;
+	unsigned int len = skb->len;
+
+	if (unlikely(!xtun_encrypt_packet(skb, keypair))) {
+		DEV_STATS_INC(dev, tx_errors);
+		kfree_skb(skb);
+		return;
+	}
+	if (xtun_socket_send_skb_to_peer(peer, skb, XTUN_SKB_CB(skb)->ds)) {
+		DEV_STATS_INC(dev, tx_errors);
+		return;
+	}
+	tally->sent = true;
+	if (!len)
+		return;		/* a keepalive carries no data */
+	tally->data_packets++;
+	tally->data_bytes += len;
+}
+
+/*
+ * Encrypt and send @packets, which have their nonces; consumes them.
+ * Runs of equal-sized packets (the segments of one GSO packet) leave as
+ * trains (send_gso.c), the others one by one.
+ */
 static void xtun_send_encrypted(struct xtun_peer *peer,
 				struct sk_buff_head *packets,
 				struct xtun_keypair *keypair)
 {
-	struct net_device *dev = peer->device->dev;
-	bool data_sent = false, sent = false;
-	struct sk_buff *skb, *next;
-	unsigned int len;
+	struct xtun_send_tally tally = { };
+	struct sk_buff *skb;
+	unsigned int n;
 
-	skb_queue_walk_safe(packets, skb, next) {
+	while ((skb = skb_peek(packets)) != NULL) {
+		n = xtun_train_len(packets);
+		if (n > 1 && xtun_send_train(peer, packets, n, keypair, &tally))
+			continue;
 		__skb_unlink(skb, packets);
-		len = skb->len;
-		if (unlikely(!xtun_encrypt_packet(skb, keypair))) {
-			DEV_STATS_INC(dev, tx_errors);
-			kfree_skb(skb);
-			continue;
-		}
-		if (xtun_socket_send_skb_to_peer(peer, skb,
-						 XTUN_SKB_CB(skb)->ds)) {
-			DEV_STATS_INC(dev, tx_errors);
-			continue;
-		}
-		sent = true;
-		if (!len)
-			continue;	/* a keepalive carries no data */
-		data_sent = true;
-		atomic64_inc(&peer->stats.tx_packets);
-		atomic64_add(len, &peer->stats.tx_bytes);
+		xtun_send_one(peer, skb, keypair, &tally);
 	}
 
-	if (sent) {
+	if (tally.sent) {
 		xtun_timers_any_authenticated_packet_traversal(peer);
 		xtun_timers_any_authenticated_packet_sent(peer);
 	}
-	if (data_sent)
+	if (tally.data_packets) {
+		atomic64_add(tally.data_packets, &peer->stats.tx_packets);
+		atomic64_add(tally.data_bytes, &peer->stats.tx_bytes);
 		xtun_timers_data_sent(peer);
+	}
 	xtun_keep_key_fresh(peer);
 }
 

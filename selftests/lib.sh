@@ -427,6 +427,96 @@ tunnel_works() {
 	wait_until "${3:-30}" pings "$1" "$2"
 }
 
+# --- traffic under load (threaded.sh, fanout.sh) ---------------------------
+
+# Pings a flood may lose without failing a test: no more than 1 in 100.
+# The drops these tests are about take far more (a stalled queue loses all
+# that reach it).
+FLOOD_PINGS=500
+FLOOD_LOSS_MAX=$((FLOOD_PINGS / 100))
+
+# flood_start LOG: flood-ping b from a in the background, $FLOOD_PINGS
+# pings, waiting up to 2 s for the last reply; the pid is left in FLOOD_PID.
+flood_start() {
+	bg_start "$NS_A" "$1" ping -U -n -q -f -c "$FLOOD_PINGS" -W 2 "$IN4_B"
+	FLOOD_PID=$BG_PID
+}
+
+# flood_lost LOG: how many pings of a finished flood went unanswered.
+flood_lost() {
+	awk '/packets transmitted/ { print $1 - $4; found = 1 }
+		END { exit !found }' "$1"
+}
+
+# flood_check LOG: the flood ended within 2 minutes and lost at most
+# $FLOOD_LOSS_MAX pings.
+flood_check() {
+	local lost
+
+	bg_wait "$FLOOD_PID" 120 || fail "the ping flood did not finish: $(cat "$1")"
+	lost=$(flood_lost "$1") || fail "no ping statistics: $(cat "$1")"
+	[ "$lost" -le "$FLOOD_LOSS_MAX" ] ||
+		fail "$lost of $FLOOD_PINGS pings were not answered: $(cat "$1"); $(rx_counters | paste -sd,)"
+	echo "$lost of $FLOOD_PINGS flood pings unanswered"
+}
+
+# rx_counters: what both devices say they received and dropped.
+rx_counters() {
+	ip -n "$NS_A" -s -s link show "$IF_A" | awk '/RX:/ { getline; print "a rx", $2, "dropped", $4 }'
+	ip -n "$NS_B" -s -s link show "$IF_B" | awk '/RX:/ { getline; print "b rx", $2, "dropped", $4 }'
+}
+
+# stream_crosses SRC_NS DST_NS DST_ADDR: 2 MB over TCP, within 90 s (six
+# times that on the debug kernel, see WAIT_SCALE).
+stream_crosses() {
+	run tcp_transfer "$1" "$2" "$3" 2 $((90 * WAIT_SCALE))
+	[ "$RC" = 0 ] || fail "a TCP stream to $3 failed: $OUT; $(rx_counters | paste -sd,)"
+}
+
+# streams_cross: a TCP stream each way at once, one in each inner family,
+# so that both devices receive on both CPUs.  The helpers from flood_start
+# to here work on the topology of tunnel_pair.
+streams_cross() {
+	local log pid
+
+	log=$(tmp_dir)/back
+	(stream_crosses "$NS_B" "$NS_A" "$IN6_A") > "$log" 2>&1 &
+	pid=$!
+	stream_crosses "$NS_A" "$NS_B" "$IN4_B"
+	wait "$pid" || fail "$(cat "$log")"
+}
+
+# --- counting calls of a kernel function -----------------------------------
+
+TRACE=/sys/kernel/tracing
+
+# probe_start NAME SYMBOL: count calls of the kernel function SYMBOL from now
+# on, with a kprobe NAME recorded in a trace instance of its own.
+probe_start() {
+	probe_stop "$1"
+	[ -d "$TRACE/instances" ] || mount -t tracefs nodev "$TRACE" || return 1
+	echo "p:$1 $2" >> "$TRACE/kprobe_events" || return 1
+	mkdir "$TRACE/instances/$1" &&
+		echo 1 > "$TRACE/instances/$1/events/kprobes/$1/enable"
+}
+
+# probe_count NAME: calls since probe_start, kept in the buffer or overwritten.
+probe_count() {
+	awk '/^(entries|overrun):/ { n += $2 } END { print n + 0 }' \
+		"$TRACE/instances/$1"/per_cpu/cpu*/stats
+}
+
+probe_stop() {
+	if [ -d "$TRACE/instances/$1" ]; then
+		echo 0 > "$TRACE/instances/$1/events/kprobes/$1/enable"
+		rmdir "$TRACE/instances/$1"
+	fi
+	if grep -qs "$1" "$TRACE/kprobe_events"; then
+		echo "-:$1" >> "$TRACE/kprobe_events"
+	fi
+	return 0
+}
+
 # --- running ----------------------------------------------------------------
 
 # in_subset TEST: whether TEST runs on this kernel.  On the debug kernel

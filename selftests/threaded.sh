@@ -25,12 +25,6 @@ source "$(dirname "$0")/lib.sh"
 require_cmd python3 ping sha256sum
 [ "$TUN" = wg ] && require_cmd wg
 
-# Pings a flood may lose without failing a test: no more than 1 in 100.
-# The drops this script is about took far more (a stalled queue loses all
-# that reach it).
-FLOOD_PINGS=500
-FLOOD_LOSS_MAX=$((FLOOD_PINGS / 100))
-
 # threaded_set NS IFNAME 0|1: write the device's threaded knob.
 threaded_set() {
 	ip netns exec "$1" sh -c "echo $3 > /sys/class/net/$2/threaded"
@@ -38,56 +32,6 @@ threaded_set() {
 
 threaded_get() {
 	ip netns exec "$1" cat "/sys/class/net/$2/threaded"
-}
-
-# flood_start LOG: flood-ping b from a in the background, $FLOOD_PINGS
-# pings, waiting up to 2 s for the last reply; the pid is left in FLOOD_PID.
-flood_start() {
-	bg_start "$NS_A" "$1" ping -U -n -q -f -c "$FLOOD_PINGS" -W 2 "$IN4_B"
-	FLOOD_PID=$BG_PID
-}
-
-# flood_lost LOG: how many pings of a finished flood went unanswered.
-flood_lost() {
-	awk '/packets transmitted/ { print $1 - $4; found = 1 }
-		END { exit !found }' "$1"
-}
-
-# flood_check LOG: the flood ended within 2 minutes and lost at most
-# $FLOOD_LOSS_MAX pings.
-flood_check() {
-	local lost
-
-	bg_wait "$FLOOD_PID" 120 || fail "the ping flood did not finish: $(cat "$1")"
-	lost=$(flood_lost "$1") || fail "no ping statistics: $(cat "$1")"
-	[ "$lost" -le "$FLOOD_LOSS_MAX" ] ||
-		fail "$lost of $FLOOD_PINGS pings were not answered: $(cat "$1"); $(rx_counters | paste -sd,)"
-	echo "$lost of $FLOOD_PINGS flood pings unanswered"
-}
-
-# rx_counters: what both devices say they received and dropped.
-rx_counters() {
-	ip -n "$NS_A" -s -s link show "$IF_A" | awk '/RX:/ { getline; print "a rx", $2, "dropped", $4 }'
-	ip -n "$NS_B" -s -s link show "$IF_B" | awk '/RX:/ { getline; print "b rx", $2, "dropped", $4 }'
-}
-
-# stream_crosses SRC_NS DST_NS DST_ADDR: 2 MB over TCP, within 90 s (six
-# times that on the debug kernel, see WAIT_SCALE).
-stream_crosses() {
-	run tcp_transfer "$1" "$2" "$3" 2 $((90 * WAIT_SCALE))
-	[ "$RC" = 0 ] || fail "a TCP stream to $3 failed: $OUT; $(rx_counters | paste -sd,)"
-}
-
-# streams_cross: a TCP stream each way at once, one in each inner family,
-# so that both devices receive on both CPUs.
-streams_cross() {
-	local log pid
-
-	log=$(tmp_dir)/back
-	(stream_crosses "$NS_B" "$NS_A" "$IN6_A") > "$log" 2>&1 &
-	pid=$!
-	stream_crosses "$NS_A" "$NS_B" "$IN4_B"
-	wait "$pid" || fail "$(cat "$log")"
 }
 
 # threaded_pair: the tunnel up and answering, then threaded on both ends.

@@ -309,6 +309,36 @@ scale_step() {
 	return 0
 }
 
+# scale_flow SIZE KIND DIR NS DEV: one TCP flow through DEV, which has all
+# of DIR/a.conf's peers, to the last of them, a device of KIND in a
+# namespace of its own with that peer's key and first address: what a hub
+# with that many peers carries for one of them.
+scale_flow() {
+	local size=$1 kind=$2 dir=$3 ns=$4 dev=$5 far= last out mbps
+
+	read -r _ last < "$dir/plan.txt"
+	out="$dir/flow-$kind.json"
+	if ! far=$(ns_new far) || ! veth_link "$ns" "$far" ||
+	   ! ip -n "$ns" addr add "$IN4_A/32" dev "$dev" ||
+	   ! ip -n "$ns" route add "$last/32" dev "$dev" ||
+	   ! tun_dev "$far" "$kind" "$dev" "$dir/last.key" $PORT_B "$last" "$IN6_B" ||
+	   ! ip -n "$far" route add "$IN4_A/32" dev "$dev" ||
+	   ! tun_peer "$far" "$dev" add "$(cat "$dir/a.pub")" \
+		endpoint "$OUT4_A:$PORT_A" allowed-ips "$IN4_A/32" ||
+	   ! tunnel_works "$ns" "$last" 30 ||
+	   ! ip netns exec "$far" iperf3 -s -D -1 -p $PORT; then
+		scale_step "$size" "$kind" tcp1_mbps error
+		[ -n "$far" ] && ip netns del "$far" 2>/dev/null
+		return
+	fi
+	wait_for 20 "ip netns exec $far ss -Hltn 'sport = :$PORT' | grep -q ."
+	NS_A=$ns DST=$last iperf_client "$out" "$BENCH_TIME"
+	mbps=$(tcp_mbps "$out")
+	scale_step "$size" "$kind" tcp1_mbps "$mbps"
+	[ "$mbps" = error ] && head -n 8 "$out" | sed 's/^/# bench:     /'
+	ip netns del "$far"
+}
+
 # scale_kind SIZE KIND DIR NS PROBE_NS N: one device of KIND with the peers
 # of DIR/a.conf, timed from setconf to deletion.
 scale_kind() {
@@ -332,6 +362,14 @@ scale_kind() {
 	# What the device had: all N unless setconf timed out.
 	scale_step "$size" "$kind" peers $(($(wc -l <"$dir/dump-$kind.txt") - 1))
 	rm -f "$dir/dump-$kind.txt"
+
+	scale_flow "$size" "$kind" "$dir" "$ns" "$dev"
+
+	# What adding a link costs here when nothing holds RTNL: the probe
+	# below waits that long anyway (a fork and exec of ip under TCG).
+	timed "$STEP_TIMEOUT" ip -n "$probe" link add "dummyb$n" type dummy
+	scale_step "$size" "$kind" rtnl_alone_s "$ELAPSED"
+	ip -n "$probe" link del "dummyb$n" 2>/dev/null
 
 	# Delete the device, and meanwhile add a link in another namespace:
 	# that waits for RTNL as long as the deletion holds it.

@@ -40,7 +40,9 @@ SCALE_STEPS = [
     ("setconf_s", "setconf", "s"),
     ("dump_s", "show dump", "s"),
     ("peers", "peers in the dump", ""),
+    ("tcp1_mbps", "TCP, 1 flow to the last peer", "Mbit/s"),
     ("del_s", "ip link del", "s"),
+    ("rtnl_alone_s", "ip link add dummy, nothing deleted", "s"),
     ("rtnl_probe_s", "ip link add dummy during del", "s"),
     ("del_overlap", "del still running at that add", ""),
 ]
@@ -110,7 +112,14 @@ def summarize(raw, out):
             step: (round(xts[step] / wgs[step], 2)
                    if isinstance(xts.get(step), float) and
                    isinstance(wgs.get(step), float) and wgs[step] > 0 else None)
-            for step, _, unit in SCALE_STEPS if unit == "s"}
+            for step, _, unit in SCALE_STEPS if unit in ("s", "Mbit/s")}
+        # The same flow with all those peers over the one-peer figure.
+        entry["tcp1_vs_one_peer"] = {}
+        for kind in ("wg", "xtun"):
+            one = throughput.get(kind, {}).get("tcp1_mbps", {}).get("median")
+            many = scale[size].get(kind, {}).get("tcp1_mbps")
+            entry["tcp1_vs_one_peer"][kind] = (
+                round(many / one, 2) if isinstance(many, float) and one else None)
         scale_list.append(entry)
     doc = dict(meta)
     doc["throughput"] = throughput
@@ -208,6 +217,10 @@ def table(doc):
                             [fmt(entry.get(k, {}).get(step), unit)
                              for k in ("wg", "xtun")] +
                             ["-" if r is None else f"{r:.2f}"])
+            vs_one = entry.get("tcp1_vs_one_peer", {})
+            rows.append(["TCP, 1 flow: these peers / 1 peer"] +
+                        ["-" if vs_one.get(k) is None else f"{vs_one[k]:.2f}"
+                         for k in ("wg", "xtun")] + ["-"])
             out.append(grid(rows))
         if "guest_seconds" in boot:
             out.append(f"(this boot's bench took {boot['guest_seconds']} s)")
