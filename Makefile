@@ -27,7 +27,7 @@ KERNELS ?= 6.1 6.12 debug
 HOST ?=
 
 .PHONY: all module kdir-exists tools install module-install tools-install dkms-install \
-	checkpatch check demo bench clean help
+	checkpatch netlink-gen netlink-check check demo bench clean help
 
 all: module tools
 
@@ -73,6 +73,17 @@ checkpatch:
 		$(filter-out %.mod.c,$(wildcard kmod/*.[ch] kmod/selftest/*.[ch])) \
 		kmod/compat/*.h uapi/linux/xtun.h uapi/linux/xtun_version.h
 
+# kmod/netlink-gen.[ch] from Documentation/netlink/specs/xtun.yaml, with the
+# ynl-gen-c.py of Debian's linux-source-6.12; netlink-check fails when the
+# committed files are stale or uapi/linux/xtun.h disagrees with the spec
+# (make check runs it first).
+YNL_DIR ?= $(or $(XTUN_BUILD),.build)/ynl
+netlink-gen:
+	YNL_DIR=$(YNL_DIR) scripts/netlink-gen.sh
+
+netlink-check:
+	YNL_DIR=$(YNL_DIR) scripts/netlink-gen.sh --check
+
 empty :=
 space := $(empty) $(empty)
 comma := ,
@@ -99,6 +110,8 @@ help:
 	@echo "  install          module-install and tools-install (DESTDIR=, PREFIX=)"
 	@echo "  dkms-install     the module's sources for DKMS"
 	@echo "  checkpatch       the kernel's style checker over kmod/"
+	@echo "  netlink-gen      kmod/netlink-gen.[ch] from the netlink spec"
+	@echo "  netlink-check    fail if they or uapi/linux/xtun.h disagree with the spec"
 	@echo "  check            selftests in QEMU guests (KERNELS=, TESTS=, HOST=1)"
 	@echo "  demo             the site-to-site demo in a guest"
 	@echo "  bench            veth, WireGuard, IPsec and xtun compared in a guest per"

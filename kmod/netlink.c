@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "xtun" generic netlink family: how userspace reads and configures xtun
- * devices.  The ABI and its rules are documented in uapi/linux/xtun.h.
+ * devices.  The ABI and its rules are documented in uapi/linux/xtun.h; the
+ * policies and the ops table are generated from the family's spec,
+ * Documentation/netlink/specs/xtun.yaml, into netlink-gen.c.
  *
  * Every request is parsed and checked completely before anything changes,
  * so a rejected request leaves the device as it was.  The one exception is
@@ -22,81 +24,10 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "peer.h"
 #include "send.h"
 #include "socket.h"
-
-static const struct nla_policy xtun_allowedip_policy[XTUN_ALLOWEDIP_A_MAX + 1] = {
-	[XTUN_ALLOWEDIP_A_FAMILY]	= { .type = NLA_U16 },
-	[XTUN_ALLOWEDIP_A_ADDR]		= NLA_POLICY_MIN_LEN(sizeof(struct in_addr)),
-	[XTUN_ALLOWEDIP_A_CIDR]		= NLA_POLICY_MAX(NLA_U8, 128),
-	[XTUN_ALLOWEDIP_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, XTUN_ALLOWEDIP_F_ALL),
-};
-
-static const struct nla_policy xtun_peer_policy[XTUN_PEER_A_MAX + 1] = {
-	[XTUN_PEER_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
-	[XTUN_PEER_A_PRESHARED_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
-	[XTUN_PEER_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, XTUN_PEER_F_SET_PEER),
-	[XTUN_PEER_A_ENDPOINT]		= NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
-	[XTUN_PEER_A_PERSISTENT_KEEPALIVE] = { .type = NLA_U16 },
-	[XTUN_PEER_A_ALLOWEDIPS]	= NLA_POLICY_NESTED_ARRAY(xtun_allowedip_policy),
-};
-
-/* An element of SET_DEVICE's XTUN_DEVICE_A_PEERS: SET_PEER's, more flags. */
-static const struct nla_policy xtun_batch_peer_policy[XTUN_PEER_A_MAX + 1] = {
-	[XTUN_PEER_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
-	[XTUN_PEER_A_PRESHARED_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
-	[XTUN_PEER_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, XTUN_PEER_F_ALL),
-	[XTUN_PEER_A_ENDPOINT]		= NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
-	[XTUN_PEER_A_PERSISTENT_KEEPALIVE] = { .type = NLA_U16 },
-	[XTUN_PEER_A_ALLOWEDIPS]	= NLA_POLICY_NESTED_ARRAY(xtun_allowedip_policy),
-};
-
-/* NEW_PEER: a peer has no allowed IPs to replace yet, so no flags. */
-static const struct nla_policy xtun_new_peer_policy[XTUN_PEER_A_MAX + 1] = {
-	[XTUN_PEER_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
-	[XTUN_PEER_A_PRESHARED_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
-	[XTUN_PEER_A_ENDPOINT]		= NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
-	[XTUN_PEER_A_PERSISTENT_KEEPALIVE] = { .type = NLA_U16 },
-	[XTUN_PEER_A_ALLOWEDIPS]	= NLA_POLICY_NESTED_ARRAY(xtun_allowedip_policy),
-};
-
-static const struct nla_policy xtun_peer_del_policy[XTUN_PEER_A_MAX + 1] = {
-	[XTUN_PEER_A_PUBLIC_KEY]	= NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
-};
-
-static const struct nla_policy xtun_get_device_policy[XTUN_DEVICE_A_MAX + 1] = {
-	[XTUN_DEVICE_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[XTUN_DEVICE_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-};
-
-static const struct nla_policy xtun_set_device_policy[XTUN_DEVICE_A_MAX + 1] = {
-	[XTUN_DEVICE_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[XTUN_DEVICE_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[XTUN_DEVICE_A_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(XTUN_KEY_LEN),
-	[XTUN_DEVICE_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, XTUN_DEVICE_F_ALL),
-	[XTUN_DEVICE_A_LISTEN_PORT] = { .type = NLA_U16 },
-	[XTUN_DEVICE_A_FWMARK]	= { .type = NLA_U32 },
-	[XTUN_DEVICE_A_PEERS]	= NLA_POLICY_NESTED_ARRAY(xtun_batch_peer_policy),
-};
-
-static const struct nla_policy xtun_new_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] = {
-	[XTUN_DEVICE_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[XTUN_DEVICE_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[XTUN_DEVICE_A_PEER]	= NLA_POLICY_NESTED(xtun_new_peer_policy),
-};
-
-static const struct nla_policy xtun_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] = {
-	[XTUN_DEVICE_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[XTUN_DEVICE_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[XTUN_DEVICE_A_PEER]	= NLA_POLICY_NESTED(xtun_peer_policy),
-};
-
-static const struct nla_policy xtun_del_peer_cmd_policy[XTUN_DEVICE_A_MAX + 1] = {
-	[XTUN_DEVICE_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[XTUN_DEVICE_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[XTUN_DEVICE_A_PEER]	= NLA_POLICY_NESTED(xtun_peer_del_policy),
-};
 
 /* Like NL_SET_ERR_MSG_MOD, the module's name first, and the bad attribute. */
 #define XTUN_SET_ERR_MSG_ATTR(extack, attr, msg) \
@@ -467,7 +398,7 @@ err_cancel_msg:
 	return -EMSGSIZE;
 }
 
-static int xtun_nl_get_device_doit(struct sk_buff *skb, struct genl_info *info)
+int xtun_nl_get_device_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct xtun_nl_cursor cursor = { };
 	struct xtun_device *xtun;
@@ -586,8 +517,7 @@ static struct net_device *xtun_nl_dump_device(struct net *net,
 	return dev;
 }
 
-static int xtun_nl_get_device_dumpit(struct sk_buff *skb,
-				     struct netlink_callback *cb)
+int xtun_nl_get_device_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct xtun_nl_dump_ctx *ctx = (struct xtun_nl_dump_ctx *)cb->ctx;
 	struct xtun_device *xtun;
@@ -780,11 +710,14 @@ static int xtun_nl_parse_endpoint(struct xtun_nl_peer_req *req,
 	struct xtun_endpoint *endpoint = &req->endpoint;
 	int len = nla_len(attr);
 
-	/* The policy guarantees a sockaddr_in's length, so sa_family is there. */
+	/*
+	 * The policy takes any length (see the spec): only a length that is
+	 * one of the two sockaddrs' is read, so sa_family is there.
+	 */
 	memset(endpoint, 0, sizeof(*endpoint));
-	if (sa->sa_family == AF_INET && len == sizeof(endpoint->addr4))
+	if (len == sizeof(endpoint->addr4) && sa->sa_family == AF_INET)
 		memcpy(&endpoint->addr4, sa, sizeof(endpoint->addr4));
-	else if (sa->sa_family == AF_INET6 && len == sizeof(endpoint->addr6))
+	else if (len == sizeof(endpoint->addr6) && sa->sa_family == AF_INET6)
 		memcpy(&endpoint->addr6, sa, sizeof(endpoint->addr6));
 
 	if (endpoint->addr.sa_family == AF_INET) {
@@ -825,12 +758,12 @@ static int xtun_nl_parse_aip(struct xtun_aip_change *change,
 			     struct nlattr *attr,
 			     struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[XTUN_ALLOWEDIP_A_MAX + 1];
+	struct nlattr *tb[ARRAY_SIZE(xtun_allowedip_nl_policy)];
 	unsigned int addr_len, max_cidr;
 	int ret;
 
-	ret = nla_parse_nested(tb, XTUN_ALLOWEDIP_A_MAX, attr,
-			       xtun_allowedip_policy, extack);
+	ret = nla_parse_nested(tb, ARRAY_SIZE(xtun_allowedip_nl_policy) - 1,
+			       attr, xtun_allowedip_nl_policy, extack);
 	if (ret)
 		return ret;
 	if (NL_REQ_ATTR_CHECK(extack, attr, tb, XTUN_ALLOWEDIP_A_FAMILY) ||
@@ -907,17 +840,51 @@ static int xtun_nl_parse_aips(struct xtun_nl_peer_req *req,
 	return 0;
 }
 
+/*
+ * How a command's peer nest is parsed: the generated policy of its set in
+ * the spec, and the peer flags it takes (the spec's sets share one flags
+ * attribute, so SET_PEER's narrower choice is checked here).
+ */
+struct xtun_nl_peer_rules {
+	const struct nla_policy *policy;
+	unsigned int maxtype;
+	u32 flags;
+};
+
+static const struct xtun_nl_peer_rules xtun_nl_new_peer_rules = {
+	.policy = xtun_peer_new_input_nl_policy,
+	.maxtype = ARRAY_SIZE(xtun_peer_new_input_nl_policy) - 1,
+};
+
+static const struct xtun_nl_peer_rules xtun_nl_set_peer_rules = {
+	.policy = xtun_peer_set_input_nl_policy,
+	.maxtype = ARRAY_SIZE(xtun_peer_set_input_nl_policy) - 1,
+	.flags = XTUN_PEER_F_SET_PEER,
+};
+
+static const struct xtun_nl_peer_rules xtun_nl_del_peer_rules = {
+	.policy = xtun_peer_del_input_nl_policy,
+	.maxtype = ARRAY_SIZE(xtun_peer_del_input_nl_policy) - 1,
+};
+
+static const struct xtun_nl_peer_rules xtun_nl_batch_peer_rules = {
+	.policy = xtun_peer_batch_input_nl_policy,
+	.maxtype = ARRAY_SIZE(xtun_peer_batch_input_nl_policy) - 1,
+	.flags = XTUN_PEER_F_ALL,
+};
+
 static int xtun_nl_parse_peer_nest(struct xtun_nl_peer_req *req,
 				   struct nlattr *nest,
-				   const struct nla_policy *policy,
+				   const struct xtun_nl_peer_rules *rules,
 				   struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[XTUN_PEER_A_MAX + 1];
+	/* Zeroed: a policy shorter than the peer set leaves the rest alone. */
+	struct nlattr *tb[XTUN_PEER_A_MAX + 1] = {};
 	int ret;
 
 	memset(req, 0, sizeof(*req));
 	req->nest = nest;
-	ret = nla_parse_nested(tb, XTUN_PEER_A_MAX, nest, policy, extack);
+	ret = nla_parse_nested(tb, rules->maxtype, nest, rules->policy, extack);
 	if (ret)
 		return ret;
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, XTUN_PEER_A_PUBLIC_KEY)) {
@@ -929,6 +896,11 @@ static int xtun_nl_parse_peer_nest(struct xtun_nl_peer_req *req,
 		req->preshared_key = nla_data(tb[XTUN_PEER_A_PRESHARED_KEY]);
 	if (tb[XTUN_PEER_A_FLAGS])
 		req->flags = nla_get_u32(tb[XTUN_PEER_A_FLAGS]);
+	if (req->flags & ~rules->flags) {
+		XTUN_SET_ERR_MSG_ATTR(extack, tb[XTUN_PEER_A_FLAGS],
+				      "set-peer takes only the replace-allowedips flag");
+		return -EINVAL;
+	}
 	if ((req->flags & XTUN_PEER_F_REMOVE) &&
 	    (req->flags != XTUN_PEER_F_REMOVE || tb[XTUN_PEER_A_PRESHARED_KEY] ||
 	     tb[XTUN_PEER_A_ENDPOINT] || tb[XTUN_PEER_A_PERSISTENT_KEEPALIVE] ||
@@ -956,7 +928,7 @@ static int xtun_nl_parse_peer_nest(struct xtun_nl_peer_req *req,
 /* The XTUN_DEVICE_A_PEER of a NEW_PEER, SET_PEER or DEL_PEER request. */
 static int xtun_nl_parse_peer(struct xtun_nl_peer_req *req,
 			      struct genl_info *info,
-			      const struct nla_policy *policy)
+			      const struct xtun_nl_peer_rules *rules)
 {
 	memset(req, 0, sizeof(*req));
 	if (GENL_REQ_ATTR_CHECK(info, XTUN_DEVICE_A_PEER)) {
@@ -964,7 +936,7 @@ static int xtun_nl_parse_peer(struct xtun_nl_peer_req *req,
 		return -EINVAL;
 	}
 	return xtun_nl_parse_peer_nest(req, info->attrs[XTUN_DEVICE_A_PEER],
-				       policy, info->extack);
+				       rules, info->extack);
 }
 
 static void xtun_nl_peer_req_free(struct xtun_nl_peer_req *req)
@@ -997,7 +969,7 @@ static void xtun_nl_apply_peer(struct xtun_peer *peer,
  * lock the device, let @apply change it (true when it did), unlock.
  */
 static int xtun_nl_peer_doit(struct genl_info *info,
-			     const struct nla_policy *policy,
+			     const struct xtun_nl_peer_rules *rules,
 			     int (*apply)(struct xtun_device *xtun,
 					  struct xtun_nl_peer_req *req,
 					  struct netlink_ext_ack *extack))
@@ -1006,7 +978,7 @@ static int xtun_nl_peer_doit(struct genl_info *info,
 	struct xtun_device *xtun;
 	int ret;
 
-	ret = xtun_nl_parse_peer(&req, info, policy);
+	ret = xtun_nl_parse_peer(&req, info, rules);
 	if (ret)
 		goto out_free_req;
 	xtun = xtun_nl_lock_device(info);
@@ -1127,19 +1099,19 @@ static int xtun_nl_del_peer(struct xtun_device *xtun,
 	return 0;
 }
 
-static int xtun_nl_new_peer_doit(struct sk_buff *skb, struct genl_info *info)
+int xtun_nl_new_peer_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return xtun_nl_peer_doit(info, xtun_new_peer_policy, xtun_nl_new_peer);
+	return xtun_nl_peer_doit(info, &xtun_nl_new_peer_rules, xtun_nl_new_peer);
 }
 
-static int xtun_nl_set_peer_doit(struct sk_buff *skb, struct genl_info *info)
+int xtun_nl_set_peer_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return xtun_nl_peer_doit(info, xtun_peer_policy, xtun_nl_set_peer);
+	return xtun_nl_peer_doit(info, &xtun_nl_set_peer_rules, xtun_nl_set_peer);
 }
 
-static int xtun_nl_del_peer_doit(struct sk_buff *skb, struct genl_info *info)
+int xtun_nl_del_peer_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return xtun_nl_peer_doit(info, xtun_peer_del_policy, xtun_nl_del_peer);
+	return xtun_nl_peer_doit(info, &xtun_nl_del_peer_rules, xtun_nl_del_peer);
 }
 
 /* --- SET_DEVICE ----------------------------------------------------------- */
@@ -1225,7 +1197,7 @@ static int xtun_nl_parse_batch(struct xtun_nl_batch *batch,
 		/* Counted first, so that a failed parse is freed too. */
 		batch->n_reqs++;
 		ret = xtun_nl_parse_peer_nest(&batch->reqs[batch->n_reqs - 1],
-					      attr, xtun_batch_peer_policy,
+					      attr, &xtun_nl_batch_peer_rules,
 					      extack);
 		if (ret)
 			return ret;
@@ -1352,7 +1324,7 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
  * first change; opening a new listen port is the first change because it
  * is the one the system may refuse.
  */
-static int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
+int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	struct xtun_nl_batch batch = { };
@@ -1407,45 +1379,6 @@ out_free_batch:
 	return ret;
 }
 
-static const struct genl_ops xtun_genl_ops[] = {
-	{
-		.cmd	= XTUN_CMD_GET_DEVICE,
-		.doit	= xtun_nl_get_device_doit,
-		.dumpit	= xtun_nl_get_device_dumpit,
-		.policy	= xtun_get_device_policy,
-		.maxattr = ARRAY_SIZE(xtun_get_device_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= XTUN_CMD_SET_DEVICE,
-		.doit	= xtun_nl_set_device_doit,
-		.policy	= xtun_set_device_policy,
-		.maxattr = ARRAY_SIZE(xtun_set_device_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= XTUN_CMD_NEW_PEER,
-		.doit	= xtun_nl_new_peer_doit,
-		.policy	= xtun_new_peer_cmd_policy,
-		.maxattr = ARRAY_SIZE(xtun_new_peer_cmd_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= XTUN_CMD_SET_PEER,
-		.doit	= xtun_nl_set_peer_doit,
-		.policy	= xtun_peer_cmd_policy,
-		.maxattr = ARRAY_SIZE(xtun_peer_cmd_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= XTUN_CMD_DEL_PEER,
-		.doit	= xtun_nl_del_peer_doit,
-		.policy	= xtun_del_peer_cmd_policy,
-		.maxattr = ARRAY_SIZE(xtun_del_peer_cmd_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-};
-
 static struct genl_family xtun_genl_family __ro_after_init = {
 	.name		= XTUN_GENL_NAME,
 	.version	= XTUN_GENL_VERSION,
@@ -1453,8 +1386,8 @@ static struct genl_family xtun_genl_family __ro_after_init = {
 	.netnsok	= true,
 	.parallel_ops	= true,
 	.module		= THIS_MODULE,
-	.ops		= xtun_genl_ops,
-	.n_ops		= ARRAY_SIZE(xtun_genl_ops),
+	.ops		= xtun_nl_ops,
+	.n_ops		= ARRAY_SIZE(xtun_nl_ops),
 };
 
 int __init xtun_genl_init(void)

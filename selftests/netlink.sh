@@ -11,30 +11,13 @@ source "$(dirname "$0")/lib.sh"
 require_cmd python3
 
 NL="python3 $(dirname "$0")/xtun_nl.py"
-# From uapi/linux/xtun.h.
-CMD_GET_DEVICE=1
-CMD_SET_DEVICE=2
-CMD_NEW_PEER=3
-CMD_SET_PEER=4
-CMD_DEL_PEER=5
-A_IFINDEX=1
-A_IFNAME=2
-A_PRIVATE_KEY=3
-A_FLAGS=5
-A_LISTEN_PORT=6
-A_PEERS=9
-A_PEER=10
-P_PUBLIC_KEY=1
-P_PRESHARED_KEY=2
-P_FLAGS=4
-P_ENDPOINT=5
-P_ALLOWEDIPS=16
-P_F_REPLACE_ALLOWEDIPS=1
-P_F_UPDATE_ONLY=2
-P_F_REMOVE=4
-AIP_FAMILY=1
-AIP_ADDR=2
-AIP_CIDR=3
+python3 -c 'import yaml' 2>/dev/null ||
+	{ echo "# SKIP: python3-yaml is not installed (xtun_nl.py reads the spec)"; exit $KSFT_SKIP; }
+# Commands and attributes by their names in the family's spec: CMD_GET_DEVICE,
+# A_IFINDEX (device), P_PUBLIC_KEY (peer), P_F_REMOVE, AIP_FAMILY (allowed IP).
+eval "$($NL --names | sed -n -e 's/^XTUN_CMD_\([A-Z_]*\) /CMD_\1=/p' \
+	-e 's/^XTUN_DEVICE_A_\([A-Z_]*\) /A_\1=/p' -e 's/^XTUN_PEER_A_\([A-Z_]*\) /P_\1=/p' \
+	-e 's/^XTUN_PEER_F_\([A-Z_]*\) /P_F_\1=/p' -e 's/^XTUN_ALLOWEDIP_A_\([A-Z_]*\) /AIP_\1=/p')"
 AF_INET=2
 AF_INET6=10
 KEY1=$(printf '11%.0s' {1..32})

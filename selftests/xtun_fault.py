@@ -36,7 +36,7 @@ import struct
 import sys
 
 import xtun_nl
-from xtun_nl import Genl, attr, attr_list, nlmsgs, parse_attrs, uapi
+from xtun_nl import Genl, abi, attr, attr_list, nlmsgs, parse_attrs
 
 RTM_NEWLINK, RTM_DELLINK = 16, 17
 IFLA_IFNAME, IFLA_LINKINFO, IFLA_INFO_KIND = 3, 18, 1
@@ -101,7 +101,7 @@ class Device:
     shows it (less the counters, which the requests do not change)."""
 
     def __init__(self, ifname, count):
-        self.x = uapi()
+        self.x = abi()
         self.ifname = ifname
         self.count = count
         self.genl = Genl()

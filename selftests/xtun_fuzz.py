@@ -430,7 +430,7 @@ def cmd_datagrams(args):
 def load_netlink():
     global xtun_nl, X		# pylint: disable=global-statement
     import xtun_nl as nl	# pylint: disable=import-outside-toplevel
-    xtun_nl, X = nl, nl.uapi()
+    xtun_nl, X = nl, nl.abi()
 
 
 ZERO_KEY = bytes(32)

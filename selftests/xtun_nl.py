@@ -5,16 +5,18 @@
     xtun_nl.py CMD [ATTR:TYPE:VALUE ...] [--dump] [--flags-extra N]
     xtun_nl.py --names
 
-CMD and ATTR are numbers or names of uapi/linux/xtun.h (XTUN_CMD_GET_DEVICE,
+CMD and ATTR are numbers or the C names of the family's spec
+(Documentation/netlink/specs/xtun.yaml: XTUN_CMD_GET_DEVICE,
 XTUN_PEER_A_ENDPOINT); TYPE is one of u8 u16 u32 u64 str strz hex nest,
 VALUE its value; a nest's VALUE is "[ATTR:TYPE:VALUE,...]", nests may nest.
 Prints one line per reply message ("msg ATTR=VALUE ...") and a last line
 "errno=N msg=EXTACK" (errno 0 on success); exits 0.  The selftests use it
 for what xtunctl cannot send: wrong lengths, unknown attributes, missing
-selectors.  --names prints "NAME VALUE" for every number of the header.
+selectors.  --names prints "NAME VALUE" for every number of the spec.
 
-As a module it is the selftests' netlink library: uapi() reads the numbers
-of the ABI from the header itself, so that there is one table of them;
+As a module it is the selftests' netlink library: abi() reads the numbers
+of the ABI from the spec, the one table of them (make netlink-check holds
+uapi/linux/xtun.h to it);
 Genl sends requests, alone or in batches, and merge_dump() puts a device
 split across the messages of a dump back together.
 """
@@ -22,11 +24,12 @@ split across the messages of a dump back together.
 import errno
 import functools
 import os
-import re
 import select
 import socket
 import struct
 import sys
+
+import yaml
 
 NETLINK_GENERIC = 16
 GENL_ID_CTRL = 0x10
@@ -44,45 +47,62 @@ NLA_TYPE_MASK = 0x3FFF
 NLM_F_DUMP_INTR = 0x10
 
 
-def uapi_path():
-    """uapi/linux/xtun.h of this checkout, or of the system."""
+def spec_path():
+    """The family's spec in this checkout, or where XTUN_SPEC says."""
     here = os.path.dirname(os.path.abspath(__file__))
-    for path in (os.environ.get("XTUN_UAPI"),
-                 os.path.join(here, "..", "uapi", "linux", "xtun.h"),
-                 "/usr/include/linux/xtun.h"):
+    for path in (os.environ.get("XTUN_SPEC"),
+                 os.path.join(here, "..", "Documentation", "netlink", "specs", "xtun.yaml")):
         if path and os.path.exists(path):
             return path
-    raise SystemExit("xtun_nl: cannot find uapi/linux/xtun.h (set XTUN_UAPI)")
+    raise SystemExit("xtun_nl: cannot find Documentation/netlink/specs/xtun.yaml "
+                     "(set XTUN_SPEC)")
 
 
-def c_value(expr, names):
-    """The value of a constant C expression such as (1U << 0) or (X - 1)."""
-    expr = re.sub(r"\b(0x[0-9a-fA-F]+|[0-9]+)[uUlL]*\b", r"\1", expr)
-    expr = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: str(names[m.group(0)]), expr)
-    if not re.fullmatch(r"[0-9a-fA-Fx\s()+\-*<>|&~]+", expr):
-        raise ValueError(expr)
-    return int(eval(expr, {"__builtins__": {}}))  # pylint: disable=eval-used
+def c_name(name):
+    """The C name of a spec's name, as ynl-gen-c.py writes it."""
+    return name.upper().replace("-", "_")
 
 
 @functools.lru_cache(maxsize=None)
-def uapi(path=None):
-    """Every number of the xtun ABI by name, read from the uapi header: the
-    members of its enums and its numeric #defines.  The tests take command,
-    attribute and flag numbers from here, so the header stays the one table."""
-    with open(path or uapi_path(), encoding="utf-8") as f:
-        text = re.sub(r"/\*.*?\*/", " ", f.read(), flags=re.S)
+def abi(path=None):
+    """Every number of the xtun ABI by its C name, read from the spec:
+    commands, attributes, flags and constants, with the _MAX names the spec
+    gives.  The request sets that repeat device's attributes repeat their
+    numbers too, and a disagreement would be an error in the spec."""
+    with open(path or spec_path(), encoding="utf-8") as f:
+        spec = yaml.safe_load(f)
     names = {}
-    for body in re.findall(r"\benum\s+\w+\s*\{(.*?)\}", text, flags=re.S):
-        value = -1
-        for member in filter(None, (m.strip() for m in body.split(","))):
-            name, _, expr = (p.strip() for p in member.partition("="))
-            value = c_value(expr, names) if expr else value + 1
-            names[name] = value
-    for name, expr in re.findall(r"^#define[ \t]+(\w+)[ \t]+(.+?)\s*$", text, flags=re.M):
-        try:
-            names[name] = c_value(expr, names)
-        except (KeyError, ValueError, SyntaxError):
-            pass	# a string such as XTUN_GENL_NAME
+
+    def add(name, value):
+        name = c_name(name)
+        if names.setdefault(name, value) != value:
+            raise SystemExit(f"xtun_nl: the spec gives {name} two values")
+
+    for definition in spec.get("definitions", []):
+        prefix = definition.get("name-prefix", spec["name"] + "-")
+        if definition["type"] == "const":
+            add(prefix + definition["name"], definition["value"])
+            continue
+        for i, entry in enumerate(definition["entries"]):
+            name = entry["name"] if isinstance(entry, dict) else entry
+            add(prefix + name, 1 << i if definition["type"] == "flags" else i)
+    for attr_set in spec["attribute-sets"]:
+        if "subset-of" in attr_set:
+            continue
+        value = 1
+        for attribute in attr_set["attributes"]:
+            value = attribute.get("value", value)
+            add(attr_set["name-prefix"] + attribute["name"], value)
+            value += 1
+        if "enum-name" in attr_set:
+            add(attr_set["attr-max-name"], value - 1)
+    ops = spec["operations"]
+    value = 1
+    for op in ops["list"]:
+        value = op.get("value", value)
+        add(ops["name-prefix"] + op["name"], value)
+        value += 1
+    add(spec["cmd-max-name"], value - 1)
     return names
 
 
@@ -92,10 +112,10 @@ def number(word):
         return int(word, 0)
     except ValueError:
         try:
-            return uapi()[word]
+            return abi()[word]
         except KeyError:
             raise SystemExit(f"xtun_nl: {word} is neither a number nor a name "
-                             f"of {uapi_path()}") from None
+                             f"of {spec_path()}") from None
 
 
 def attr(kind, value):
@@ -167,7 +187,7 @@ def merge_dump(msgs):
     the messages it was split across (Documentation/netlink.rst, "Reading
     large devices"): {ifindex: {"attrs": {type: payload}, "peers": [...]}},
     each peer {"attrs": {...}, "allowedips": [{type: payload}, ...]}."""
-    x = uapi()
+    x = abi()
     devices = {}
     for attrs in msgs:
         ifindex = struct.unpack("I", attrs[x["XTUN_DEVICE_A_IFINDEX"]])[0]
@@ -267,7 +287,7 @@ def show(value):
 
 def main(argv):
     if argv == ["--names"]:
-        for name, value in uapi().items():
+        for name, value in abi().items():
             print(name, value)
         return
     dump = "--dump" in argv

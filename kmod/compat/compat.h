@@ -96,6 +96,16 @@ static inline unsigned int xtun_max_backlog(void)
 }
 #endif
 
+/*
+ * Not a kernel difference but the generator's: 6.12's ynl-gen-c.py writes
+ * the policy of an indexed-array attribute as { .type = NLA_INDEXED_ARRAY }
+ * (netlink-gen.c), a type no kernel has.  The kernel's type for it is a
+ * nested array; without a nested policy its elements are not checked by
+ * the core, and netlink.c parses each one with its set's generated policy
+ * before the request changes anything.
+ */
+#define NLA_INDEXED_ARRAY	NLA_NESTED_ARRAY
+
 /* 6.4 moved skb_gso_segment() out of netdevice.h. */
 #ifdef XTUN_HAVE_NET_GSO_H
 #include <net/gso.h>

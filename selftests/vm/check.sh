@@ -426,6 +426,10 @@ main() {
 	fi
 	"$VM_DIR/deps.sh" || die "installing dependencies failed"
 	mkdir -p "$BUILD"
+	# The generated netlink code must be what the spec generates; this also
+	# puts the kernel's ynl tools in BUILD/ynl for selftests/ynl.sh.
+	YNL_DIR="$BUILD/ynl" "$XTUN_REPO/scripts/netlink-gen.sh" --check ||
+		die "the netlink spec and the generated files or uapi header disagree"
 	build_tools
 
 	case "$mode" in

@@ -3,8 +3,10 @@
 #
 # Install everything `make check` needs on a Debian 12 host: the two kernels
 # our DKMS users run (6.1 from bookworm, 6.12 from bookworm-backports) with
-# their headers, QEMU, gnuplot for `make bench`'s chart, and the userspace the
-# selftests call inside the guest
+# their headers, QEMU, gnuplot for `make bench`'s chart, linux-source-6.12
+# for the kernel's ynl tools (scripts/netlink-gen.sh, selftests/ynl.sh) with
+# the Python modules they need, and the userspace the selftests call inside
+# the guest
 # (the guest sees the host's root read-only, so "installed on the host" means
 # "installed in the guest").
 #
@@ -18,7 +20,8 @@ set -euo pipefail
 BPO_SUITE=bookworm-backports
 PKGS=(qemu-system-x86 busybox-static iproute2 libmnl-dev pkgconf iperf3
       wireguard-tools ncat dkms sparse kmod xz-utils zstd cpio python3
-      build-essential bc iputils-ping util-linux xxd gnuplot-nox)
+      build-essential bc iputils-ping util-linux xxd gnuplot-nox
+      linux-source-6.12 python3-yaml python3-jsonschema)
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed'; }
 

@@ -149,7 +149,8 @@ vm_boot() {
 	timeout -k 5 "$tmo" qemu-system-x86_64 -accel "$(vm_accel "$rel")" \
 		$(vm_qemu_args "$rel" "$initrd" "$logdir") \
 		-append "$(vm_cmdline "$rel" XTUN_GUEST="$VM_DIR/guest.sh" \
-			XTUN_REPO="$XTUN_REPO" XTUN_MODULES="$mods/lib/modules/$rel" \
+			XTUN_REPO="$XTUN_REPO" ${BUILD:+XTUN_BUILD="$BUILD"} \
+			XTUN_MODULES="$mods/lib/modules/$rel" \
 			XTUN_CMD="$cmd" XTUN_ARG="$arg")" \
 		</dev/null 2>"$logdir/qemu.err" |
 		sed -u 's/\r$//' | tee "$logdir/output.log"
