@@ -166,10 +166,17 @@ static struct net_device *xtun_nl_get_device(struct net *net,
  * @aip_idx.  A device's peer list is in the order the peers were created,
  * which is ascending internal_id (peer.c takes the ids from one counter and
  * appends under update_lock), so a removed peer is just skipped.
+ *
+ * A message that fills up stops at a peer, whose public key's hash it
+ * keeps in @key_hash: the next message finds that peer in one bucket of
+ * the pubkey table rather than by walking the list from its start, which
+ * would make a dump quadratic in the peers.  Only when that peer was
+ * removed meanwhile does it walk the list.
  */
 struct xtun_nl_cursor {
 	u64 peer_id;
-	unsigned long aip_idx;
+	u64 key_hash;
+	u32 aip_idx;
 	bool device_done;	/* the device's own attributes went out */
 };
 
@@ -337,6 +344,25 @@ static int xtun_nl_put_device_state(struct sk_buff *skb,
 	return 0;
 }
 
+/* The peer @cursor continues at, or the list's head when there is none. */
+static struct xtun_peer *xtun_nl_resume_peer(struct xtun_device *xtun,
+					     struct xtun_nl_cursor *cursor)
+{
+	struct xtun_peer *peer;
+
+	if (cursor->key_hash) {
+		peer = xtun_peer_lookup_by_id(xtun, cursor->key_hash,
+					      cursor->peer_id);
+		if (peer)
+			return peer;
+	}
+	/* The first dump message, or the peer we stopped at was removed. */
+	list_for_each_entry(peer, &xtun->peer_list, peer_list)
+		if (peer->internal_id >= cursor->peer_id)
+			break;
+	return peer;
+}
+
 /*
  * Fill one message about @xtun from @cursor on.  Returns 0 when the device
  * is complete, -EMSGSIZE when the message is full and the cursor says
@@ -375,15 +401,17 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 	peers = nla_nest_start(skb, XTUN_DEVICE_A_PEERS);
 	if (!peers)
 		goto err_partial;
-	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
-		if (peer->internal_id < cursor->peer_id)
-			continue;
+	peer = xtun_nl_resume_peer(xtun, cursor);
+	list_for_each_entry_from(peer, &xtun->peer_list, peer_list) {
 		if (peer->internal_id != cursor->peer_id)
 			cursor->aip_idx = 0;	/* that peer is gone */
 		cursor->peer_id = peer->internal_id;
 		ret = xtun_nl_put_peer(skb, peer, cursor);
-		if (ret)
+		if (ret) {
+			cursor->key_hash = xtun_pubkey_hash(xtun,
+							    peer->handshake.remote_static);
 			break;
+		}
 		cursor->peer_id = peer->internal_id + 1;
 	}
 	nla_nest_end(skb, peers);
@@ -449,8 +477,8 @@ err_put_dev:
 struct xtun_nl_dump_ctx {
 	unsigned long ifindex;
 	unsigned long only_ifindex;	/* the selected device, 0: all */
-	bool checked;		/* the request was checked */
 	struct xtun_nl_cursor cursor;
+	bool checked;		/* the request was checked */
 };
 
 static int xtun_nl_dump_select(struct netlink_callback *cb,

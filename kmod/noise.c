@@ -280,25 +280,46 @@ void xtun_noise_precompute_static_static(struct xtun_peer *peer)
 }
 
 /*
- * A public key of small order (on the curve or on its twist) gives the
- * all-zero shared secret with every private key: clamping makes each
- * private key a multiple of the cofactor and of none of the large prime
- * orders.  Such a peer can never complete a handshake, and each attempt
- * would cost Curve25519 for nothing.  As the answer is the same for every
- * private key, one fixed probe key decides it, whether or not the device
- * has one yet.
+ * The public keys of small order, on the curve or on its twist, little
+ * endian: 0, 1, the two points of order 8, p - 1, and p and p + 1, which
+ * encode 0 and 1 again.  The curve's points of order dividing 8 and the
+ * twist's of order dividing 4 have these five u-coordinates; no other
+ * value below 2^255 is congruent to one of them.  Bit 255 is not part of
+ * the encoding (RFC 7748).
+ */
+static const u8 xtun_low_order_keys[][XTUN_KEY_SIZE] = {
+	{ 0x00 },
+	{ 0x01 },
+	{ 0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
+	  0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+	  0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00 },
+	{ 0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1,
+	  0x55, 0x9c, 0x83, 0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c,
+	  0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57 },
+	{ 0xec, [1 ... 30] = 0xff, 0x7f },
+	{ 0xed, [1 ... 30] = 0xff, 0x7f },
+	{ 0xee, [1 ... 30] = 0xff, 0x7f },
+};
+
+/*
+ * A public key of small order gives the all-zero shared secret with every
+ * private key: clamping makes each private key a multiple of the cofactor
+ * and of none of the large prime orders.  Such a peer can never complete a
+ * handshake, and each attempt would cost Curve25519 for nothing.  Looked up
+ * in the list above rather than decided by a scalar multiplication, which
+ * would double what adding a peer costs (the self-test compares the two).
  */
 bool xtun_noise_public_key_is_low_order(const u8 public_key[XTUN_KEY_SIZE])
 {
-	static const u8 probe_private[XTUN_KEY_SIZE] = {
-		[0] = 0x08, [31] = 0x40,	/* clamped: 2^254 + 8 */
-	};
-	u8 shared[XTUN_KEY_SIZE];
-	bool low_order;
+	unsigned int i;
 
-	low_order = !curve25519(shared, probe_private, public_key);
-	memzero_explicit(shared, XTUN_KEY_SIZE);
-	return low_order;
+	for (i = 0; i < ARRAY_SIZE(xtun_low_order_keys); i++)
+		if (!memcmp(public_key, xtun_low_order_keys[i],
+			    XTUN_KEY_SIZE - 1) &&
+		    (public_key[XTUN_KEY_SIZE - 1] & 0x7f) ==
+		    xtun_low_order_keys[i][XTUN_KEY_SIZE - 1])
+			return true;
+	return false;
 }
 
 void xtun_noise_set_static_identity_private_key(struct xtun_static_identity *static_identity,

@@ -14,8 +14,8 @@
 
 static atomic64_t xtun_peer_counter = ATOMIC64_INIT(0);
 
-static u64 xtun_pubkey_hash(struct xtun_device *xtun,
-			    const u8 public_key[XTUN_KEY_SIZE])
+u64 xtun_pubkey_hash(struct xtun_device *xtun,
+		     const u8 public_key[XTUN_KEY_SIZE])
 {
 	/*
 	 * Public keys are chosen by anyone, so a hash without a secret key
@@ -96,6 +96,26 @@ struct xtun_peer *xtun_peer_lookup(struct xtun_device *xtun,
 				   lockdep_is_held(&xtun->update_lock))
 		if (!memcmp(peer->handshake.remote_static, public_key,
 			    XTUN_KEY_SIZE))
+			return peer;
+	return NULL;
+}
+
+/*
+ * Under update_lock: the peer numbered @id, looked for in the pubkey
+ * table's bucket of @key_hash, which xtun_pubkey_hash() gave for its
+ * public key; NULL once it was removed.  So a dump finds the peer it
+ * stopped at without walking the peer list.
+ */
+struct xtun_peer *xtun_peer_lookup_by_id(struct xtun_device *xtun,
+					 u64 key_hash, u64 id)
+{
+	struct xtun_peer *peer;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	hash_for_each_possible(xtun->peer_hashtable, peer, pubkey_hash,
+			       key_hash)
+		if (peer->internal_id == id)
 			return peer;
 	return NULL;
 }

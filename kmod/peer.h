@@ -135,5 +135,9 @@ void xtun_peer_remove_finish(struct list_head *dead);
 void xtun_peer_remove_all(struct xtun_device *xtun);
 struct xtun_peer *xtun_peer_lookup(struct xtun_device *xtun,
 				   const u8 public_key[XTUN_KEY_SIZE]);
+u64 xtun_pubkey_hash(struct xtun_device *xtun,
+		     const u8 public_key[XTUN_KEY_SIZE]);
+struct xtun_peer *xtun_peer_lookup_by_id(struct xtun_device *xtun,
+					 u64 key_hash, u64 id);
 
 #endif /* _XTUN_PEER_H */

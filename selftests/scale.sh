@@ -130,6 +130,19 @@ removing_one_peer_removes_exactly_its_prefixes() {
 	tunnel_works "$NS_A" "$ADDR_B" || fail "no ping reply from the last peer"
 }
 
+# A dump resumes each message at the peer the last one stopped at, found
+# by its id; when that peer was removed in between, at the next one.
+# Peers removed while the dump is read must never cost another peer, nor
+# repeat one (scale_dump_churn.py).
+dump_resumes_in_order_while_peers_are_removed() {
+	[ "$TUN" = wg ] && skip "xtun's netlink family"
+	scale_pair || fail "setting up $SCALE_PEERS peers"
+	run ip netns exec "$NS_A" python3 "$(dirname "$SCALE_GEN")/scale_dump_churn.py" \
+		"$IF" "$DIR/keys.txt"
+	echo "$OUT"
+	[ "$RC" = 0 ] || fail "dump under removals"
+}
+
 deleting_the_device_removes_every_peer() {
 	local start
 
@@ -153,5 +166,6 @@ ktap_run_tests \
 	setconf_gives_every_peer_all_of_its_prefixes \
 	packet_to_the_last_peer_reaches_it \
 	removing_one_peer_removes_exactly_its_prefixes \
+	dump_resumes_in_order_while_peers_are_removed \
 	deleting_the_device_removes_every_peer \
 	deleting_the_namespace_removes_the_device

@@ -63,6 +63,7 @@ static const struct xtun_selftest xtun_selftests[] __initconst = {
 	{ "allowedips", xtun_selftest_allowedips },
 	{ "replay", xtun_selftest_replay },
 	{ "ratelimiter", xtun_selftest_ratelimiter },
+	{ "low_order", xtun_selftest_low_order },
 };
 
 int __init xtun_selftests_run(void)

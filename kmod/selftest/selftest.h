@@ -18,6 +18,7 @@ int xtun_selftests_run(void);
 bool xtun_selftest_allowedips(struct rnd_state *rnd);
 bool xtun_selftest_replay(struct rnd_state *rnd);
 bool xtun_selftest_ratelimiter(struct rnd_state *rnd);
+bool xtun_selftest_low_order(struct rnd_state *rnd);
 
 /* Helpers shared by the tests. */
 struct sk_buff *xtun_selftest_ip_skb(u16 family);
