@@ -20,7 +20,7 @@ import struct
 import sys
 
 import xtun_nl
-from xtun_nl import Genl, attr, nested_array, nlmsg, nlmsgs, parse_attrs, uapi
+from xtun_nl import Genl, abi, attr, nested_array, nlmsg, nlmsgs, parse_attrs
 
 AHEAD = 200
 
@@ -44,7 +44,7 @@ def remove_peers(genl, family, x, ifname, keys):
 
 
 def main(ifname, keys_file):
-    x = uapi()
+    x = abi()
     keys = [base64.b64decode(line.strip()) for line in open(keys_file) if line.strip()]
     order = {k: i for i, k in enumerate(keys)}
     churn = set(keys[0::2])
