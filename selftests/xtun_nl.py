@@ -29,7 +29,14 @@ import socket
 import struct
 import sys
 
-import yaml
+try:
+    import yaml
+except ModuleNotFoundError:
+    # python3 -S, as fuzz.sh starts it (it starts faster under KASAN), has
+    # no site directories, and Debian's python3-yaml is in dist-packages.
+    import site
+    site.addsitedir("/usr/lib/python3/dist-packages")
+    import yaml
 
 NETLINK_GENERIC = 16
 GENL_ID_CTRL = 0x10
