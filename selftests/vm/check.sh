@@ -378,7 +378,7 @@ run_bench() {
 		start=$SECONDS
 		echo "# bench: $rel: booting with settings '$arg'"
 		# 100,000 peers want more than the usual 2 GiB.
-		VM_MEM=${VM_MEM:-3072} vm_run "$rel" "$BUILD/$rel/initrd.gz" "$BUILD/$rel/modules" \
+		VM_EXCLUSIVE=1 VM_MEM=${VM_MEM:-3072} vm_run "$rel" "$BUILD/$rel/initrd.gz" "$BUILD/$rel/modules" \
 			"$VM_DIR/bench-guest.sh" "$arg" "$BENCH_VM_TIMEOUT" "$logdir" ||
 			{ echo "# bench: $rel: the guest failed (see $logdir)"; failed=1; }
 		vm_check_log "$logdir/console.log" "$rel" || failed=1

@@ -157,7 +157,62 @@ vm_boot() {
 	return "${PIPESTATUS[0]}"
 }
 
+# The host runs at most VM_SLOTS guests at once, whichever checkout or
+# build directory they come from: TCG guests beside each other slow down
+# until their timeouts fire.  A guest holds one slot file, locked with
+# flock(1) for as long as its qemu runs; VM_EXCLUSIVE=1 (the bench, which
+# measures speed) holds every slot.  The locks go with the process, so a
+# killed run frees its slot.
+VM_SLOTS=${VM_SLOTS:-2}
+VM_SLOT_DIR=${VM_SLOT_DIR:-/tmp/xtun-vm-slots}
+
+# vm_slot_take: lock a free slot (every slot with VM_EXCLUSIVE=1), waiting
+# as long as it takes; the locks stay on this shell's descriptors.
+vm_slot_take() {
+	local i fd
+
+	mkdir -p "$VM_SLOT_DIR"
+	if [ -n "${VM_EXCLUSIVE:-}" ]; then
+		for ((i = 0; i < VM_SLOTS; i++)); do
+			exec {fd}>"$VM_SLOT_DIR/slot$i"
+			flock "$fd"
+			VM_SLOT_FDS+=" $fd"
+		done
+		return 0
+	fi
+	while :; do
+		for ((i = 0; i < VM_SLOTS; i++)); do
+			exec {fd}>"$VM_SLOT_DIR/slot$i"
+			if flock -n "$fd"; then
+				VM_SLOT_FDS+=" $fd"
+				return 0
+			fi
+			exec {fd}>&-
+		done
+		sleep 2
+	done
+}
+
+vm_slot_give() {
+	local fd
+
+	for fd in ${VM_SLOT_FDS:-}; do
+		exec {fd}>&-
+	done
+	VM_SLOT_FDS=
+}
+
 vm_run() {
+	local rc
+
+	vm_slot_take
+	vm_run_locked "$@"
+	rc=$?
+	vm_slot_give
+	return "$rc"
+}
+
+vm_run_locked() {
 	local rel=$1 logdir=$7 tmo=$6 rc attempt
 
 	mkdir -p "$logdir"
