@@ -20,6 +20,7 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "notify.h"
 #include "peer.h"
 #include "receive.h"
 #include "rx_cells.h"
@@ -55,7 +56,9 @@ static int xtun_pm_notification(struct notifier_block *nb,
 		list_for_each_entry(peer, &xtun->peer_list, peer_list) {
 			timer_delete(&peer->timer_zero_key_material);
 			xtun_noise_handshake_clear(&peer->handshake);
-			xtun_noise_keypairs_clear(&peer->keypairs);
+			if (xtun_noise_keypairs_clear(&peer->keypairs))
+				xtun_notify_peers_peer(peer,
+						       XTUN_CMD_SESSION_EXPIRE_NTF);
 		}
 		mutex_unlock(&xtun->update_lock);
 	}
@@ -85,7 +88,9 @@ static int xtun_vm_notification(struct notifier_block *nb,
 	list_for_each_entry(xtun, &xtun_device_list, device_list) {
 		mutex_lock(&xtun->update_lock);
 		list_for_each_entry(peer, &xtun->peer_list, peer_list)
-			xtun_noise_expire_current_peer_keypairs(peer);
+			if (xtun_noise_expire_current_peer_keypairs(peer))
+				xtun_notify_peers_peer(peer,
+						       XTUN_CMD_SESSION_EXPIRE_NTF);
 		mutex_unlock(&xtun->update_lock);
 	}
 	rtnl_unlock();

@@ -125,3 +125,8 @@ const struct genl_ops xtun_nl_ops[5] = {
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };
+
+static const struct genl_multicast_group xtun_nl_mcgrps[] = {
+	[XTUN_NLGRP_CONFIG] = { "config", },
+	[XTUN_NLGRP_PEERS] = { "peers", },
+};

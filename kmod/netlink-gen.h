@@ -38,4 +38,9 @@ int xtun_nl_new_peer_doit(struct sk_buff *skb, struct genl_info *info);
 int xtun_nl_set_peer_doit(struct sk_buff *skb, struct genl_info *info);
 int xtun_nl_del_peer_doit(struct sk_buff *skb, struct genl_info *info);
 
+enum {
+	XTUN_NLGRP_CONFIG,
+	XTUN_NLGRP_PEERS,
+};
+
 #endif /* _LINUX_XTUN_GEN_H */

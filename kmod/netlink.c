@@ -25,6 +25,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "netlink-gen.h"
+#include "notify.h"
 #include "peer.h"
 #include "send.h"
 #include "socket.h"
@@ -35,8 +36,6 @@
 
 /* A do request's reply; bigger devices need a dump. */
 #define XTUN_NL_DO_REPLY_SIZE	32768
-
-static struct genl_family xtun_genl_family;
 
 /*
  * Per network namespace, config_seq moves with every change of an xtun
@@ -200,7 +199,8 @@ static int xtun_nl_put_aip(void *ctx, u16 family, const u8 *addr, u8 cidr)
 	return 0;
 }
 
-static int xtun_nl_put_endpoint(struct sk_buff *skb, struct xtun_peer *peer)
+/* The peer's endpoint, if it has one: in replies and notifications. */
+int xtun_nl_put_endpoint(struct sk_buff *skb, struct xtun_peer *peer)
 {
 	struct xtun_endpoint endpoint;
 	int ret = 0;
@@ -322,8 +322,8 @@ err_cancel_peer:
 	return -EMSGSIZE;
 }
 
-static int xtun_nl_put_device_state(struct sk_buff *skb,
-				    struct xtun_device *xtun)
+/* The device's settings: in get-device replies and device notifications. */
+int xtun_nl_put_device_settings(struct sk_buff *skb, struct xtun_device *xtun)
 {
 	struct xtun_static_identity *identity = &xtun->static_identity;
 	int ret = 0;
@@ -338,7 +338,15 @@ static int xtun_nl_put_device_state(struct sk_buff *skb,
 	    nla_put_u16(skb, XTUN_DEVICE_A_LISTEN_PORT,
 			xtun->incoming_port ?: xtun->listen_port ?:
 			xtun->chosen_port) ||
-	    nla_put_u32(skb, XTUN_DEVICE_A_FWMARK, xtun->fwmark) ||
+	    nla_put_u32(skb, XTUN_DEVICE_A_FWMARK, xtun->fwmark))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int xtun_nl_put_device_state(struct sk_buff *skb,
+				    struct xtun_device *xtun)
+{
+	if (xtun_nl_put_device_settings(skb, xtun) ||
 	    nla_put_u32(skb, XTUN_DEVICE_A_GENERATION, xtun->generation))
 		return -EMSGSIZE;
 	return 0;
@@ -670,8 +678,11 @@ static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 	return 0;
 }
 
-/* A new identity: every session and precomputation becomes stale. */
-static void xtun_nl_set_private_key(struct xtun_device *xtun,
+/*
+ * A new identity: every session and precomputation becomes stale.  Returns
+ * false when the key is the one the device has.
+ */
+static bool xtun_nl_set_private_key(struct xtun_device *xtun,
 				    const u8 private_key[XTUN_KEY_SIZE])
 {
 	struct xtun_static_identity *identity = &xtun->static_identity;
@@ -683,13 +694,15 @@ static void xtun_nl_set_private_key(struct xtun_device *xtun,
 		     curve25519_generate_public(public_key, private_key);
 	if (has_public && identity->has_identity &&
 	    !memcmp(public_key, identity->static_public, XTUN_KEY_SIZE))
-		return;	/* the same key again: keep the sessions */
+		return false;	/* the same key again: keep the sessions */
 
 	/* A device cannot be its own peer. */
 	if (has_public) {
 		peer = xtun_peer_lookup(xtun, public_key);
-		if (peer)
+		if (peer) {
+			xtun_notify_config_peer(peer, XTUN_CMD_PEER_DEL_NTF);
 			xtun_peer_remove(peer);
+		}
 	}
 
 	down_write(&identity->lock);
@@ -712,8 +725,10 @@ static void xtun_nl_set_private_key(struct xtun_device *xtun,
 	up_write(&identity->lock);
 
 	list_for_each_entry(peer, &xtun->peer_list, peer_list)
-		xtun_noise_expire_current_peer_keypairs(peer);
+		if (xtun_noise_expire_current_peer_keypairs(peer))
+			xtun_notify_peers_peer(peer, XTUN_CMD_SESSION_EXPIRE_NTF);
 	memzero_explicit(public_key, XTUN_KEY_SIZE);
+	return true;
 }
 
 /* A peer request, parsed and checked, not yet applied. */
@@ -1081,6 +1096,7 @@ static int xtun_nl_new_peer(struct xtun_device *xtun,
 		return ret;
 	}
 	xtun_nl_apply_peer(peer, req);
+	xtun_notify_config_peer(peer, XTUN_CMD_PEER_NEW_NTF);
 	return 0;
 }
 
@@ -1101,6 +1117,7 @@ static int xtun_nl_change_peer(struct xtun_device *xtun,
 		}
 	}
 	xtun_nl_apply_peer(peer, req);
+	xtun_notify_config_peer(peer, XTUN_CMD_PEER_CHANGE_NTF);
 	return 0;
 }
 
@@ -1123,6 +1140,7 @@ static int xtun_nl_del_peer(struct xtun_device *xtun,
 
 	if (!peer)
 		return -ENOENT;
+	xtun_notify_config_peer(peer, XTUN_CMD_PEER_DEL_NTF);
 	xtun_peer_remove(peer);
 	return 0;
 }
@@ -1326,8 +1344,11 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 		peer = xtun_peer_lookup(xtun, req->public_key);
 		if (req->flags & XTUN_PEER_F_REMOVE) {
 			/* Finished together below: one grace period for all. */
-			if (peer)
+			if (peer) {
+				xtun_notify_config_peer(peer,
+							XTUN_CMD_PEER_DEL_NTF);
 				xtun_peer_remove_begin(peer, &removed);
+			}
 			continue;
 		}
 		if (peer)
@@ -1346,6 +1367,16 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 	return ret;
 }
 
+/* REPLACE_PEERS: every peer goes, each announced. */
+static void xtun_nl_remove_all_peers(struct xtun_device *xtun)
+{
+	struct xtun_peer *peer;
+
+	list_for_each_entry(peer, &xtun->peer_list, peer_list)
+		xtun_notify_config_peer(peer, XTUN_CMD_PEER_DEL_NTF);
+	xtun_peer_remove_all(xtun);
+}
+
 /*
  * The device's own settings first, in the order WireGuard applies them,
  * then the peers.  Everything that can be checked is checked before the
@@ -1356,10 +1387,11 @@ int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	struct xtun_nl_batch batch = { };
+	bool changed = false, settings_changed;
 	const u8 *private_key = NULL;
 	struct xtun_device *xtun;
-	bool changed = false;
-	u32 flags = 0;
+	u32 flags = 0, fwmark;
+	u16 listen_port;
 	int ret;
 
 	if (attrs[XTUN_DEVICE_A_FLAGS])
@@ -1384,6 +1416,8 @@ int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
 				  info->extack);
 	if (ret)
 		goto out_unlock;
+	listen_port = xtun->listen_port;
+	fwmark = xtun->fwmark;
 	if (attrs[XTUN_DEVICE_A_LISTEN_PORT]) {
 		ret = xtun_nl_set_listen_port(xtun,
 					      nla_get_u16(attrs[XTUN_DEVICE_A_LISTEN_PORT]),
@@ -1394,11 +1428,15 @@ int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	changed = true;
 	if (flags & XTUN_DEVICE_F_REPLACE_PEERS)
-		xtun_peer_remove_all(xtun);
+		xtun_nl_remove_all_peers(xtun);
 	if (attrs[XTUN_DEVICE_A_FWMARK])
 		xtun_nl_set_fwmark(xtun, nla_get_u32(attrs[XTUN_DEVICE_A_FWMARK]));
-	if (private_key)
-		xtun_nl_set_private_key(xtun, private_key);
+	settings_changed = listen_port != xtun->listen_port ||
+			   fwmark != xtun->fwmark;
+	if (private_key && xtun_nl_set_private_key(xtun, private_key))
+		settings_changed = true;
+	if (settings_changed)
+		xtun_notify_device(xtun);
 	ret = xtun_nl_apply_batch(xtun, &batch, info->extack);
 out_unlock:
 	xtun_nl_unlock_device(xtun, changed);
@@ -1407,7 +1445,7 @@ out_free_batch:
 	return ret;
 }
 
-static struct genl_family xtun_genl_family __ro_after_init = {
+struct genl_family xtun_genl_family __ro_after_init = {
 	.name		= XTUN_GENL_NAME,
 	.version	= XTUN_GENL_VERSION,
 	.maxattr	= XTUN_DEVICE_A_MAX,
@@ -1416,6 +1454,8 @@ static struct genl_family xtun_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= xtun_nl_ops,
 	.n_ops		= ARRAY_SIZE(xtun_nl_ops),
+	.mcgrps		= xtun_notify_groups,
+	.n_mcgrps	= ARRAY_SIZE(xtun_notify_groups),
 };
 
 int __init xtun_genl_init(void)
@@ -1425,16 +1465,22 @@ int __init xtun_genl_init(void)
 	ret = register_pernet_subsys(&xtun_nl_net_ops);
 	if (ret)
 		return ret;
-	ret = register_netdevice_notifier(&xtun_nl_netdev_notifier);
+	ret = xtun_notify_init();
 	if (ret)
 		goto err_unregister_pernet;
+	ret = register_netdevice_notifier(&xtun_nl_netdev_notifier);
+	if (ret)
+		goto err_uninit_notify;
 	ret = genl_register_family(&xtun_genl_family);
 	if (ret)
 		goto err_unregister_notifier;
+	xtun_notify_start();
 	return 0;
 
 err_unregister_notifier:
 	unregister_netdevice_notifier(&xtun_nl_netdev_notifier);
+err_uninit_notify:
+	xtun_notify_uninit();
 err_unregister_pernet:
 	unregister_pernet_subsys(&xtun_nl_net_ops);
 	return ret;
@@ -1442,7 +1488,9 @@ err_unregister_pernet:
 
 void xtun_genl_uninit(void)
 {
+	xtun_notify_stop();
 	genl_unregister_family(&xtun_genl_family);
 	unregister_netdevice_notifier(&xtun_nl_netdev_notifier);
+	xtun_notify_uninit();
 	unregister_pernet_subsys(&xtun_nl_net_ops);
 }

@@ -699,9 +699,11 @@ xtun_keypair_deref(struct xtun_keypair __rcu *slot,
 		lockdep_is_held(&keypairs->keypair_update_lock));
 }
 
-void xtun_noise_keypairs_clear(struct xtun_keypairs *keypairs)
+/* Forget every session; returns true when there was a current one. */
+bool xtun_noise_keypairs_clear(struct xtun_keypairs *keypairs)
 {
 	struct xtun_keypair *old;
+	bool had_session;
 
 	spin_lock_bh(&keypairs->keypair_update_lock);
 
@@ -716,15 +718,21 @@ void xtun_noise_keypairs_clear(struct xtun_keypairs *keypairs)
 
 	old = xtun_keypair_deref(keypairs->current_keypair, keypairs);
 	RCU_INIT_POINTER(keypairs->current_keypair, NULL);
+	had_session = old;
 	xtun_noise_keypair_put(old, true);
 
 	spin_unlock_bh(&keypairs->keypair_update_lock);
+	return had_session;
 }
 
-/* Stop sending with the current sessions; a new handshake will follow. */
-void xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer)
+/*
+ * Stop sending with the current sessions; a new handshake will follow.
+ * Returns true when the peer had a session to send with.
+ */
+bool xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer)
 {
 	struct xtun_keypair *keypair;
+	bool had_session = false;
 
 	xtun_noise_handshake_clear(&peer->handshake);
 	xtun_reset_last_sent_handshake(&peer->last_sent_handshake);
@@ -736,9 +744,12 @@ void xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer)
 		keypair->sending.is_valid = false;
 	keypair = xtun_keypair_deref(peer->keypairs.current_keypair,
 				     &peer->keypairs);
-	if (keypair)
+	if (keypair) {
+		had_session = keypair->sending.is_valid;
 		keypair->sending.is_valid = false;
+	}
 	spin_unlock_bh(&peer->keypairs.keypair_update_lock);
+	return had_session;
 }
 
 static void xtun_add_new_keypair(struct xtun_keypairs *keypairs,

@@ -140,10 +140,10 @@ bool xtun_noise_handshake_begin_session(struct xtun_handshake *handshake,
 
 void xtun_noise_keypair_put(struct xtun_keypair *keypair, bool unreference_now);
 struct xtun_keypair *xtun_noise_keypair_get(struct xtun_keypair *keypair);
-void xtun_noise_keypairs_clear(struct xtun_keypairs *keypairs);
+bool xtun_noise_keypairs_clear(struct xtun_keypairs *keypairs);
 bool xtun_noise_received_with_keypair(struct xtun_keypairs *keypairs,
 				      struct xtun_keypair *received_keypair);
-void xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer);
+bool xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer);
 
 bool xtun_replay_counter_validate(struct xtun_replay *replay, u64 counter);
 

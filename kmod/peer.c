@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 
 #include "device.h"
+#include "notify.h"
 #include "peer.h"
 #include "send.h"
 #include "timers.h"
@@ -30,7 +31,8 @@ static void xtun_peer_clear_work(struct work_struct *work)
 					      clear_peer_work);
 
 	xtun_noise_handshake_clear(&peer->handshake);
-	xtun_noise_keypairs_clear(&peer->keypairs);
+	if (xtun_noise_keypairs_clear(&peer->keypairs))
+		xtun_notify_peers_peer(peer, XTUN_CMD_SESSION_EXPIRE_NTF);
 	xtun_peer_put(peer);
 }
 

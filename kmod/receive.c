@@ -17,6 +17,7 @@
 #include <net/sock.h>
 
 #include "device.h"
+#include "notify.h"
 #include "peer.h"
 #include "ratelimiter.h"
 #include "receive.h"
@@ -103,6 +104,14 @@ static bool xtun_under_load(struct xtun_device *xtun)
 	return last && time_is_after_jiffies(last + HZ);
 }
 
+/* An authenticated packet of @peer: follow it if the peer roamed. */
+static void xtun_receive_endpoint(struct xtun_peer *peer,
+				  const struct sk_buff *skb)
+{
+	if (unlikely(xtun_socket_set_peer_endpoint_from_skb(peer, skb)))
+		xtun_notify_peers_peer(peer, XTUN_CMD_ENDPOINT_CHANGE_NTF);
+}
+
 /* Returns the peer (with a reference) a handshake message completed. */
 static struct xtun_peer *xtun_receive_handshake_message(struct xtun_device *xtun,
 							struct sk_buff *skb,
@@ -123,7 +132,7 @@ static struct xtun_peer *xtun_receive_handshake_message(struct xtun_device *xtun
 		peer = xtun_noise_handshake_consume_initiation(initiation, xtun);
 		if (!peer)
 			return NULL;
-		xtun_socket_set_peer_endpoint_from_skb(peer, skb);
+		xtun_receive_endpoint(peer, skb);
 		xtun_send_handshake_response(peer);
 		return peer;
 	}
@@ -136,11 +145,12 @@ static struct xtun_peer *xtun_receive_handshake_message(struct xtun_device *xtun
 	peer = xtun_noise_handshake_consume_response(response, xtun);
 	if (!peer)
 		return NULL;
-	xtun_socket_set_peer_endpoint_from_skb(peer, skb);
+	xtun_receive_endpoint(peer, skb);
 	if (xtun_noise_handshake_begin_session(&peer->handshake,
 					       &peer->keypairs)) {
 		xtun_timers_session_derived(peer);
 		xtun_timers_handshake_complete(peer);
+		xtun_notify_peers_peer(peer, XTUN_CMD_HANDSHAKE_NTF);
 		/* Confirms the session to the responder at once. */
 		xtun_send_keepalive(peer);
 	}
@@ -439,10 +449,11 @@ static void xtun_receive_data_finish(struct xtun_device *xtun,
 	}
 
 	/* Authentic and fresh: the peer is where this came from. */
-	xtun_socket_set_peer_endpoint_from_skb(peer, skb);
+	xtun_receive_endpoint(peer, skb);
 	if (unlikely(xtun_noise_received_with_keypair(&peer->keypairs,
 						      keypair))) {
 		xtun_timers_handshake_complete(peer);
+		xtun_notify_peers_peer(peer, XTUN_CMD_HANDSHAKE_NTF);
 		xtun_send_staged_packets(peer);
 	}
 	xtun_keep_key_fresh_on_receive(peer, keypair);

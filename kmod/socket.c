@@ -300,31 +300,57 @@ static bool xtun_endpoint_eq(const struct xtun_endpoint *a,
 	return true;
 }
 
-void xtun_socket_set_peer_endpoint(struct xtun_peer *peer,
+/* The address and port packets go to, not the source we send them from. */
+static bool xtun_endpoint_same_remote(const struct xtun_endpoint *a,
+				      const struct xtun_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
+	if (a->addr.sa_family == AF_INET6)
+		return a->addr6.sin6_port == b->addr6.sin6_port &&
+		       ipv6_addr_equal(&a->addr6.sin6_addr,
+				       &b->addr6.sin6_addr);
+	return true;
+}
+
+/*
+ * Returns true when this moved a known endpoint to another address or
+ * port: the peer roamed.  Of packets from a new place arriving together,
+ * only the first to take the lock reports it.
+ */
+bool xtun_socket_set_peer_endpoint(struct xtun_peer *peer,
 				   const struct xtun_endpoint *endpoint)
 {
+	bool roamed;
+
 	/* Nearly every packet comes from where the last one did. */
 	read_lock_bh(&peer->endpoint_lock);
 	if (xtun_endpoint_eq(endpoint, &peer->endpoint)) {
 		read_unlock_bh(&peer->endpoint_lock);
-		return;
+		return false;
 	}
 	read_unlock_bh(&peer->endpoint_lock);
 
 	write_lock_bh(&peer->endpoint_lock);
+	roamed = peer->endpoint.addr.sa_family &&
+		 !xtun_endpoint_same_remote(endpoint, &peer->endpoint);
 	peer->endpoint = *endpoint;
 	dst_cache_reset(&peer->endpoint_cache);
 	write_unlock_bh(&peer->endpoint_lock);
+	return roamed;
 }
 
 /* Roaming: the endpoint follows the latest authenticated packet. */
-void xtun_socket_set_peer_endpoint_from_skb(struct xtun_peer *peer,
+bool xtun_socket_set_peer_endpoint_from_skb(struct xtun_peer *peer,
 					    const struct sk_buff *skb)
 {
 	struct xtun_endpoint endpoint;
 
-	if (!xtun_socket_endpoint_from_skb(&endpoint, skb))
-		xtun_socket_set_peer_endpoint(peer, &endpoint);
+	return !xtun_socket_endpoint_from_skb(&endpoint, skb) &&
+	       xtun_socket_set_peer_endpoint(peer, &endpoint);
 }
 
 void xtun_socket_clear_peer_endpoint_src(struct xtun_peer *peer)

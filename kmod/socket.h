@@ -24,9 +24,9 @@ int xtun_socket_send_buffer_as_reply_to_skb(struct xtun_device *xtun,
 					    void *buffer, size_t len);
 int xtun_socket_endpoint_from_skb(struct xtun_endpoint *endpoint,
 				  const struct sk_buff *skb);
-void xtun_socket_set_peer_endpoint(struct xtun_peer *peer,
+bool xtun_socket_set_peer_endpoint(struct xtun_peer *peer,
 				   const struct xtun_endpoint *endpoint);
-void xtun_socket_set_peer_endpoint_from_skb(struct xtun_peer *peer,
+bool xtun_socket_set_peer_endpoint_from_skb(struct xtun_peer *peer,
 					    const struct sk_buff *skb);
 void xtun_socket_clear_peer_endpoint_src(struct xtun_peer *peer);
 

@@ -77,6 +77,14 @@ def assertions(spec):
         value += 1
     if "cmd-max-name" in spec:
         equal(spec["cmd-max-name"], value - 1)
+
+    # The group names, as ynl-gen-c.py's uapi mode would define them.
+    for grp in spec.get("mcast-groups", {}).get("list", []):
+        macro = c_name(grp.get("c-define-name",
+                               f"{spec['name']}-mcgrp-{grp['name']}"))
+        out.append(f'_Static_assert(__builtin_strcmp({macro}, "{grp["name"]}") == 0'
+                   f' && sizeof({macro}) == {len(grp["name"]) + 1}, '
+                   f'"{macro} is not {grp["name"]}");')
     return out
 
 

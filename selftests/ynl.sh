@@ -4,8 +4,9 @@
 # The family driven by the kernel's own generic netlink client, ynl
 # (tools/net/ynl/cli.py of Debian's linux-source-6.12), which knows nothing
 # of xtun but Documentation/netlink/specs/xtun.yaml: it reads devices with
-# get-device do and dump, and changes them with set-device, new-peer,
-# set-peer and del-peer.  xtunctl checks what it reads and what it changed.
+# get-device do and dump, changes them with set-device, new-peer, set-peer
+# and del-peer, and subscribes to both multicast groups.
+# xtunctl checks what it reads and what it changed.
 #
 #   namespace "a": xtun0, key pair "dev", peer "peer" (192.0.2.1:51821)
 #
@@ -150,8 +151,56 @@ ynl_adds_changes_and_removes_a_peer() {
 	check_ok xtun_peer_field "$NS" xtun0 "$(cat "$DIR/peer.pub")" endpoint
 }
 
+# ynl_subscribed NS: a generic netlink socket in NS has joined a group.
+ynl_subscribed() {
+	ip netns exec "$1" awk '$2 == 16 && $4 != "00000000" { found = 1 }
+		END { exit !found }' /proc/net/netlink
+}
+
+# ynl_notifications NS GROUP CMD...: what ynl, subscribed to GROUP in NS,
+# heard while CMD ran there; one "name ifname public-key|listen-port" line
+# each.  The listener is a process of its own: 6.12's ynl fails
+# when a notification arrives ahead of the reply to its own request.
+ynl_notifications() {
+	local ns=$1 group=$2 log
+
+	shift 2
+	log=$(tmp_dir)/ntf.json
+	bg_start "$ns" "$log" python3 "$YNL_CLI" --spec "$YNL_SPEC" \
+		--output-json --subscribe "$group" --sleep 6
+	wait_until 20 ynl_subscribed "$ns" || return 1
+	"$@" >/dev/null || return 1
+	wait "$BG_PID" || return 1
+	python3 -c '
+import json
+import sys
+
+for n in json.load(open(sys.argv[1])):
+    msg = n["msg"]
+    peer = msg.get("peer", {}).get("public-key", "").replace(" ", "")
+    print(n["name"], msg["ifname"], peer or msg.get("listen-port"))
+' "$log"
+}
+
+ynl_receives_notifications() {
+	local json
+
+	with_device
+	check_ok ynl_notifications "$NS" config ynl "$NS" --do set-device \
+		--json '{"ifname": "xtun0", "listen-port": 51998}'
+	check_eq "$OUT" "device-change-ntf xtun0 51998" "config notifications of set-device"
+	json="{\"ifname\": \"xtun0\", \"peer\": {\"public-key\": \"$(hex_key "$DIR/other.pub")\"}}"
+	check_ok ynl_notifications "$NS" config ynl "$NS" --do new-peer --json "$json"
+	check_eq "$OUT" "peer-new-ntf xtun0 $(hex_key "$DIR/other.pub")" \
+		"config notifications of new-peer"
+	# The peers group hears no configuration.
+	check_ok ynl_notifications "$NS" peers ynl "$NS" --do del-peer --json "$json"
+	check_eq "$OUT" "" "peers notifications of del-peer"
+}
+
 ktap_run_tests \
 	ynl_reads_a_device_with_do_and_dump \
 	ynl_shows_addresses_readably \
 	ynl_sets_the_device \
-	ynl_adds_changes_and_removes_a_peer
+	ynl_adds_changes_and_removes_a_peer \
+	ynl_receives_notifications

@@ -65,6 +65,7 @@ static const char *const device_names[XTUN_DEVICE_A_MAX + 1] = {
 	[XTUN_DEVICE_A_GENERATION] = "generation",
 	[XTUN_DEVICE_A_PEERS] = "peers",
 	[XTUN_DEVICE_A_PEER] = "peer",
+	[XTUN_DEVICE_A_NTF_MISSED] = "ntf-missed",
 };
 
 static const char *const peer_names[XTUN_PEER_A_MAX + 1] = {

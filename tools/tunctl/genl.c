@@ -99,15 +99,44 @@ static int genl_exchange(struct genl_session *g, struct nlmsghdr *nlh,
 	return ret == MNL_CB_ERROR ? -1 : 0;
 }
 
+/* One element of CTRL_ATTR_MCAST_GROUPS: a group's name and its id. */
+static void family_mcgrp(struct genl_session *g, const struct nlattr *nest)
+{
+	const char *name = NULL;
+	const struct nlattr *attr;
+	uint32_t id = 0;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_NAME &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			name = mnl_attr_get_str(attr);
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			id = mnl_attr_get_u32(attr);
+	}
+	if (!name)
+		return;
+	if (!strcmp(name, XTUN_MCGRP_CONFIG))
+		g->mcgrp_config = id;
+	else if (!strcmp(name, XTUN_MCGRP_PEERS))
+		g->mcgrp_peers = id;
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
+	struct genl_session *g = data;
+	const struct nlattr *grp;
 	struct nlattr *attr;
-	uint16_t *family = data;
 
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 		    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
-			*family = mnl_attr_get_u16(attr);
+			g->family = mnl_attr_get_u16(attr);
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS &&
+		    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
+			mnl_attr_for_each_nested(grp, attr)
+				family_mcgrp(g, grp);
+	}
 	return MNL_CB_OK;
 }
 
@@ -128,7 +157,7 @@ static struct nlmsghdr *put_genl_header(struct genl_session *g, uint16_t type,
 
 static int resolve_family(struct genl_session *g)
 {
-	struct exchange x = { .cb = family_cb, .data = &g->family };
+	struct exchange x = { .cb = family_cb, .data = g };
 	struct nlmsghdr *nlh;
 
 	nlh = put_genl_header(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);

@@ -19,6 +19,8 @@
 struct genl_session {
 	struct mnl_socket *nl;
 	uint16_t family;
+	/* Multicast group ids; 0 when the module has no such group. */
+	uint32_t mcgrp_config, mcgrp_peers;
 	uint32_t seq;
 	char buf[GENL_SESSION_BUFSIZE];
 };

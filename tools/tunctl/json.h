@@ -35,4 +35,9 @@ void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
+/* A member of an object: json_key() and its value. */
+void json_key_string(struct json *j, const char *key, const char *s);
+void json_key_u64(struct json *j, const char *key, uint64_t v);
+void json_key_bool(struct json *j, const char *key, bool v);
+
 #endif /* _XTUNCTL_JSON_H */

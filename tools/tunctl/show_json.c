@@ -14,25 +14,7 @@
 #include "show_value.h"
 #include "show_walk.h"
 
-static void json_key_string(struct json *j, const char *key, const char *s)
-{
-	json_key(j, key);
-	json_string(j, s);
-}
-
-static void json_key_u64(struct json *j, const char *key, uint64_t v)
-{
-	json_key(j, key);
-	json_u64(j, v);
-}
-
-static void json_key_bool(struct json *j, const char *key, bool v)
-{
-	json_key(j, key);
-	json_bool(j, v);
-}
-
-static void json_public_key(struct json *j, const uint8_t key[XTUN_KEY_LEN])
+void json_public_key(struct json *j, const uint8_t key[XTUN_KEY_LEN])
 {
 	char b64[KEY_B64_LEN + 1];
 
@@ -65,7 +47,7 @@ static void json_device(const struct dev_state *dev, void *ctx)
 	json_begin_array(j);
 }
 
-static void json_endpoint(struct json *j, const struct peer_state *peer)
+void json_endpoint(struct json *j, const struct peer_state *peer)
 {
 	char ep[ENDPOINT_STRLEN];
 

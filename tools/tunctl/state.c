@@ -219,22 +219,29 @@ static struct peer_state *peer_for(struct dev_state *dev,
 	return peer;
 }
 
-static int merge_peers(struct dev_state *dev, const struct nlattr *array)
+/* One peer nest: an element of XTUN_DEVICE_A_PEERS, or XTUN_DEVICE_A_PEER. */
+static int merge_peer_nest(struct dev_state *dev, const struct nlattr *nest)
 {
 	const struct nlattr *tb[XTUN_PEER_A_MAX + 1];
-	const struct nlattr *elem;
 	struct peer_state *peer;
+
+	parse_nest(nest, tb, XTUN_PEER_A_MAX);
+	if (!tb[XTUN_PEER_A_PUBLIC_KEY] ||
+	    !valid_len(tb[XTUN_PEER_A_PUBLIC_KEY], XTUN_KEY_LEN))
+		return malformed("peer without public key");
+	peer = peer_for(dev, tb);
+	if (!peer)
+		return MNL_CB_ERROR;
+	return merge_peer(peer, tb);
+}
+
+static int merge_peers(struct dev_state *dev, const struct nlattr *array)
+{
+	const struct nlattr *elem;
 	int ret;
 
 	mnl_attr_for_each_nested(elem, array) {
-		parse_nest(elem, tb, XTUN_PEER_A_MAX);
-		if (!tb[XTUN_PEER_A_PUBLIC_KEY] ||
-		    !valid_len(tb[XTUN_PEER_A_PUBLIC_KEY], XTUN_KEY_LEN))
-			return malformed("peer without public key");
-		peer = peer_for(dev, tb);
-		if (!peer)
-			return MNL_CB_ERROR;
-		ret = merge_peer(peer, tb);
+		ret = merge_peer_nest(dev, elem);
 		if (ret < 0)
 			return ret;
 	}
@@ -263,6 +270,19 @@ static int merge_device(struct dev_state *dev, const struct nlattr **tb)
 		if (!valid(attr, MNL_TYPE_U32))
 			return malformed("fwmark");
 		dev->fwmark = mnl_attr_get_u32(attr);
+	}
+	attr = tb[XTUN_DEVICE_A_NTF_MISSED];
+	if (attr) {
+		if (!valid(attr, MNL_TYPE_U32))
+			return malformed("missed-notification count");
+		dev->ntf_missed = mnl_attr_get_u32(attr);
+	}
+	/* The peer a notification is about. */
+	attr = tb[XTUN_DEVICE_A_PEER];
+	if (attr) {
+		if (!valid(attr, MNL_TYPE_NESTED))
+			return malformed("peer");
+		return merge_peer_nest(dev, attr);
 	}
 	attr = tb[XTUN_DEVICE_A_PEERS];
 	if (attr) {
@@ -293,7 +313,7 @@ static struct dev_state *device_for(struct dev_state_list *list,
 	return dev;
 }
 
-static int device_msg_cb(const struct nlmsghdr *nlh, void *data)
+int dev_state_merge_msg(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[XTUN_DEVICE_A_MAX + 1] = { 0 };
 	struct attr_table t = { .tb = tb, .max = XTUN_DEVICE_A_MAX };
@@ -336,7 +356,7 @@ static int dump_once(struct genl_session *g, struct dev_state_list *list,
 	nlh = genl_msg(g, XTUN_CMD_GET_DEVICE, NLM_F_DUMP);
 	if (ifname)
 		mnl_attr_put_strz(nlh, XTUN_DEVICE_A_IFNAME, ifname);
-	return genl_dump(g, nlh, device_msg_cb, list);
+	return genl_dump(g, nlh, dev_state_merge_msg, list);
 }
 
 /* What dev_state_read() reads. */

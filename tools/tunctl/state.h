@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _XTUNCTL_DEVICE_H
-#define _XTUNCTL_DEVICE_H
+#ifndef _XTUNCTL_STATE_H
+#define _XTUNCTL_STATE_H
 
+#include <libmnl/libmnl.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +37,7 @@ struct dev_state {
 	uint8_t public_key[XTUN_KEY_LEN];
 	uint16_t listen_port;
 	uint32_t fwmark;
+	uint32_t ntf_missed;		/* notifications only */
 	struct peer_state *peers;
 	size_t n_peers, peers_cap;
 };
@@ -52,8 +54,15 @@ struct dev_state_list {
 int dev_state_read(struct dev_state_list *list, const char *ifname);
 void dev_state_free(struct dev_state_list *list);
 
+/*
+ * Merge one GET_DEVICE reply or one notification into the list passed as
+ * @data (a struct dev_state_list): an mnl_cb_t.  A notification's
+ * XTUN_DEVICE_A_PEER becomes the device's one peer.
+ */
+int dev_state_merge_msg(const struct nlmsghdr *nlh, void *data);
+
 /* The peer of @dev (NULL: none) with public key @key, or NULL. */
 const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
 					     const uint8_t key[XTUN_KEY_LEN]);
 
-#endif /* _XTUNCTL_DEVICE_H */
+#endif /* _XTUNCTL_STATE_H */

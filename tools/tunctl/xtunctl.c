@@ -40,6 +40,8 @@ static const struct subcommand subcommands[] = {
 	  "apply only what differs; unchanged peers keep their sessions" },
 	{ "showconf",	cmd_showconf,	"IFNAME",
 	  "print the configuration as a config file" },
+	{ "monitor",	cmd_monitor,	"[IFNAME] [-j]",
+	  "print notifications as they happen" },
 	{ "up",		cmd_up,		"NAME|FILE",
 	  "create and configure a device, addresses, routes" },
 	{ "down",	cmd_down,	"NAME|FILE",

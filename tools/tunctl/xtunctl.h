@@ -22,5 +22,6 @@ int cmd_syncconf(int argc, char **argv);
 int cmd_showconf(int argc, char **argv);
 int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 #endif /* _XTUNCTL_H */

@@ -57,12 +57,33 @@
  * device also carries the device's own attributes.  A peer continued in the
  * next message repeats its XTUN_PEER_A_PUBLIC_KEY there, followed by the
  * rest of its allowed IPs.  Userspace merges by ifindex and public key.
+ *
+ * Notifications
+ * -------------
+ * Two multicast groups announce changes as they happen, each to the
+ * listeners in the device's own network namespace only; joining a group
+ * needs CAP_NET_ADMIN in the user namespace that owns that network
+ * namespace, as the commands do.
+ *   XTUN_MCGRP_CONFIG ("config"): DEVICE_CHANGE_NTF, PEER_NEW_NTF,
+ *	PEER_CHANGE_NTF and PEER_DEL_NTF, for changes made through this
+ *	family (a device's deletion is announced by rtnetlink only).
+ *   XTUN_MCGRP_PEERS ("peers"): HANDSHAKE_NTF, ENDPOINT_CHANGE_NTF and
+ *	SESSION_EXPIRE_NTF, for what the peers' traffic does.
+ * Every notification carries XTUN_DEVICE_A_IFINDEX and XTUN_DEVICE_A_IFNAME.
+ * Each group is rate-limited per network namespace (the
+ * module parameter notify_rate, notifications a second): a notification
+ * that follows some the limit held back carries their number in
+ * XTUN_DEVICE_A_NTF_MISSED.  Listeners that must not miss anything dump
+ * the device after such a gap.
  */
 #ifndef _UAPI_LINUX_XTUN_H
 #define _UAPI_LINUX_XTUN_H
 
 #define XTUN_GENL_NAME		"xtun"
 #define XTUN_GENL_VERSION	1
+
+#define XTUN_MCGRP_CONFIG	"config"
+#define XTUN_MCGRP_PEERS	"peers"
 
 #define XTUN_KEY_LEN		32	/* Curve25519 keys and preshared keys */
 
@@ -108,6 +129,26 @@
  * @XTUN_CMD_DEL_PEER: remove a peer.  Takes a device selector and a nested
  *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY only.  Its sessions and
  *	queued packets are dropped at once.  ENOENT if there is no such peer.
+ * @XTUN_CMD_DEVICE_CHANGE_NTF: notification (config): a SET_DEVICE changed
+ *	the device's private key, listen port or firewall mark.  Carries
+ *	XTUN_DEVICE_A_PUBLIC_KEY (absent without a private key),
+ *	_LISTEN_PORT and _FWMARK as they now are.
+ * @XTUN_CMD_PEER_NEW_NTF: notification (config): a peer was added.
+ * @XTUN_CMD_PEER_CHANGE_NTF: notification (config): a peer was changed.
+ * @XTUN_CMD_PEER_DEL_NTF: notification (config): a peer was removed, by
+ *	DEL_PEER, by SET_DEVICE (XTUN_PEER_F_REMOVE, XTUN_DEVICE_F_REPLACE_PEERS)
+ *	or because the device's new private key is the peer's.
+ * @XTUN_CMD_HANDSHAKE_NTF: notification (peers): a handshake with the
+ *	peer completed; XTUN_PEER_A_ENDPOINT is where the peer is now.
+ * @XTUN_CMD_ENDPOINT_CHANGE_NTF: notification (peers): an authenticated
+ *	packet came from another address or port than the peer's endpoint
+ *	(roaming), which is now XTUN_PEER_A_ENDPOINT.
+ * @XTUN_CMD_SESSION_EXPIRE_NTF: notification (peers): the peer's session
+ *	ended without a successor: no new handshake for 3 * REJECT_AFTER_TIME
+ *	(540 s, its keys are forgotten), the device's private key changed,
+ *	or the system was about to sleep or was restored from a snapshot.
+ *	The next packet to the peer hand-shakes again.
+ * Peer notifications carry the peer in XTUN_DEVICE_A_PEER.
  */
 enum xtun_cmd {
 	XTUN_CMD_UNSPEC,
@@ -116,6 +157,13 @@ enum xtun_cmd {
 	XTUN_CMD_NEW_PEER,
 	XTUN_CMD_SET_PEER,
 	XTUN_CMD_DEL_PEER,
+	XTUN_CMD_DEVICE_CHANGE_NTF,
+	XTUN_CMD_PEER_NEW_NTF,
+	XTUN_CMD_PEER_CHANGE_NTF,
+	XTUN_CMD_PEER_DEL_NTF,
+	XTUN_CMD_HANDSHAKE_NTF,
+	XTUN_CMD_ENDPOINT_CHANGE_NTF,
+	XTUN_CMD_SESSION_EXPIRE_NTF,
 
 	__XTUN_CMD_MAX
 };
@@ -158,7 +206,12 @@ enum xtun_device_flag {
  *	requests): each element is a nest of enum xtun_peer_attr; the
  *	element's own type is its index and carries no meaning.
  * @XTUN_DEVICE_A_PEER: nest of enum xtun_peer_attr: the peer that a
- *	NEW_PEER, SET_PEER or DEL_PEER request is about.
+ *	NEW_PEER, SET_PEER or DEL_PEER request is about, or that a peer
+ *	notification announces (its XTUN_PEER_A_PUBLIC_KEY, and its
+ *	XTUN_PEER_A_ENDPOINT when it has one).
+ * @XTUN_DEVICE_A_NTF_MISSED: u32, notifications only: how many
+ *	notifications of the same group and namespace the rate limit held
+ *	back since the previous one that was sent.
  */
 enum xtun_device_attr {
 	XTUN_DEVICE_A_UNSPEC,
@@ -172,6 +225,7 @@ enum xtun_device_attr {
 	XTUN_DEVICE_A_GENERATION,
 	XTUN_DEVICE_A_PEERS,
 	XTUN_DEVICE_A_PEER,
+	XTUN_DEVICE_A_NTF_MISSED,
 
 	__XTUN_DEVICE_A_MAX
 };

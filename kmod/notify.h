@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _XTUN_NOTIFY_H
+#define _XTUN_NOTIFY_H
+
+#include <net/genetlink.h>
+#include <uapi/linux/xtun.h>
+
+struct xtun_device;
+struct xtun_peer;
+
+/* The family's multicast groups, by XTUN_NLGRP_* of netlink-gen.h. */
+extern const struct genl_multicast_group xtun_notify_groups[2];
+
+void xtun_notify_device(struct xtun_device *xtun);
+void xtun_notify_config_peer(struct xtun_peer *peer, u8 cmd);
+void xtun_notify_peers_peer(struct xtun_peer *peer, u8 cmd);
+
+int xtun_notify_init(void);
+void xtun_notify_start(void);
+void xtun_notify_stop(void);
+void xtun_notify_uninit(void);
+
+#endif /* _XTUN_NOTIFY_H */
