@@ -73,9 +73,19 @@ static void xtun_nl_set_fwmark(struct xtun_device *xtun, u32 fwmark)
 	if (xtun->fwmark == fwmark)
 		return;
 	xtun->fwmark = fwmark;
-	/* Cached routes were looked up with the old mark. */
-	list_for_each_entry(peer, &xtun->peer_list, peer_list)
+	/*
+	 * Cached routes were looked up with the old mark.  A sender reads the
+	 * mark and caches its route under the peer's endpoint_lock, so the
+	 * reset takes it too: a sender that read the old mark has cached its
+	 * route before the reset, and one that comes after reads the new mark.
+	 * Without the lock, a route looked up with the old mark could be
+	 * cached just after the reset, and stay.
+	 */
+	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
+		write_lock_bh(&peer->endpoint_lock);
 		dst_cache_reset(&peer->endpoint_cache);
+		write_unlock_bh(&peer->endpoint_lock);
+	}
 }
 
 static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
