@@ -10,6 +10,7 @@
 
 #include <linux/bitops.h>
 #include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -366,6 +367,25 @@ static void xtun_aip_apply(struct xtun_allowedips *table,
 		xtun_aip_remove_node(table, node);
 }
 
+/*
+ * An administrator's bound on the prefixes of one device, below the one
+ * the module is built with.  Lowering it while a request is applied can
+ * stop that request partway, as running out of memory does.
+ */
+static unsigned int max_allowedips __read_mostly =
+	XTUN_MAX_ALLOWEDIPS_PER_DEVICE;
+module_param(max_allowedips, uint, 0644);
+MODULE_PARM_DESC(max_allowedips,
+		 "allowed IPs one device may hold (at most 2097152)");
+
+bool xtun_allowedips_room(unsigned int prefixes, unsigned int n_add)
+{
+	unsigned int max = min_t(unsigned int, READ_ONCE(max_allowedips),
+				 XTUN_MAX_ALLOWEDIPS_PER_DEVICE);
+
+	return prefixes <= max && n_add <= max - prefixes;
+}
+
 /* Counts the additions, each of which may need two nodes. */
 static int xtun_aip_check(const struct xtun_aip_change *changes,
 			  unsigned int n_changes, unsigned int *n_add)
@@ -416,7 +436,7 @@ int xtun_allowedips_update(struct xtun_allowedips *table,
 	 * that exist already are subtracted.  Under @replace the old
 	 * prefixes do stay until the end, so they count.
 	 */
-	if (n_add > XTUN_MAX_ALLOWEDIPS_PER_DEVICE - table->prefixes)
+	if (!xtun_allowedips_room(table->prefixes, n_add))
 		return -ENOSPC;
 	ret = xtun_aip_reserve(&spare, 2 * n_add);
 	if (ret)

@@ -52,7 +52,8 @@ struct xtun_aip_peer {
  * Prefixes one table (one device) may hold.  Room for a full Internet
  * routing table of both families with headroom; at most twice as many
  * nodes, some 400 MiB, charged to the configuring task's memory cgroup.
- * Beyond it, updates fail with -ENOSPC.
+ * Beyond it, updates fail with -ENOSPC.  The module parameter
+ * max_allowedips lowers it.
  */
 #define XTUN_MAX_ALLOWEDIPS_PER_DEVICE	BIT(21)
 
@@ -74,6 +75,8 @@ struct xtun_aip_change {
 void xtun_allowedips_init(struct xtun_allowedips *table, struct mutex *lock);
 /* Empties the table, in one pass; it can be used again. */
 void xtun_allowedips_free(struct xtun_allowedips *table);
+/* Whether @n_add more prefixes fit beside @prefixes (see above). */
+bool xtun_allowedips_room(unsigned int prefixes, unsigned int n_add);
 /* -ENOSPC: the additions could take it beyond its bound (see above). */
 int xtun_allowedips_update(struct xtun_allowedips *table,
 			   struct xtun_peer *peer, bool replace,

@@ -192,6 +192,7 @@ struct xtun_nl_peer_req {
 	u32 flags;
 	struct xtun_aip_change *aips;
 	unsigned int n_aips;
+	unsigned int n_add;	/* of @aips, those that add a prefix */
 };
 
 static int xtun_nl_parse_endpoint(struct xtun_nl_peer_req *req,
@@ -327,6 +328,7 @@ static int xtun_nl_parse_aips(struct xtun_nl_peer_req *req,
 		ret = xtun_nl_parse_aip(&req->aips[req->n_aips], attr, extack);
 		if (ret)
 			return ret;
+		req->n_add += !req->aips[req->n_aips].remove;
 		req->n_aips++;
 	}
 	return 0;
@@ -771,6 +773,43 @@ static int xtun_nl_check_batch(struct xtun_device *xtun,
 }
 
 /*
+ * Room in the device's table for every peer's prefixes, counted as
+ * xtun_allowedips_update() will count them when the peer is applied: its
+ * additions against the prefixes the table holds by then.  Those are at
+ * most what it holds now (none after REPLACE_PEERS) and the additions of
+ * the peers before; removals are not subtracted, as that function does
+ * not subtract them either.
+ */
+static int xtun_nl_check_batch_room(struct xtun_device *xtun,
+				    struct xtun_nl_batch *batch,
+				    bool replace_peers,
+				    struct netlink_ext_ack *extack)
+{
+	struct xtun_nl_peer_req *req;
+	unsigned int prefixes, i;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	prefixes = replace_peers ? 0 : xtun->allowedips.prefixes;
+	for (i = 0; i < batch->n_reqs; i++) {
+		req = &batch->reqs[i];
+		if (!req->n_add)
+			continue;
+		/* Skipped when applied: an update of a peer that is not there. */
+		if ((req->flags & XTUN_PEER_F_UPDATE_ONLY) &&
+		    (replace_peers || !xtun_peer_lookup(xtun, req->public_key)))
+			continue;
+		if (!xtun_allowedips_room(prefixes, req->n_add)) {
+			XTUN_SET_ERR_MSG_ATTR(extack, req->nest,
+					      "too many allowed IPs on the device");
+			return -ENOSPC;
+		}
+		prefixes += req->n_add;
+	}
+	return 0;
+}
+
+/*
  * Apply the peers in order.  Checked beforehand, so only an allocation can
  * fail here; then the peers before the failing one stay applied, the
  * failing one is as it was (a new one is taken away again), the rest is
@@ -863,6 +902,10 @@ int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = xtun_nl_check_batch(xtun, &batch, private_key,
 				  flags & XTUN_DEVICE_F_REPLACE_PEERS,
 				  info->extack);
+	if (!ret)
+		ret = xtun_nl_check_batch_room(xtun, &batch,
+					       flags & XTUN_DEVICE_F_REPLACE_PEERS,
+					       info->extack);
 	if (ret)
 		goto out_unlock;
 	listen_port = xtun->listen_port;

@@ -473,6 +473,40 @@ rejected_peer_in_a_batch_changes_nothing_and_says_why() {
 	check_eq "$DUMP" "$before" "the device after the refused requests"
 }
 
+# The prefix limit is counted for the whole request before any of it is
+# applied: a batch whose last peer would go past it is refused whole, with
+# a reason, and the peers and settings before that peer are not applied.
+# max_allowedips lowers the limit to what a test can reach.
+batch_past_the_prefix_limit_is_refused_whole() {
+	local ns dev before param=/sys/module/xtun/parameters/max_allowedips
+	local three
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	dev=$A_IFNAME:strz:xtun0
+	nl() { check_ok ip netns exec "$ns" $NL $CMD_SET_DEVICE $dev "$@"; }
+	# shellcheck disable=SC2064 # the value now, restored on the way out
+	trap "echo $(cat "$param") > $param" EXIT
+	echo 4 > "$param" || fail "setting max_allowedips"
+
+	nl "$A_PEERS:nest:[$(batch_peer 1)]"
+	check_match "$OUT" '^errno=0 ' "one peer with one prefix"
+	read_dump "$ns"
+	before=$DUMP
+	# 1 + 1 + 1 prefixes fit, the last peer's three more do not.
+	three="$(aip4 0a040100 24),$(aip4 0a040200 24),$(aip4 0a040300 24)"
+	nl $A_FWMARK:u32:7 "$A_PEERS:nest:[$(batch_peer 2),$(batch_peer 3),4:nest:[$P_PUBLIC_KEY:hex:$(hex_key 4),$P_ALLOWEDIPS:nest:[$three]]]"
+	check_match "$OUT" '^errno=ENOSPC msg=xtun: too many allowed IPs on the device$' \
+		"the last peer past the limit"
+	read_dump "$ns"
+	check_eq "$DUMP" "$before" "the device after the refused request"
+	# Up to the limit is not past it.
+	nl "$A_PEERS:nest:[$(batch_peer 2),$(batch_peer 3),$(batch_peer 4)]"
+	check_match "$OUT" '^errno=0 ' "peers up to the limit"
+	read_dump "$ns"
+	check_eq "$(wc -l <<<"$DUMP")" 5 "device line and four peers"
+}
+
 unprivileged_caller_is_refused() {
 	require_cmd setpriv
 	check_ok ip link add xtun0 type xtun
@@ -495,6 +529,7 @@ user_namespace_root_manages_its_own_devices() {
 DEBUG_KERNEL_TESTS="
 	peer_requests_are_checked_completely_before_anything_changes
 	rejected_peer_in_a_batch_changes_nothing_and_says_why
+	batch_past_the_prefix_limit_is_refused_whole
 	user_namespace_root_manages_its_own_devices
 "
 
@@ -513,5 +548,6 @@ ktap_run_tests \
 	set_device_with_many_peers_applies_them_all \
 	set_device_peer_flags_update_only_remove_replace \
 	rejected_peer_in_a_batch_changes_nothing_and_says_why \
+	batch_past_the_prefix_limit_is_refused_whole \
 	unprivileged_caller_is_refused \
 	user_namespace_root_manages_its_own_devices

@@ -109,12 +109,12 @@
  *	and XTUN_PEER_F_REMOVE removes one.  A public key may appear only
  *	once per request.  The whole request is checked before anything is
  *	applied: a malformed peer, a peer with the device's own (new) public
- *	key, a duplicate, a listen port in use or more peers than the device
- *	may have refuse the request with nothing changed, and the extended
- *	ack points into the offending peer.  Only a failure to allocate
- *	memory can stop a request partway: the peers before the failing one
- *	stay applied, the failing peer is as it was, the rest is not applied,
- *	and the device's generation moves.
+ *	key, a duplicate, a listen port in use, more peers or allowed IPs
+ *	than the device may have refuse the request with nothing changed,
+ *	and the extended ack points into the offending peer.  Only a failure
+ *	to allocate memory can stop a request partway: the peers before the
+ *	failing one stay applied, the failing peer is as it was, the rest is
+ *	not applied, and the device's generation moves.
  * @XTUN_CMD_NEW_PEER: add a peer.  Takes a device selector and one nested
  *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY and optionally
  *	_PRESHARED_KEY, _ENDPOINT, _PERSISTENT_KEEPALIVE, _ALLOWEDIPS.
