@@ -193,6 +193,7 @@ struct xtun_nl_peer_req {
 	struct xtun_aip_change *aips;
 	unsigned int n_aips;
 	unsigned int n_add;	/* of @aips, those that add a prefix */
+	bool skip;		/* the device's own key: not applied */
 };
 
 static int xtun_nl_parse_endpoint(struct xtun_nl_peer_req *req,
@@ -705,9 +706,9 @@ static int xtun_nl_parse_batch(struct xtun_nl_batch *batch,
 /*
  * What applying the peers after the device's own settings will meet, as
  * far as it can be known beforehand: the device's public key as it will be
- * (@private_key, or the current one), and the number of peers as each one
- * is added or removed.  Refuses with nothing changed what applying would
- * refuse partway.
+ * (@private_key, or the current one), whose peer is marked to be skipped,
+ * and the number of peers as each one is added or removed.  Refuses with
+ * nothing changed what applying would refuse partway.
  */
 static int xtun_nl_check_batch(struct xtun_device *xtun,
 			       struct xtun_nl_batch *batch,
@@ -741,13 +742,13 @@ static int xtun_nl_check_batch(struct xtun_device *xtun,
 
 	for (i = 0; i < batch->n_reqs; i++) {
 		req = &batch->reqs[i];
+		/*
+		 * A device is not its own peer.  Skipped, as WireGuard skips
+		 * it, so that one list of peers serves every node of a mesh.
+		 */
 		if (has_own && !memcmp(req->public_key, own, XTUN_KEY_SIZE)) {
-			if (req->flags & XTUN_PEER_F_REMOVE)
-				continue;	/* gone with the key change */
-			XTUN_SET_ERR_MSG_ATTR(extack, req->nest,
-					      "peer public key is the device's own");
-			ret = -EINVAL;
-			break;
+			req->skip = true;
+			continue;
 		}
 		exists = !replace_peers && xtun_peer_lookup(xtun, req->public_key);
 		if (req->flags & XTUN_PEER_F_REMOVE) {
@@ -793,7 +794,7 @@ static int xtun_nl_check_batch_room(struct xtun_device *xtun,
 	prefixes = replace_peers ? 0 : xtun->allowedips.prefixes;
 	for (i = 0; i < batch->n_reqs; i++) {
 		req = &batch->reqs[i];
-		if (!req->n_add)
+		if (!req->n_add || req->skip)
 			continue;
 		/* Skipped when applied: an update of a peer that is not there. */
 		if ((req->flags & XTUN_PEER_F_UPDATE_ONLY) &&
@@ -829,6 +830,8 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 
 	for (i = 0; i < batch->n_reqs; i++) {
 		req = &batch->reqs[i];
+		if (req->skip)
+			continue;
 		peer = xtun_peer_lookup(xtun, req->public_key);
 		if (req->flags & XTUN_PEER_F_REMOVE) {
 			/* Finished together below: one grace period for all. */

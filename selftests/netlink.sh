@@ -442,7 +442,7 @@ set_device_peer_flags_update_only_remove_replace() {
 # One bad peer refuses the whole request, with a reason, and nothing of it
 # is applied: not the good peers before it, not the device's settings.
 rejected_peer_in_a_batch_changes_nothing_and_says_why() {
-	local ns dev before dir
+	local ns dev before
 
 	ns=$(ns_new a)
 	check_ok ip -n "$ns" link add xtun0 type xtun
@@ -463,14 +463,41 @@ rejected_peer_in_a_batch_changes_nothing_and_says_why() {
 	check_match "$OUT" '^errno=EINVAL msg=xtun: missing peer public key$' "a peer without a key"
 	nl $A_FLAGS:u32:1 "$A_PEERS:nest:[$(batch_peer 2),$(batch_peer 3 8)]"
 	check_match "$OUT" '^errno=EINVAL msg=.+' "an unknown peer flag"
-	# The device's own key, as it will be after the request's private key.
-	dir=$(tmp_dir) && key_pair "$dir" dev || fail "making keys"
-	nl $A_PRIVATE_KEY:hex:"$(hex_of_b64 "$(cat "$dir/dev.key")")" \
-		"$A_PEERS:nest:[$(batch_peer 2),0:nest:[$P_PUBLIC_KEY:hex:$(hex_of_b64 "$(cat "$dir/dev.pub")")]]"
-	check_match "$OUT" "^errno=EINVAL msg=xtun: peer public key is the device's own\$" "the device's own key"
 
 	read_dump "$ns"
 	check_eq "$DUMP" "$before" "the device after the refused requests"
+}
+
+# A peer with the device's own public key is skipped, as WireGuard skips
+# it, so that one list of peers serves every node of a mesh: the rest of
+# the request is applied.  The own key is the one the device will have
+# after the request's private key.  NEW_PEER, one peer by name, refuses it.
+peer_with_the_device_own_key_is_skipped_in_a_batch() {
+	local ns dev dir own
+
+	ns=$(ns_new a)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	dev=$A_IFNAME:strz:xtun0
+	nl() { check_ok ip netns exec "$ns" $NL "$@"; }
+	dir=$(tmp_dir) && key_pair "$dir" dev || fail "making keys"
+	own=$(hex_of_b64 "$(cat "$dir/dev.pub")")
+
+	nl $CMD_SET_DEVICE $dev $A_PRIVATE_KEY:hex:"$(hex_of_b64 "$(cat "$dir/dev.key")")" \
+		"$A_PEERS:nest:[$(batch_peer 2),0:nest:[$P_PUBLIC_KEY:hex:$own],$(batch_peer 3)]"
+	check_match "$OUT" '^errno=0 ' "the new own key among the peers"
+	read_dump "$ns"
+	check_eq "$(head -n1 <<<"$DUMP" | cut -f2)" "$(cat "$dir/dev.pub")" "the device's new public key"
+	check_eq "$(wc -l <<<"$DUMP")" 3 "device line and the two other peers"
+	check_match "$(peer_line 3)" $'\t10\.0\.3\.0/24\t' "the peer after the own key"
+	nl $CMD_SET_DEVICE $dev \
+		"$A_PEERS:nest:[0:nest:[$P_PUBLIC_KEY:hex:$own,$P_ALLOWEDIPS:nest:[$(aip4 0a090000 16)]],$(batch_peer 4)]"
+	check_match "$OUT" '^errno=0 ' "the current own key among the peers"
+	read_dump "$ns"
+	check_eq "$(wc -l <<<"$DUMP")" 4 "device line and three peers"
+	check_no_match "$DUMP" '10\.9\.0\.0/16' "the own key's allowed IPs"
+	nl $CMD_NEW_PEER $dev "$A_PEER:nest:[$P_PUBLIC_KEY:hex:$own]"
+	check_match "$OUT" "^errno=EINVAL msg=xtun: peer public key is the device's own\$" \
+		"NEW_PEER with the own key"
 }
 
 # The prefix limit is counted for the whole request before any of it is
@@ -548,6 +575,7 @@ ktap_run_tests \
 	set_device_with_many_peers_applies_them_all \
 	set_device_peer_flags_update_only_remove_replace \
 	rejected_peer_in_a_batch_changes_nothing_and_says_why \
+	peer_with_the_device_own_key_is_skipped_in_a_batch \
 	batch_past_the_prefix_limit_is_refused_whole \
 	unprivileged_caller_is_refused \
 	user_namespace_root_manages_its_own_devices

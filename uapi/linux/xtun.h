@@ -107,14 +107,16 @@
  *	own settings: a peer the device does not have is added (as NEW_PEER,
  *	unless XTUN_PEER_F_UPDATE_ONLY), one it has is changed (as SET_PEER),
  *	and XTUN_PEER_F_REMOVE removes one.  A public key may appear only
- *	once per request.  The whole request is checked before anything is
- *	applied: a malformed peer, a peer with the device's own (new) public
- *	key, a duplicate, a listen port in use, more peers or allowed IPs
- *	than the device may have refuse the request with nothing changed,
- *	and the extended ack points into the offending peer.  Only a failure
- *	to allocate memory can stop a request partway: the peers before the
- *	failing one stay applied, the failing peer is as it was, the rest is
- *	not applied, and the device's generation moves.
+ *	once per request.  A peer with the device's own (new) public key is
+ *	skipped, as WireGuard skips it, so that one list of peers serves
+ *	every node of a mesh.  The whole request is checked before anything
+ *	is applied: a malformed peer, a duplicate, a listen port in use, more
+ *	peers or allowed IPs than the device may have refuse the request
+ *	with nothing changed, and the extended ack points into the offending
+ *	peer.  Only a failure to allocate memory can stop a request partway:
+ *	the peers before the failing one stay applied, the failing peer is as
+ *	it was, the rest is not applied, and the device's generation moves.
+ *	NEW_PEER refuses the device's own key (below).
  * @XTUN_CMD_NEW_PEER: add a peer.  Takes a device selector and one nested
  *	XTUN_DEVICE_A_PEER with XTUN_PEER_A_PUBLIC_KEY and optionally
  *	_PRESHARED_KEY, _ENDPOINT, _PERSISTENT_KEEPALIVE, _ALLOWEDIPS.
