@@ -26,6 +26,7 @@
  * @key: the prefix, host bits zero (see the top of this file)
  * @cidr: its length
  * @family: AF_INET or AF_INET6
+ * @seq: when it joined @peer's list, from the table's counter; writers only
  * @rcu: frees the node after the readers that may still see it
  */
 struct xtun_aip_node {
@@ -36,6 +37,7 @@ struct xtun_aip_node {
 	u64 key[2];
 	u8 cidr;
 	u16 family;
+	u64 seq;
 	struct rcu_head rcu;
 };
 
@@ -117,6 +119,7 @@ void xtun_allowedips_init(struct xtun_allowedips *table, struct mutex *lock)
 	RCU_INIT_POINTER(table->root6, NULL);
 	table->lock = lock;
 	table->prefixes = 0;
+	table->seq = 0;
 }
 
 static struct xtun_aip_node __rcu **
@@ -151,9 +154,16 @@ xtun_aip_slot(struct xtun_allowedips *table, struct xtun_aip_node *node)
 
 /* --- a peer's list of its nodes ------------------------------------------ */
 
-static void xtun_aip_link(struct xtun_peer *peer, struct xtun_aip_node *node)
+/*
+ * Append: a list is in ascending order of @seq, which a walk resumes by
+ * (xtun_allowedips_walk_peer()).
+ */
+static void xtun_aip_link(struct xtun_allowedips *table,
+			  struct xtun_peer *peer, struct xtun_aip_node *node)
 {
 	struct xtun_aip_peer *list = &peer->allowedips;
+
+	node->seq = ++table->seq;
 
 	if (list->last)
 		hlist_add_behind(&node->peer_entry, list->last);
@@ -187,7 +197,7 @@ static void xtun_aip_set_owner(struct xtun_allowedips *table,
 		xtun_aip_unlink(owner, node);
 	else
 		table->prefixes++;
-	xtun_aip_link(peer, node);
+	xtun_aip_link(table, peer, node);
 	rcu_assign_pointer(node->peer, peer);
 }
 
@@ -526,8 +536,53 @@ void xtun_allowedips_free(struct xtun_allowedips *table)
 
 /* --- reading -------------------------------------------------------------- */
 
+/* The node that @pos names, if it is still where it was; else NULL. */
+static struct xtun_aip_node *xtun_aip_at(struct xtun_allowedips *table,
+					 const struct xtun_aip_pos *pos)
+{
+	struct xtun_aip_node *node;
+	u64 key[2];
+
+	if (!pos->seq || (pos->family != AF_INET && pos->family != AF_INET6) ||
+	    pos->cidr > xtun_aip_bits(pos->family))
+		return NULL;
+	xtun_aip_make_key(key, pos->family, pos->addr, pos->cidr);
+	node = xtun_aip_find(table, pos->family, key, pos->cidr);
+	/* A node that left a list and joined one again has a new @seq. */
+	if (!node || node->seq != pos->seq || !xtun_aip_owner(table, node))
+		return NULL;
+	return node;
+}
+
+struct xtun_peer *xtun_allowedips_peer_at(struct xtun_allowedips *table,
+					  const struct xtun_aip_pos *pos)
+{
+	struct xtun_aip_node *node;
+
+	lockdep_assert_held(table->lock);
+
+	node = xtun_aip_at(table, pos);
+	return node ? xtun_aip_owner(table, node) : NULL;
+}
+
+/* @peer's first node at @pos or after it, NULL when there is none. */
+static struct xtun_aip_node *xtun_aip_resume(struct xtun_allowedips *table,
+					     struct xtun_peer *peer,
+					     const struct xtun_aip_pos *pos)
+{
+	struct xtun_aip_node *node = xtun_aip_at(table, pos);
+
+	if (node && xtun_aip_owner(table, node) == peer)
+		return node;
+	/* The first walk, or that prefix left the list meanwhile. */
+	hlist_for_each_entry(node, &peer->allowedips.nodes, peer_entry)
+		if (node->seq >= pos->seq)
+			return node;
+	return NULL;
+}
+
 int xtun_allowedips_walk_peer(struct xtun_allowedips *table,
-			      struct xtun_peer *peer, unsigned long skip,
+			      struct xtun_peer *peer, struct xtun_aip_pos *pos,
 			      int (*fn)(void *ctx, u16 family, const u8 *addr,
 					u8 cidr),
 			      void *ctx)
@@ -538,15 +593,17 @@ int xtun_allowedips_walk_peer(struct xtun_allowedips *table,
 
 	lockdep_assert_held(table->lock);
 
-	hlist_for_each_entry(node, &peer->allowedips.nodes, peer_entry) {
-		if (skip) {
-			skip--;
-			continue;
-		}
+	node = xtun_aip_resume(table, peer, pos);
+	hlist_for_each_entry_from(node, peer_entry) {
 		xtun_aip_node_addr(node, addr);
 		ret = fn(ctx, node->family, addr, node->cidr);
-		if (ret)
+		if (ret) {
+			pos->seq = node->seq;
+			memcpy(pos->addr, addr, sizeof(pos->addr));
+			pos->family = node->family;
+			pos->cidr = node->cidr;
 			return ret;
+		}
 	}
 	return 0;
 }

@@ -14,7 +14,8 @@
  *   lookup				O(B), exact longest-prefix match
  *   add or remove one prefix		O(B), at most two nodes allocated
  *   xtun_allowedips_remove_by_peer	O(k)
- *   xtun_allowedips_walk_peer		O(k)
+ *   xtun_allowedips_walk_peer		O(k) for all of k; resuming O(B),
+ *					or O(k) when its prefix was removed
  *   xtun_allowedips_free		O(all nodes), no grace period waited
  *
  * Locking.  Lookups take no lock: they run under rcu_read_lock_bh() and
@@ -62,6 +63,7 @@ struct xtun_allowedips {
 	struct xtun_aip_node __rcu *root6;
 	struct mutex *lock;	/* the device's update_lock */
 	unsigned int prefixes;	/* nodes with a peer; under @lock */
+	u64 seq;		/* the last node's place; under @lock */
 };
 
 /* One change of a peer's prefixes, applied with xtun_allowedips_update(). */
@@ -85,12 +87,34 @@ int xtun_allowedips_update(struct xtun_allowedips *table,
 void xtun_allowedips_remove_by_peer(struct xtun_allowedips *table,
 				    struct xtun_peer *peer);
 
-/* Calls @fn for the @skip-th and later prefixes of @peer until it fails. */
+/*
+ * A place in a peer's list of prefixes that outlives the lock: the prefix
+ * and the number it got when it joined the list.  The numbers grow in the
+ * list's order and are never reused, so a walk resumes at the prefix in
+ * O(B), or after it, by number, when it has left the list meanwhile.
+ * Prefixes that stay in the list are then each given once; one that
+ * leaves and comes back is new.
+ */
+struct xtun_aip_pos {
+	u64 seq;		/* 0: at the start */
+	u8 addr[16];
+	u16 family;
+	u8 cidr;
+};
+
+/*
+ * Calls @fn for @peer's prefixes from @pos on until it fails; @pos then
+ * names the prefix it failed on, for the next walk to start at.
+ */
 int xtun_allowedips_walk_peer(struct xtun_allowedips *table,
-			      struct xtun_peer *peer, unsigned long skip,
+			      struct xtun_peer *peer, struct xtun_aip_pos *pos,
 			      int (*fn)(void *ctx, u16 family, const u8 *addr,
 					u8 cidr),
 			      void *ctx);
+
+/* The peer whose list holds the prefix @pos names, NULL if none does. */
+struct xtun_peer *xtun_allowedips_peer_at(struct xtun_allowedips *table,
+					  const struct xtun_aip_pos *pos);
 
 struct xtun_peer *xtun_allowedips_lookup_dst(struct xtun_allowedips *table,
 					     struct sk_buff *skb);

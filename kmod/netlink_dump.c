@@ -28,23 +28,54 @@ static bool xtun_nl_has_selector(struct nlattr **attrs)
 
 /*
  * Where a device's dump continues: the first peer whose internal_id is at
- * least @peer_id, and in the peer with exactly that id the prefix at
- * @aip_idx.  A device's peer list is in the order the peers were created,
- * which is ascending internal_id (peer.c takes the ids from one counter and
- * appends under update_lock), so a removed peer is just skipped.
+ * least @peer_id, and in the peer with exactly that id, when @aip_seq is
+ * not 0, the prefix that struct xtun_aip_pos @aip_seq, @aip_addr,
+ * @aip_family and @aip_cidr name.  A device's peer list is in the order
+ * the peers were created, which is ascending internal_id (peer.c takes the
+ * ids from one counter and appends under update_lock), so a removed peer
+ * is just skipped; a peer's prefixes resume alike (allowedips.h).
  *
- * A message that fills up stops at a peer, whose public key's hash it
- * keeps in @key_hash: the next message finds that peer in one bucket of
- * the pubkey table rather than by walking the list from its start, which
- * would make a dump quadratic in the peers.  Only when that peer was
- * removed meanwhile does it walk the list.
+ * A message that fills up stops at a peer or within one.  At a peer, it
+ * keeps the hash of the peer's public key in @key_hash: the next message
+ * finds that peer in one bucket of the pubkey table rather than by walking
+ * the list from its start, which would make a dump quadratic in the
+ * peers.  Within a peer, the prefix leads to the peer in O(B).  Only when
+ * that peer or prefix was removed meanwhile does it walk the list.
+ *
+ * The two share their bytes: the dump's state must fit in cb->ctx.
  */
 struct xtun_nl_cursor {
 	u64 peer_id;
-	u64 key_hash;
-	u32 aip_idx;
+	u64 aip_seq;
+	union {
+		u64 key_hash;		/* @aip_seq 0 */
+		u8 aip_addr[16];	/* @aip_seq not 0 */
+	};
+	u16 aip_family;
+	u8 aip_cidr;
 	bool device_done;	/* the device's own attributes went out */
 };
+
+static void xtun_nl_cursor_aip(const struct xtun_nl_cursor *cursor,
+			       struct xtun_aip_pos *pos)
+{
+	memset(pos, 0, sizeof(*pos));
+	pos->seq = cursor->aip_seq;
+	if (!pos->seq)
+		return;
+	memcpy(pos->addr, cursor->aip_addr, sizeof(pos->addr));
+	pos->family = cursor->aip_family;
+	pos->cidr = cursor->aip_cidr;
+}
+
+static void xtun_nl_cursor_set_aip(struct xtun_nl_cursor *cursor,
+				   const struct xtun_aip_pos *pos)
+{
+	cursor->aip_seq = pos->seq;
+	memcpy(cursor->aip_addr, pos->addr, sizeof(cursor->aip_addr));
+	cursor->aip_family = pos->family;
+	cursor->aip_cidr = pos->cidr;
+}
 
 static int xtun_nl_put_aip(void *ctx, u16 family, const u8 *addr, u8 cidr)
 {
@@ -145,9 +176,9 @@ static int xtun_nl_put_aip_counted(void *ctx, u16 family, const u8 *addr,
 }
 
 /*
- * One peer, continuing at cursor->aip_idx.  Returns 0 when the peer is
+ * One peer, continuing at the cursor's prefix.  Returns 0 when the peer is
  * complete, -EMSGSIZE when the message is full (cursor updated; nothing
- * of the peer is in the message if it could not make progress).
+ * of the peer is in the message if no prefix of it fit).
  */
 static int xtun_nl_put_peer(struct sk_buff *skb, struct xtun_peer *peer,
 			    struct xtun_nl_cursor *cursor)
@@ -155,6 +186,7 @@ static int xtun_nl_put_peer(struct sk_buff *skb, struct xtun_peer *peer,
 	struct xtun_device *xtun = peer->device;
 	struct xtun_nl_aip_ctx ctx = { .skb = skb };
 	struct nlattr *peer_nest, *aips;
+	struct xtun_aip_pos pos;
 	int ret;
 
 	peer_nest = nla_nest_start(skb, 0);
@@ -163,25 +195,25 @@ static int xtun_nl_put_peer(struct sk_buff *skb, struct xtun_peer *peer,
 	if (nla_put(skb, XTUN_PEER_A_PUBLIC_KEY, XTUN_KEY_SIZE,
 		    peer->handshake.remote_static))
 		goto err_cancel_peer;
-	if (!cursor->aip_idx && xtun_nl_put_peer_state(skb, peer))
+	if (!cursor->aip_seq && xtun_nl_put_peer_state(skb, peer))
 		goto err_cancel_peer;
 
 	aips = nla_nest_start(skb, XTUN_PEER_A_ALLOWEDIPS);
 	if (!aips)
 		goto err_cancel_peer;
-	ret = xtun_allowedips_walk_peer(&xtun->allowedips, peer,
-					cursor->aip_idx,
+	xtun_nl_cursor_aip(cursor, &pos);
+	ret = xtun_allowedips_walk_peer(&xtun->allowedips, peer, &pos,
 					xtun_nl_put_aip_counted, &ctx);
-	if (ret && !ctx.written && cursor->aip_idx)
+	if (ret && !ctx.written)
 		goto err_cancel_peer;	/* nothing new: try the next message */
 	nla_nest_end(skb, aips);
 	nla_nest_end(skb, peer_nest);
 
 	if (ret) {
-		cursor->aip_idx += ctx.written;
+		xtun_nl_cursor_set_aip(cursor, &pos);
 		return -EMSGSIZE;
 	}
-	cursor->aip_idx = 0;
+	cursor->aip_seq = 0;
 	return 0;
 
 err_cancel_peer:
@@ -223,9 +255,15 @@ static int xtun_nl_put_device_state(struct sk_buff *skb,
 static struct xtun_peer *xtun_nl_resume_peer(struct xtun_device *xtun,
 					     struct xtun_nl_cursor *cursor)
 {
+	struct xtun_aip_pos pos;
 	struct xtun_peer *peer;
 
-	if (cursor->key_hash) {
+	if (cursor->aip_seq) {
+		xtun_nl_cursor_aip(cursor, &pos);
+		peer = xtun_allowedips_peer_at(&xtun->allowedips, &pos);
+		if (peer && peer->internal_id == cursor->peer_id)
+			return peer;
+	} else if (cursor->key_hash) {
 		peer = xtun_peer_lookup_by_id(xtun, cursor->key_hash,
 					      cursor->peer_id);
 		if (peer)
@@ -279,12 +317,13 @@ static int xtun_nl_fill_device(struct sk_buff *skb, struct xtun_device *xtun,
 	peer = xtun_nl_resume_peer(xtun, cursor);
 	list_for_each_entry_from(peer, &xtun->peer_list, peer_list) {
 		if (peer->internal_id != cursor->peer_id)
-			cursor->aip_idx = 0;	/* that peer is gone */
+			cursor->aip_seq = 0;	/* that peer is gone */
 		cursor->peer_id = peer->internal_id;
 		ret = xtun_nl_put_peer(skb, peer, cursor);
 		if (ret) {
-			cursor->key_hash = xtun_pubkey_hash(xtun,
-							    peer->handshake.remote_static);
+			if (!cursor->aip_seq)
+				cursor->key_hash = xtun_pubkey_hash(xtun,
+								    peer->handshake.remote_static);
 			break;
 		}
 		cursor->peer_id = peer->internal_id + 1;
@@ -347,13 +386,13 @@ err_put_dev:
  * device with exactly that ifindex, and is void for any other.  The
  * selector is checked on the first call rather than in ->start because
  * only ->dumpit has an extack on every kernel we support (6.1 gives
- * ->start none).
+ * ->start none); @ifindex is 0 until then, and 1, the least ifindex,
+ * after.
  */
 struct xtun_nl_dump_ctx {
-	unsigned long ifindex;
-	unsigned long only_ifindex;	/* the selected device, 0: all */
 	struct xtun_nl_cursor cursor;
-	bool checked;		/* the request was checked */
+	u32 ifindex;
+	u32 only_ifindex;	/* the selected device, 0: all */
 };
 
 static int xtun_nl_dump_select(struct netlink_callback *cb,
@@ -429,15 +468,15 @@ int xtun_nl_get_device_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 
-	if (!ctx->checked) {
+	if (!ctx->ifindex) {
 		ret = xtun_nl_dump_select(cb, ctx);
 		if (ret)
 			return ret;
-		ctx->checked = true;
+		ctx->ifindex = 1;
 	}
 
 	while ((dev = xtun_nl_dump_device(sock_net(skb->sk), ctx))) {
-		if ((unsigned long)dev->ifindex != ctx->ifindex) {
+		if ((u32)dev->ifindex != ctx->ifindex) {
 			/* A new device, or the one we were in is gone. */
 			memset(&ctx->cursor, 0, sizeof(ctx->cursor));
 			ctx->ifindex = dev->ifindex;
