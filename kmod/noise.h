@@ -13,16 +13,10 @@
 
 #include "index.h"
 #include "messages.h"
+#include "replay.h"
 
 struct xtun_device;
 struct xtun_peer;
-
-/* Receive side of a session: which counters were already accepted. */
-struct xtun_replay {
-	u64 greatest;
-	unsigned long bitmap[XTUN_COUNTER_BITS_TOTAL / BITS_PER_LONG];
-	spinlock_t lock;	/* guards both fields */
-};
 
 struct xtun_symmetric_key {
 	u8 key[XTUN_KEY_SIZE];
@@ -144,7 +138,5 @@ bool xtun_noise_keypairs_clear(struct xtun_keypairs *keypairs);
 bool xtun_noise_received_with_keypair(struct xtun_keypairs *keypairs,
 				      struct xtun_keypair *received_keypair);
 bool xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer);
-
-bool xtun_replay_counter_validate(struct xtun_replay *replay, u64 counter);
 
 #endif /* _XTUN_NOISE_H */
