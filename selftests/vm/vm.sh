@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot a Debian kernel in QEMU with the host's userspace and run one command
-# in it.  Sourced by check.sh.
+# in it.  Sourced by selftests/vm/check.sh, bench/run.sh and demo/run.sh.
 #
 #   vm_initramfs REL OUT      build the initramfs for kernel release REL
 #   vm_modules REL OUT KO...  module tree for REL with each KO added, indexed
@@ -131,8 +131,8 @@ vm_pick_accel() {
 # int3 in the middle of being removed) after the patching CPU had finished,
 # and the guest died of "Oops: int3" in code that had nothing wrong with
 # it.  The guest still has two CPUs, and the host's second core runs the
-# other guest of the run (check.sh).  make bench, which measures how a
-# tunnel uses two CPUs, sets VM_TCG_THREADS=multi.
+# other guest of the run (check.sh).  make bench (bench/run.sh), which
+# measures how a tunnel uses two CPUs, sets VM_TCG_THREADS=multi.
 vm_accel() {
 	if [ "$VM_ACCEL" = tcg ] && [ "$(kernel_cpus "$1")" -gt 1 ] &&
 	   [ "${VM_TCG_THREADS:-single}" = single ]; then

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench`, run inside the VM (check.sh --bench); also run with tiny
+# `make bench`, run inside the VM (bench/run.sh); also run with tiny
 # sizes by selftests/bench_smoke.sh.  Measures, in this one boot:
 #
 #   throughput and latency of plain veth, WireGuard (wireguard.ko), IPsec
@@ -24,7 +24,7 @@
 #
 #   bench-guest.sh [KEY=VALUE,...]
 #
-# Settings, from the argument (check.sh passes one comma-separated word on
+# Settings, from the argument (run.sh passes one comma-separated word on
 # the kernel command line) or the environment:
 #
 #   runs=N     BENCH_RUNS     runs of each figure (3)
@@ -38,19 +38,24 @@
 #                             takes longer is reported as "timeout"
 #   fanout=N   RX_FANOUT_PPS  xtun's rx_fanout_pps (module default): 0
 #                             decrypts inline always, 1 fans out always
+#   prefixes=N+N  PREFIXES    sizes of the one-peer dumps of the SCALE part
+#                             (100000+1000000), "none" skips them
+#   slow=S     BENCH_SLOW     how the host slowed this guest (run.sh's SLOW,
+#                             see slow.sh): only recorded
 #   out=DIR    BENCH_OUT      where raw.tsv, bench.json and the iperf3
 #                             outputs go (/tmp/xtun-bench)
 #
 # Prints progress ("# bench: ..."), the table, and the JSON between the
-# lines XTUN-BENCH-JSON-BEGIN and XTUN-BENCH-JSON-END, which check.sh cuts
+# lines XTUN-BENCH-JSON-BEGIN and XTUN-BENCH-JSON-END, which run.sh cuts
 # out of the guest's output.  Exit status: 0 when every figure was measured
 # (a SCALE step that timed out still counts as measured), 1 otherwise.
 # Speeds are never judged.
 
-BENCH_VM_DIR=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../lib.sh
-source "$BENCH_VM_DIR/../lib.sh"
-REPORT="$BENCH_VM_DIR/bench_report.py"
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+SELFTESTS="$BENCH_DIR/../selftests"
+# shellcheck source=../selftests/lib.sh
+source "$SELFTESTS/lib.sh"
+REPORT="$BENCH_DIR/bench_report.py"
 
 for kv in $(tr ',' ' ' <<<"${1:-}"); do
 	case "$kv" in
@@ -61,6 +66,8 @@ for kv in $(tr ',' ' ' <<<"${1:-}"); do
 	scale=*)	SCALE=${kv#*=} ;;
 	timeout=*)	STEP_TIMEOUT=${kv#*=} ;;
 	fanout=*)	RX_FANOUT_PPS=${kv#*=} ;;
+	prefixes=*)	PREFIXES=${kv#*=} ;;
+	slow=*)		BENCH_SLOW=${kv#*=} ;;
 	out=*)		BENCH_OUT=${kv#*=} ;;
 	""|-)		;;
 	*)		echo "bench: unknown setting '$kv'" >&2; exit 2 ;;
@@ -75,6 +82,8 @@ if [ -n "${SCALE_PEERS:-}" ] && [ -z "${SCALE:-}" ]; then
 fi
 SCALE=$(tr '+,' '  ' <<<"${SCALE:-10000x11 100000x2}")
 [ "$SCALE" = none ] && SCALE=
+PREFIXES=$(tr '+,' '  ' <<<"${PREFIXES:-100000 1000000}")
+[ "$PREFIXES" = none ] && PREFIXES=
 STEP_TIMEOUT=${STEP_TIMEOUT:-300}
 BENCH_OUT=${BENCH_OUT:-/tmp/xtun-bench}
 RAW="$BENCH_OUT/raw.tsv"
@@ -408,7 +417,7 @@ bench_scale() {
 		progress "scale $size: generating $n peers of $k prefixes"
 		dir=$(tmp_dir) && ns=$(ns_new scale) && probe=$(ns_new probe) &&
 			key_pair "$dir" a && key_pair "$dir" last &&
-			python3 "$BENCH_VM_DIR/../scale_conf.py" --v4 $((k - 1)) "$n" "$dir" \
+			python3 "$SELFTESTS/scale_conf.py" --v4 $((k - 1)) "$n" "$dir" \
 				"$dir/a.key" "$(cat "$dir/last.pub")" "$OUT4_B:$PORT_B" || {
 			scale_step "$size" wg setup error
 			cleanup >/dev/null 2>&1
@@ -436,6 +445,7 @@ main() {
 	record meta step_timeout_s "$STEP_TIMEOUT"
 	record meta kinds "$BENCH_KINDS"
 	record meta scale_sizes "$SCALE"
+	record meta slow "${BENCH_SLOW:-}"
 	progress "kernel $(uname -r), $(nproc) CPUs; $BENCH_RUNS runs of ${BENCH_TIME} s;" \
 		"kinds: $BENCH_KINDS; scale: ${SCALE:-none} (step timeout ${STEP_TIMEOUT} s)"
 	modprobe wireguard || failures=$((failures + 1))
