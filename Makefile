@@ -100,7 +100,8 @@ demo:
 # IPsec and xtun, one guest per kernel (Documentation/performance.rst).
 # Debian's kernels only, 6.12 and 6.1 unless KERNELS= says otherwise;
 # BENCH_RUNS, BENCH_TIME, BENCH_PINGS, BENCH_KINDS, SCALE, SCALE_PEERS,
-# STEP_TIMEOUT and RX_FANOUT_PPS pass to the guest.
+# PREFIXES, STEP_TIMEOUT and RX_FANOUT_PPS pass to the guest, and SLOW=1
+# (one host core) or SLOW=N% (a CPU quota) slows it (bench/slow.sh).
 BENCH_KERNELS = $(filter-out debug,$(if $(filter file,$(origin KERNELS)),6.12 6.1,$(KERNELS)))
 bench:
 	bench/run.sh $(BENCH_KERNELS)
@@ -117,8 +118,8 @@ help:
 	@echo "  check            selftests in QEMU guests (KERNELS=, TESTS=, HOST=1)"
 	@echo "  demo             the site-to-site demo in a guest (demo/)"
 	@echo "  bench            veth, WireGuard, IPsec and xtun compared in a guest per"
-	@echo "                   kernel (bench/; KERNELS=, BENCH_RUNS=, BENCH_TIME=, SCALE=);"
-	@echo "                   table, JSON and PNG in .build/bench"
+	@echo "                   kernel (bench/; KERNELS=, BENCH_RUNS=, BENCH_TIME=, SCALE=,"
+	@echo "                   SLOW=); table, JSON and PNG in .build/bench"
 	@echo "  clean            remove what the build made"
 
 clean:

@@ -12,8 +12,8 @@
 # chart (bench/bench_report.py) go to BUILD/bench.  Settings from the
 # environment, as `make bench` passes them: BENCH_RUNS, BENCH_TIME,
 # BENCH_PINGS, BENCH_KINDS, SCALE, SCALE_PEERS, PREFIXES, STEP_TIMEOUT and
-# RX_FANOUT_PPS go to the guest (see bench-guest.sh); XTUN_BUILD as for
-# `make check`.
+# RX_FANOUT_PPS go to the guest (see bench-guest.sh); SLOW slows the guest
+# down from the host (see slow.sh); XTUN_BUILD as for `make check`.
 
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +36,7 @@ bench_arg() {
 	[ -z "$scale" ] && [ -n "${SCALE_PEERS:-}" ] && scale="${SCALE_PEERS}x11+${SCALE_PEERS}x2"
 	for kv in "runs=${BENCH_RUNS:-}" "time=${BENCH_TIME:-}" "pings=${BENCH_PINGS:-}" \
 		"kinds=${BENCH_KINDS:-}" "scale=$scale" "prefixes=${PREFIXES:-}" \
-		"timeout=${STEP_TIMEOUT:-}" "fanout=${RX_FANOUT_PPS:-}"; do
+		"timeout=${STEP_TIMEOUT:-}" "fanout=${RX_FANOUT_PPS:-}" "slow=${SLOW:-}"; do
 		[ -n "${kv#*=}" ] && arg+=${arg:+,}$kv
 	done
 	arg=$(tr ' ' '+' <<<"$arg")
@@ -49,7 +49,7 @@ bench_kernel() {
 	local rel=$1 arg=$2 out="$BUILD/bench" logdir="$BUILD/bench/$1" start=$SECONDS rc=0
 
 	rm -rf "$logdir" "$out/$rel.json"
-	echo "# bench: $rel: booting with settings '$arg'"
+	echo "# bench: $rel: booting with settings '$arg'${SLOW:+ (slowed: SLOW=$SLOW)}"
 	# 100,000 peers want more than the usual 2 GiB.
 	VM_EXCLUSIVE=1 VM_MEM=${VM_MEM:-3072} vm_run "$rel" "$BUILD/$rel/initrd.gz" \
 		"$BUILD/$rel/modules" "$BENCH_DIR/bench-guest.sh" "$arg" "$BENCH_VM_TIMEOUT" "$logdir" ||
@@ -72,6 +72,7 @@ report() {
 
 	python3 "$BENCH_DIR/bench_report.py" merge "$out/bench.json" "$@" \
 		"accel=$VM_ACCEL" "host_cpus=$(nproc)" "host_kernel=$(uname -r)" \
+		"slow=${SLOW:-}" \
 		"cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
 		"os=$(. /etc/os-release && echo "$PRETTY_NAME")" || die "merging the results failed"
 	python3 "$BENCH_DIR/bench_report.py" table "$out/bench.json" > "$out/bench.txt"
@@ -87,6 +88,12 @@ main() {
 
 	[ $# = 0 ] && set -- 6.12 6.1
 	prepare_host
+	# SLOW runs QEMU under slow.sh; refuse a setting it does not know
+	# before building anything.
+	if [ -n "${SLOW:-}" ]; then
+		"$BENCH_DIR/slow.sh" --check "$SLOW" || exit 1
+		VM_WRAP="$BENCH_DIR/slow.sh $SLOW"
+	fi
 	# Every kernel is built first, then booted one at a time: the figures
 	# of two guests side by side would measure each other.
 	for series; do

@@ -12,6 +12,8 @@
 #                             124 on timeout, 125 when the guest died without
 #                             saying
 #
+# VM_WRAP, when set, is a command QEMU runs under (bench/slow.sh).
+#
 # Logs: LOGDIR/console.log (the whole kernel log, ignore_loglevel) and
 # LOGDIR/output.log (what the command printed, also streamed to stdout).
 
@@ -145,8 +147,8 @@ vm_accel() {
 vm_boot() {
 	local rel=$1 initrd=$2 mods=$3 cmd=$4 arg=$5 tmo=$6 logdir=$7
 
-	# shellcheck disable=SC2046
-	timeout -k 5 "$tmo" qemu-system-x86_64 -accel "$(vm_accel "$rel")" \
+	# shellcheck disable=SC2046,SC2086 # VM_WRAP is words
+	${VM_WRAP:-} timeout -k 5 "$tmo" qemu-system-x86_64 -accel "$(vm_accel "$rel")" \
 		$(vm_qemu_args "$rel" "$initrd" "$logdir") \
 		-append "$(vm_cmdline "$rel" XTUN_GUEST="$VM_DIR/guest.sh" \
 			XTUN_REPO="$XTUN_REPO" ${BUILD:+XTUN_BUILD="$BUILD"} \
