@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench` in miniature, so that it cannot rot: bench/bench-guest.sh
-# with one run of one second per figure and 50 peers in the SCALE part, then
-# its report.  Checks that every figure was measured and every field is in
-# the JSON, that the table and the chart come out; never how fast anything
-# is.  Runs on one stock kernel (check.sh's ONCE_SKIP); its bench took 79 s
+# with one run of one second per figure, 50 peers in the SCALE part and one
+# peer of 200 and of 2,000 prefixes, then its report.  Checks that every
+# figure was measured and every field is in the JSON, that the table and
+# the chart come out; never how fast anything is.  Runs on one stock kernel (check.sh's ONCE_SKIP); its bench took 79 s
 # of a TCG guest with a host core to itself.
 #
 #   the topology is bench-guest.sh's: namespaces a and b joined by a veth
@@ -22,7 +22,7 @@ trap 'cleanup; rm -rf "$SMOKE_DIR"' EXIT
 
 bench_measures_every_figure() {
 	mkdir -p "$SMOKE_DIR"
-	"$BENCH/bench-guest.sh" "runs=1,time=1,pings=3,scale=50x11+50x2,timeout=60,out=$SMOKE_DIR" \
+	"$BENCH/bench-guest.sh" "runs=1,time=1,pings=3,scale=50x11+50x2,prefixes=200+2000,timeout=60,out=$SMOKE_DIR" \
 		> "$SMOKE_DIR/bench.log" 2>&1 ||
 		fail "bench-guest.sh failed: $(grep -v '^ ' "$SMOKE_DIR/bench.log" | head -n 200)"
 	grep '^# bench:' "$SMOKE_DIR/bench.log"
@@ -53,7 +53,10 @@ report_draws_table_and_chart() {
 	echo "$table"
 	for word in "TCP, 1 flow" "TCP, 4 flows" "UDP 64 B" "RTT idle" "RTT under" \
 		WireGuard "IPsec ESP" xtun/WG "SCALE: 50 peers x 11" "SCALE: 50 peers x 2" \
-		setconf "show dump" "ip link del" "ip link add dummy"; do
+		setconf "show dump" "ip link del" "ip link add dummy" "private-key change" \
+		"add during key change - alone" "add during del - alone" "CPU cost" \
+		"cpu0 busy %" "cpu1 busy %" "CPU us/MB" "CPU us/datagram" "inline %" \
+		"ONE PEER, 200 PREFIXES" "ONE PEER, 2,000 PREFIXES" "prefixes per second"; do
 		check_match "$table" "$word" "the table"
 	done
 	command -v gnuplot >/dev/null || skip "gnuplot is not installed (deps.sh installs it)"
