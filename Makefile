@@ -92,16 +92,19 @@ comma := ,
 check:
 	selftests/vm/check.sh $(if $(HOST),--host) $(if $(TESTS),--only $(subst $(space),$(comma),$(strip $(TESTS)))) $(KERNELS)
 
+# The site-to-site demo (demo/) in a guest of the last of KERNELS.
 demo:
-	selftests/vm/check.sh --demo $(lastword $(KERNELS))
+	demo/run.sh $(lastword $(KERNELS))
 
-# `make bench`: throughput, latency and scale of veth, WireGuard, IPsec and
-# xtun, one guest per kernel (Documentation/performance.rst).  Debian's
-# kernels only, 6.12 and 6.1 unless KERNELS= says otherwise; BENCH_RUNS,
-# BENCH_TIME, SCALE_PEERS, SCALE and STEP_TIMEOUT pass to the guest.
+# `make bench` (bench/): throughput, latency and scale of veth, WireGuard,
+# IPsec and xtun, one guest per kernel (Documentation/performance.rst).
+# Debian's kernels only, 6.12 and 6.1 unless KERNELS= says otherwise;
+# BENCH_RUNS, BENCH_TIME, BENCH_PINGS, BENCH_KINDS, SCALE, SCALE_PEERS,
+# PREFIXES, STEP_TIMEOUT and RX_FANOUT_PPS pass to the guest, and SLOW=1
+# (one host core) or SLOW=N% (a CPU quota) slows it (bench/slow.sh).
 BENCH_KERNELS = $(filter-out debug,$(if $(filter file,$(origin KERNELS)),6.12 6.1,$(KERNELS)))
 bench:
-	selftests/vm/check.sh --bench $(BENCH_KERNELS)
+	bench/run.sh $(BENCH_KERNELS)
 
 help:
 	@echo "Targets:"
@@ -113,10 +116,10 @@ help:
 	@echo "  netlink-gen      kmod/netlink-gen.[ch] from the netlink spec"
 	@echo "  netlink-check    fail if they or uapi/linux/xtun.h disagree with the spec"
 	@echo "  check            selftests in QEMU guests (KERNELS=, TESTS=, HOST=1)"
-	@echo "  demo             the site-to-site demo in a guest"
+	@echo "  demo             the site-to-site demo in a guest (demo/)"
 	@echo "  bench            veth, WireGuard, IPsec and xtun compared in a guest per"
-	@echo "                   kernel (KERNELS=, BENCH_RUNS=, BENCH_TIME=, SCALE_PEERS=);"
-	@echo "                   table, JSON and PNG in .build/bench"
+	@echo "                   kernel (bench/; KERNELS=, BENCH_RUNS=, BENCH_TIME=, SCALE=,"
+	@echo "                   SLOW=); table, JSON and PNG in .build/bench"
 	@echo "  clean            remove what the build made"
 
 clean:
