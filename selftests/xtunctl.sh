@@ -216,6 +216,14 @@ genpsk_makes_distinct_32_byte_keys() {
 	check_eq "$(base64 -d <<<"$a" | wc -c)" 32 "key length"
 }
 
+# base64_test (tools/tunctl) holds base64.c's arithmetic codec against a
+# reference: every byte in every place round-trips, every character of the
+# alphabet in every place decodes, every other byte and length is refused.
+key_codec_accepts_every_key_and_refuses_bad_text() {
+	check_ok "$(dirname "$XTUNCTL")/base64_test"
+	check_match "$OUT" 'agree with the reference' "base64_test's verdict"
+}
+
 pubkey_rejects_malformed_keys() {
 	local good bad
 
@@ -660,6 +668,7 @@ ktap_run_tests \
 	genkey_makes_distinct_clamped_keys \
 	genkey_warns_when_others_can_read_the_file \
 	genpsk_makes_distinct_32_byte_keys \
+	key_codec_accepts_every_key_and_refuses_bad_text \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
 	version_matches_the_module_sources \

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "key.h"
-#include "peer_counter.h"
 #include "addr.h"
+#include "base64.h"
+#include "peer_counter.h"
 
 /*
  * The state of xtun devices as GET_DEVICE reports it, merged from however
