@@ -49,7 +49,7 @@ void extack_parse(const struct nlmsghdr *nlh, unsigned int offset,
 }
 
 /*
- * The attribute names of Documentation/netlink/xtun.yaml, for messages.
+ * The attribute names of Documentation/netlink/specs/xtun.yaml, for messages.
  * Which set a nest holds follows from the attribute that holds it.
  */
 enum attr_set { SET_DEVICE, SET_PEER, SET_ALLOWEDIP, SET_UNKNOWN };

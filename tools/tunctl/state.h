@@ -27,7 +27,7 @@ struct peer_state {
 	uint64_t last_handshake_ns;
 	uint64_t counters[PEER_N_COUNTERS];	/* see peer_counter.h */
 	struct ip_prefix *allowedips;
-	size_t n_allowedips, allowedips_cap;
+	size_t n_allowedips;
 };
 
 struct dev_state {
@@ -39,12 +39,12 @@ struct dev_state {
 	uint32_t fwmark;
 	uint32_t ntf_missed;		/* notifications only */
 	struct peer_state *peers;
-	size_t n_peers, peers_cap;
+	size_t n_peers;
 };
 
 struct dev_state_list {
 	struct dev_state *devices;
-	size_t n_devices, devices_cap;
+	size_t n_devices;
 };
 
 /*
