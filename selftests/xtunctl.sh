@@ -224,6 +224,14 @@ key_codec_accepts_every_key_and_refuses_bad_text() {
 	check_match "$OUT" 'agree with the reference' "base64_test's verdict"
 }
 
+# extack_test (tools/tunctl) has extack.c name attributes the kernel
+# reports missing, at each level of nesting, with the names of the spec
+# (tools/tunctl/netlink-gen.c); xtunctl's own requests never lack one.
+missing_attributes_are_named_as_the_spec_names_them() {
+	check_ok "$(dirname "$XTUNCTL")/extack_test"
+	check_match "$OUT" 'as the spec names it' "extack_test's verdict"
+}
+
 pubkey_rejects_malformed_keys() {
 	local good bad
 
@@ -669,6 +677,7 @@ ktap_run_tests \
 	genkey_warns_when_others_can_read_the_file \
 	genpsk_makes_distinct_32_byte_keys \
 	key_codec_accepts_every_key_and_refuses_bad_text \
+	missing_attributes_are_named_as_the_spec_names_them \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
 	version_matches_the_module_sources \
