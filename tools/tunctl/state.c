@@ -20,6 +20,7 @@
 #include <linux/xtun.h>
 
 #include "array.h"
+#include "fields.h"
 #include "genl.h"
 #include "state.h"
 #include "xtunctl.h"
@@ -137,15 +138,19 @@ static int merge_u64(uint64_t *v, const struct nlattr *attr)
 	return MNL_CB_OK;
 }
 
-/* The latest handshake, and every counter of the table in peer_counter.c. */
+/* The latest handshake, and every counter of the field table (fields.c). */
 static int merge_counters(struct peer_state *peer, const struct nlattr **tb)
 {
+	unsigned int attr;
 	size_t i;
 	int ret;
 
 	ret = merge_u64(&peer->last_handshake_ns, tb[XTUN_PEER_A_LAST_HANDSHAKE]);
-	for (i = 0; ret == MNL_CB_OK && i < PEER_N_COUNTERS; i++)
-		ret = merge_u64(&peer->counters[i], tb[peer_counters[i].attr]);
+	for (i = 0; ret == MNL_CB_OK && i < n_peer_fields; i++) {
+		attr = peer_fields[i].attr;
+		if (attr && attr <= XTUN_PEER_A_MAX)
+			ret = merge_u64(&peer->counters[attr], tb[attr]);
+	}
 	return ret;
 }
 

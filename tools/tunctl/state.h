@@ -10,7 +10,6 @@
 
 #include "addr.h"
 #include "base64.h"
-#include "peer_counter.h"
 
 /*
  * The state of xtun devices as GET_DEVICE reports it, merged from however
@@ -25,7 +24,8 @@ struct peer_state {
 	union inet_sockaddr endpoint;	/* sa_family 0: unknown */
 	uint16_t persistent_keepalive;
 	uint64_t last_handshake_ns;
-	uint64_t counters[PEER_N_COUNTERS];	/* see peer_counter.h */
+	/* The counters of fields.c, by attribute (XTUN_PEER_A_RX_BYTES...). */
+	uint64_t counters[XTUN_PEER_A_MAX + 1];
 	struct ip_prefix *allowedips;
 	size_t n_allowedips;
 };
