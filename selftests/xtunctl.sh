@@ -232,6 +232,15 @@ missing_attributes_are_named_as_the_spec_names_them() {
 	check_match "$OUT" 'as the spec names it' "extack_test's verdict"
 }
 
+# fields_test (tools/tunctl) holds the field table every show format and
+# showconf print from: each output's rows in places 1..N without a gap or a
+# double, a name for each output a row is in, a counter group in one piece,
+# and wg's dump columns first, in wg's order.
+field_table_fits_every_output_and_keeps_wg_dump_columns() {
+	check_ok "$(dirname "$XTUNCTL")/fields_test"
+	check_match "$OUT" 'fit every output' "fields_test's verdict"
+}
+
 pubkey_rejects_malformed_keys() {
 	local good bad
 
@@ -678,6 +687,7 @@ ktap_run_tests \
 	genpsk_makes_distinct_32_byte_keys \
 	key_codec_accepts_every_key_and_refuses_bad_text \
 	missing_attributes_are_named_as_the_spec_names_them \
+	field_table_fits_every_output_and_keeps_wg_dump_columns \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
 	version_matches_the_module_sources \
