@@ -74,7 +74,8 @@ checkpatch:
 		kmod/compat/*.h uapi/linux/xtun.h uapi/linux/xtun_version.h
 
 # kmod/netlink-gen.[ch] from Documentation/netlink/specs/xtun.yaml, with the
-# ynl-gen-c.py of Debian's linux-source-6.12; netlink-check fails when the
+# ynl-gen-c.py of Debian's linux-source-6.12, and xtunctl's attribute names
+# in tools/tunctl/netlink-gen.[ch]; netlink-check fails when the
 # committed files are stale or uapi/linux/xtun.h disagrees with the spec
 # (make check runs it first).
 YNL_DIR ?= $(or $(XTUN_BUILD),.build)/ynl
@@ -113,7 +114,7 @@ help:
 	@echo "  install          module-install and tools-install (DESTDIR=, PREFIX=)"
 	@echo "  dkms-install     the module's sources for DKMS"
 	@echo "  checkpatch       the kernel's style checker over kmod/"
-	@echo "  netlink-gen      kmod/netlink-gen.[ch] from the netlink spec"
+	@echo "  netlink-gen      kmod/ and tools/tunctl/netlink-gen.[ch] from the netlink spec"
 	@echo "  netlink-check    fail if they or uapi/linux/xtun.h disagree with the spec"
 	@echo "  check            selftests in QEMU guests (KERNELS=, TESTS=, HOST=1)"
 	@echo "  demo             the site-to-site demo in a guest (demo/)"
