@@ -38,8 +38,9 @@
  *
  * A dump resumes from where its previous message ended by stable keys:
  * the next device by ifindex, the next peer by the order in which the
- * device's peers were created.  A device or peer removed mid-dump is
- * skipped without losing or repeating the others.
+ * device's peers were created, a peer's next allowed IP by the order in
+ * which the peer got them.  A device, peer or allowed IP removed mid-dump
+ * is skipped without losing or repeating the others.
  *
  * Batched configuration
  * ---------------------
