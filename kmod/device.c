@@ -11,6 +11,7 @@
 #include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/suspend.h>
 #include <net/dst_metadata.h>
@@ -99,6 +100,32 @@ static int xtun_vm_notification(struct notifier_block *nb,
 static struct notifier_block xtun_vm_notifier = {
 	.notifier_call = xtun_vm_notification,
 };
+
+#ifdef XTUN_DEBUG
+/*
+ * The debug build runs the notifiers on demand, for the selftests (a
+ * guest can neither be forked nor suspended in the middle of a test):
+ * write "suspend" or "vmfork" to /sys/module/xtun/parameters/run_notifier.
+ */
+static int xtun_run_notifier_set(const char *val,
+				 const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "suspend"))
+		xtun_pm_notification(&xtun_pm_notifier, PM_SUSPEND_PREPARE,
+				     NULL);
+	else if (sysfs_streq(val, "vmfork"))
+		xtun_vm_notification(&xtun_vm_notifier, 0, NULL);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static const struct kernel_param_ops xtun_run_notifier_ops = {
+	.set = xtun_run_notifier_set,
+};
+module_param_cb(run_notifier, &xtun_run_notifier_ops, NULL, 0200);
+MODULE_PARM_DESC(run_notifier, "debug build: run the \"suspend\" or \"vmfork\" notifier");
+#endif
 
 /*
  * Bind the sockets for ndo_open.  A device told to pick its port keeps the

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Races fixed earlier, each with a test that fails without its fix.  The
+# notifiers cannot be set off from a guest (it is neither forked nor
+# suspended in the middle of a test): the debug build runs them on demand
+# (/sys/module/xtun/parameters/run_notifier), and those tests skip with
+# any other build.
+#
+#   namespace "a"                               namespace "b"
+#   xtun0 10.241.0.1/24 fd00:f1::1/64           xtun0 10.241.0.2/24 fd00:f1::2/64
+#     listen 51820, peer b                        listen 51821, peer a
+#   veth0 192.168.241.1/24 fd00:241::1/64 <---> veth0 192.168.241.2/24 fd00:241::2/64
+
+source "$(dirname "$0")/lib.sh"
+require_cmd ping
+
+RUN_NOTIFIER=/sys/module/xtun/parameters/run_notifier
+
+# notifier_ends_sessions WHICH: once the notifier WHICH ("vmfork" or
+# "suspend") ran, the tunnel's next packet needs a new handshake; before,
+# packets go on the session they have.
+notifier_ends_sessions() {
+	local n
+
+	[ "$TUN" = xtun ] || skip "xtun's own notifiers"
+	tunnel_pair xtun xtun 4
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply from $IN4_A"
+	[ -w "$RUN_NOTIFIER" ] || skip "not the debug build: no run_notifier"
+	probe_start xtun_inits xtun_noise_handshake_create_initiation ||
+		skip "no kprobes on this kernel"
+	check_ok pings "$NS_B" "$IN4_A"
+	check_eq "$(probe_count xtun_inits)" 0 "initiations while the session lasts"
+	echo "$1" > "$RUN_NOTIFIER" || fail "running the $1 notifier"
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply after the $1 notifier"
+	n=$(probe_count xtun_inits)
+	probe_stop xtun_inits
+	[ "$n" -ge 1 ] || fail "the session outlived the $1 notifier: no new handshake"
+}
+
+vm_fork_expires_every_session() {
+	notifier_ends_sessions vmfork
+}
+
+suspend_clears_every_session() {
+	notifier_ends_sessions suspend
+}
+
+ktap_run_tests \
+	vm_fork_expires_every_session \
+	suspend_clears_every_session
