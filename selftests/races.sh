@@ -16,6 +16,7 @@ source "$(dirname "$0")/lib.sh"
 require_cmd ping
 
 RUN_NOTIFIER=/sys/module/xtun/parameters/run_notifier
+HANDSHAKE_DELAY=/sys/module/xtun/parameters/handshake_delay_ms
 
 # notifier_ends_sessions WHICH: once the notifier WHICH ("vmfork" or
 # "suspend") ran, the tunnel's next packet needs a new handshake; before,
@@ -46,6 +47,38 @@ suspend_clears_every_session() {
 	notifier_ends_sessions suspend
 }
 
+# A device stopped while its handshake worker holds an initiation: the
+# worker may still answer it and begin a session, but the stop must reset
+# the peers after that, never before, or the session outlives the stop on
+# a device that is down.  The debug build holds the initiation in the
+# worker (handshake_delay_ms) while a's device goes down.
+stop_with_a_handshake_in_hand_leaves_no_session() {
+	local calls
+
+	[ "$TUN" = xtun ] || skip "xtun's own handshake worker"
+	tunnel_pair xtun xtun 4
+	[ -w "$HANDSHAKE_DELAY" ] || skip "not the debug build: no handshake_delay_ms"
+	calls_start stopq xtun_receive_handshake_work \
+		xtun_noise_handshake_begin_session xtun_noise_keypairs_clear ||
+		skip "no kprobes on this kernel"
+	trap 'echo 0 > "$HANDSHAKE_DELAY"' EXIT
+	echo $((2000 * WAIT_SCALE)) > "$HANDSHAKE_DELAY"
+	# b's ping sends a's device an initiation, which its worker holds.
+	ip netns exec "$NS_B" ping -c 1 -W 1 "$IN4_A" >/dev/null 2>&1 &
+	wait_for 10 'calls_seen stopq | grep -q xtun_receive_handshake_work' ||
+		fail "a's device received no initiation"
+	check_ok ip -n "$NS_A" link set "$IF_A" down
+	echo 0 > "$HANDSHAKE_DELAY"
+	wait
+	calls=$(calls_seen stopq | paste -sd,)
+	calls_stop stopq
+	check_match "$calls" "xtun_noise_handshake_begin_session.*xtun_noise_keypairs_clear" \
+		"the calls while a's device stopped"
+	check_no_match "$calls" "xtun_noise_keypairs_clear.*xtun_noise_handshake_begin_session" \
+		"the calls while a's device stopped"
+}
+
 ktap_run_tests \
 	vm_fork_expires_every_session \
-	suspend_clears_every_session
+	suspend_clears_every_session \
+	stop_with_a_handshake_in_hand_leaves_no_session
