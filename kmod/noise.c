@@ -7,6 +7,7 @@
 #include <crypto/algapi.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -841,6 +842,28 @@ static void xtun_derive_keys(struct xtun_symmetric_key *first_dst,
 	second_dst->is_valid = true;
 }
 
+#ifdef XTUN_DEBUG
+/*
+ * The debug build can take the next handshake that begins a session out
+ * of the index table just before, as a clear racing it would: races.sh
+ * sets this to 1, and the session it stops clears it.
+ */
+static unsigned int clear_before_begin_session;
+module_param(clear_before_begin_session, uint, 0644);
+MODULE_PARM_DESC(clear_before_begin_session,
+		 "debug build: a racing clear takes the next session's index");
+
+static void xtun_noise_race_clear(struct xtun_handshake *handshake)
+{
+	if (READ_ONCE(clear_before_begin_session) &&
+	    xchg(&clear_before_begin_session, 0))
+		xtun_index_remove(handshake->entry.peer->device->index_table,
+				  &handshake->entry);
+}
+#else
+static void xtun_noise_race_clear(struct xtun_handshake *handshake) { }
+#endif
+
 bool xtun_noise_handshake_begin_session(struct xtun_handshake *handshake,
 					struct xtun_keypairs *keypairs)
 {
@@ -867,6 +890,7 @@ bool xtun_noise_handshake_begin_session(struct xtun_handshake *handshake,
 				 handshake->chaining_key);
 
 	xtun_handshake_zero(handshake);
+	xtun_noise_race_clear(handshake);
 	rcu_read_lock_bh();
 	/*
 	 * The session takes over the handshake's receiver index.  If the

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Races fixed earlier, each with a test that fails without its fix.  The
-# notifiers cannot be set off from a guest (it is neither forked nor
-# suspended in the middle of a test): the debug build runs them on demand
-# (/sys/module/xtun/parameters/run_notifier), and those tests skip with
-# any other build.
+# Races fixed earlier, each with a test that fails without its fix.  A
+# guest is neither forked nor suspended in the middle of a test, and a
+# race is lost only now and then: the debug build has hooks that set each
+# one up on demand (module parameters: run_notifier, handshake_delay_ms,
+# clear_before_begin_session), and the tests skip with any other build.
+# Kprobes tell the order of the calls that matter.
 #
 #   namespace "a"                               namespace "b"
 #   xtun0 10.241.0.1/24 fd00:f1::1/64           xtun0 10.241.0.2/24 fd00:f1::2/64
@@ -17,6 +18,7 @@ require_cmd ping
 
 RUN_NOTIFIER=/sys/module/xtun/parameters/run_notifier
 HANDSHAKE_DELAY=/sys/module/xtun/parameters/handshake_delay_ms
+CLEAR_BEFORE=/sys/module/xtun/parameters/clear_before_begin_session
 
 # notifier_ends_sessions WHICH: once the notifier WHICH ("vmfork" or
 # "suspend") ran, the tunnel's next packet needs a new handshake; before,
@@ -78,7 +80,36 @@ stop_with_a_handshake_in_hand_leaves_no_session() {
 		"the calls while a's device stopped"
 }
 
+# A handshake cleared while it begins its session loses its receiver
+# index; the session must then not be installed, nor the response sent,
+# since the peer's packets to that index would all be dropped.  The debug
+# build plays the clear (clear_before_begin_session) as a's device answers
+# b's first initiation: b gets no response, and its retry makes the
+# session.
+session_without_its_index_is_not_installed() {
+	local calls
+
+	[ "$TUN" = xtun ] || skip "xtun's own index table"
+	tunnel_pair xtun xtun 4
+	[ -w "$CLEAR_BEFORE" ] || skip "not the debug build: no clear_before_begin_session"
+	calls_start nx xtun_noise_handshake_begin_session \
+		xtun_noise_handshake_consume_response ||
+		skip "no kprobes on this kernel"
+	trap 'echo 0 > "$CLEAR_BEFORE"' EXIT
+	echo 1 > "$CLEAR_BEFORE"
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply after b's retry"
+	check_eq "$(cat "$CLEAR_BEFORE")" 0 "the clear was played"
+	calls=$(calls_seen nx | head -n 2 | paste -sd,)
+	calls_stop nx
+	# a's failed begin, then a's begin for b's retry; b consumes no
+	# response in between.
+	check_eq "$calls" \
+		"xtun_noise_handshake_begin_session,xtun_noise_handshake_begin_session" \
+		"the first calls"
+}
+
 ktap_run_tests \
 	vm_fork_expires_every_session \
 	suspend_clears_every_session \
-	stop_with_a_handshake_in_hand_leaves_no_session
+	stop_with_a_handshake_in_hand_leaves_no_session \
+	session_without_its_index_is_not_installed
