@@ -69,7 +69,7 @@ struct xtun_peer_stats {
  * struct xtun_rx_load - how a peer's received packets are spread (rx_cells.c)
  * @queued: its data messages queued to another CPU's cell, not processed
  * @stamp: the jiffy @count is of
- * @count: its data messages received in that jiffy
+ * @count: its data messages authenticated in that jiffy
  */
 struct xtun_rx_load {
 	atomic_t queued;
