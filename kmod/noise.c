@@ -5,6 +5,7 @@
  */
 
 #include <crypto/algapi.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/moduleparam.h>
@@ -260,6 +261,28 @@ void xtun_noise_handshake_clear(struct xtun_handshake *handshake)
 	xtun_index_remove(xtun->index_table, &handshake->entry);
 }
 
+#ifdef XTUN_DEBUG
+/*
+ * The debug build can hold every static-static recomputation this long
+ * before it starts, so that a selftest can start a handshake while a new
+ * private key waits for its recomputation (races.sh).
+ */
+static unsigned int precompute_delay_ms;
+module_param(precompute_delay_ms, uint, 0644);
+MODULE_PARM_DESC(precompute_delay_ms,
+		 "debug build: hold each static-static recomputation this long");
+
+static void xtun_noise_precompute_delay(void)
+{
+	unsigned int ms = READ_ONCE(precompute_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+#else
+static void xtun_noise_precompute_delay(void) { }
+#endif
+
 /*
  * Under update_lock, which every change of the identity holds, so the
  * private key read here is stable.  A caller that changed the identity
@@ -270,6 +293,7 @@ void xtun_noise_precompute_static_static(struct xtun_peer *peer)
 	struct xtun_handshake *handshake = &peer->handshake;
 
 	lockdep_assert_held(&peer->device->update_lock);
+	xtun_noise_precompute_delay();
 	down_write(&handshake->lock);
 	if (!handshake->static_identity->has_identity ||
 	    !curve25519(handshake->precomputed_static_static,

@@ -5,7 +5,8 @@
 # guest is neither forked nor suspended in the middle of a test, and a
 # race is lost only now and then: the debug build has hooks that set each
 # one up on demand (module parameters: run_notifier, handshake_delay_ms,
-# clear_before_begin_session), and the tests skip with any other build.
+# clear_before_begin_session, precompute_delay_ms), and the tests skip
+# with any other build.
 # Kprobes tell the order of the calls that matter.
 #
 #   namespace "a"                               namespace "b"
@@ -19,6 +20,7 @@ require_cmd ping
 RUN_NOTIFIER=/sys/module/xtun/parameters/run_notifier
 HANDSHAKE_DELAY=/sys/module/xtun/parameters/handshake_delay_ms
 CLEAR_BEFORE=/sys/module/xtun/parameters/clear_before_begin_session
+PRECOMPUTE_DELAY=/sys/module/xtun/parameters/precompute_delay_ms
 
 # notifier_ends_sessions WHICH: once the notifier WHICH ("vmfork" or
 # "suspend") ran, the tunnel's next packet needs a new handshake; before,
@@ -108,8 +110,46 @@ session_without_its_index_is_not_installed() {
 		"the first calls"
 }
 
+# A new private key and its static-static values change together: a
+# handshake that starts while they are recomputed waits for them, and
+# never pairs the new key with a value of the old one, which the peer
+# cannot match.  The debug build holds the recomputation
+# (precompute_delay_ms) while a's first packet starts a handshake; b knows
+# a by its new key, so the first initiation must be answered.
+private_key_change_waits_for_its_static_static() {
+	local calls
+
+	[ "$TUN" = xtun ] || skip "xtun's own identity lock"
+	tunnel_pair xtun xtun 4
+	[ -w "$PRECOMPUTE_DELAY" ] || skip "not the debug build: no precompute_delay_ms"
+	key_pair "$KEYS" a2 || fail "making a's new key"
+	check_ok tun_peer "$NS_B" "$IF_B" del "$PUB_A"
+	check_ok tun_peer "$NS_B" "$IF_B" add "$(cat "$KEYS/a2.pub")" \
+		endpoint "$EP_A" allowed-ips "$IN4_A/32,$IN6_A/128"
+	calls_start pk xtun_noise_precompute_static_static \
+		xtun_noise_handshake_create_initiation \
+		xtun_noise_handshake_create_response ||
+		skip "no kprobes on this kernel"
+	trap 'echo 0 > "$PRECOMPUTE_DELAY"' EXIT
+	echo $((2000 * WAIT_SCALE)) > "$PRECOMPUTE_DELAY"
+	ip netns exec "$NS_A" "$XTUNCTL" dev set "$IF_A" private-key "$KEYS/a2.key" &
+	wait_for 10 'calls_seen pk | grep -q precompute' ||
+		fail "a's new key was not recomputed for its peer"
+	# a has no session yet: its ping starts a handshake.
+	ip netns exec "$NS_A" ping -c 1 -W 1 "$IN4_B" >/dev/null 2>&1 &
+	wait
+	echo 0 > "$PRECOMPUTE_DELAY"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply with a's new key"
+	calls=$(calls_seen pk | grep -v precompute | head -n 2 | paste -sd,)
+	calls_stop pk
+	check_eq "$calls" \
+		"xtun_noise_handshake_create_initiation,xtun_noise_handshake_create_response" \
+		"the first handshake with a's new key"
+}
+
 ktap_run_tests \
 	vm_fork_expires_every_session \
 	suspend_clears_every_session \
 	stop_with_a_handshake_in_hand_leaves_no_session \
-	session_without_its_index_is_not_installed
+	session_without_its_index_is_not_installed \
+	private_key_change_waits_for_its_static_static
