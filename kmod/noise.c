@@ -870,7 +870,7 @@ static void xtun_derive_keys(struct xtun_symmetric_key *first_dst,
 /*
  * The debug build can take the next handshake that begins a session out
  * of the index table just before, as a clear racing it would: races.sh
- * sets this to 1, and the session it stops clears it.
+ * sets this to 1, and the next session to begin sets it back to 0.
  */
 static unsigned int clear_before_begin_session;
 module_param(clear_before_begin_session, uint, 0644);
