@@ -11,6 +11,7 @@
 #include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/suspend.h>
 #include <net/dst_metadata.h>
@@ -100,6 +101,32 @@ static struct notifier_block xtun_vm_notifier = {
 	.notifier_call = xtun_vm_notification,
 };
 
+#ifdef XTUN_DEBUG
+/*
+ * The debug build runs the notifiers on demand, for the selftests (a
+ * guest can neither be forked nor suspended in the middle of a test):
+ * write "suspend" or "vmfork" to /sys/module/xtun/parameters/run_notifier.
+ */
+static int xtun_run_notifier_set(const char *val,
+				 const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "suspend"))
+		xtun_pm_notification(&xtun_pm_notifier, PM_SUSPEND_PREPARE,
+				     NULL);
+	else if (sysfs_streq(val, "vmfork"))
+		xtun_vm_notification(&xtun_vm_notifier, 0, NULL);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static const struct kernel_param_ops xtun_run_notifier_ops = {
+	.set = xtun_run_notifier_set,
+};
+module_param_cb(run_notifier, &xtun_run_notifier_ops, NULL, 0200);
+MODULE_PARM_DESC(run_notifier, "debug build: run the \"suspend\" or \"vmfork\" notifier");
+#endif
+
 /*
  * Bind the sockets for ndo_open.  A device told to pick its port keeps the
  * one it got the first time: its peers know us by it.  Only when another
@@ -145,6 +172,19 @@ out:
 }
 
 /*
+ * Our keys with @peer: the sessions (freed, and so wiped, after a grace
+ * period) and the handshake state.  Without sockets nothing makes new
+ * sessions; a timer may start a handshake, which the next reset or the
+ * peer's removal wipes.  Takes no lock that waits for anything but
+ * itself, so that a stop may do it for many peers under RTNL.
+ */
+static void xtun_peer_wipe_sessions(struct xtun_peer *peer)
+{
+	xtun_noise_keypairs_clear(&peer->keypairs);
+	xtun_noise_handshake_clear(&peer->handshake);
+}
+
+/*
  * Forget every session of @peer; it hand-shakes anew when used.  Its
  * cached route and our source address it last reached us at go too: the
  * device may come up in another namespace (a namespace move closes it
@@ -155,8 +195,7 @@ static void xtun_peer_reset(struct xtun_peer *peer)
 {
 	xtun_timers_stop(peer);
 	flush_work(&peer->transmit_handshake_work);
-	xtun_noise_keypairs_clear(&peer->keypairs);
-	xtun_noise_handshake_clear(&peer->handshake);
+	xtun_peer_wipe_sessions(peer);
 	xtun_send_purge_staged_packets(peer);
 	xtun_reset_last_sent_handshake(&peer->last_sent_handshake);
 	xtun_socket_clear_peer_endpoint_src(peer);
@@ -180,12 +219,17 @@ static int xtun_stop(struct net_device *dev)
 	skb_queue_purge(&xtun->handshake_queue);
 	/*
 	 * A device being deleted loses its peers in xtun_dev_destruct(),
-	 * after RTNL is released: resetting them one by one here would hold
-	 * RTNL for as long as there are peers.
+	 * after RTNL is released: resetting them one by one here, waiting for
+	 * their timers and work, would hold RTNL for as long as there are
+	 * peers.  Their keys, however, go now, as at any stop: the
+	 * destructor may run much later, when the last reference goes.
 	 */
-	if (!dev->dismantle)
-		list_for_each_entry(peer, &xtun->peer_list, peer_list)
+	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
+		if (dev->dismantle)
+			xtun_peer_wipe_sessions(peer);
+		else
 			xtun_peer_reset(peer);
+	}
 	mutex_unlock(&xtun->update_lock);
 	return 0;
 }

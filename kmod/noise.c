@@ -5,8 +5,10 @@
  */
 
 #include <crypto/algapi.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -259,6 +261,28 @@ void xtun_noise_handshake_clear(struct xtun_handshake *handshake)
 	xtun_index_remove(xtun->index_table, &handshake->entry);
 }
 
+#ifdef XTUN_DEBUG
+/*
+ * The debug build can hold every static-static recomputation this long
+ * before it starts, so that a selftest can start a handshake while a new
+ * private key waits for its recomputation (races.sh).
+ */
+static unsigned int precompute_delay_ms;
+module_param(precompute_delay_ms, uint, 0644);
+MODULE_PARM_DESC(precompute_delay_ms,
+		 "debug build: hold each static-static recomputation this long");
+
+static void xtun_noise_precompute_delay(void)
+{
+	unsigned int ms = READ_ONCE(precompute_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+#else
+static void xtun_noise_precompute_delay(void) { }
+#endif
+
 /*
  * Under update_lock, which every change of the identity holds, so the
  * private key read here is stable.  A caller that changed the identity
@@ -269,6 +293,7 @@ void xtun_noise_precompute_static_static(struct xtun_peer *peer)
 	struct xtun_handshake *handshake = &peer->handshake;
 
 	lockdep_assert_held(&peer->device->update_lock);
+	xtun_noise_precompute_delay();
 	down_write(&handshake->lock);
 	if (!handshake->static_identity->has_identity ||
 	    !curve25519(handshake->precomputed_static_static,
@@ -841,6 +866,28 @@ static void xtun_derive_keys(struct xtun_symmetric_key *first_dst,
 	second_dst->is_valid = true;
 }
 
+#ifdef XTUN_DEBUG
+/*
+ * The debug build can take the next handshake that begins a session out
+ * of the index table just before, as a clear racing it would: races.sh
+ * sets this to 1, and the next session to begin sets it back to 0.
+ */
+static unsigned int clear_before_begin_session;
+module_param(clear_before_begin_session, uint, 0644);
+MODULE_PARM_DESC(clear_before_begin_session,
+		 "debug build: a racing clear takes the next session's index");
+
+static void xtun_noise_race_clear(struct xtun_handshake *handshake)
+{
+	if (READ_ONCE(clear_before_begin_session) &&
+	    xchg(&clear_before_begin_session, 0))
+		xtun_index_remove(handshake->entry.peer->device->index_table,
+				  &handshake->entry);
+}
+#else
+static void xtun_noise_race_clear(struct xtun_handshake *handshake) { }
+#endif
+
 bool xtun_noise_handshake_begin_session(struct xtun_handshake *handshake,
 					struct xtun_keypairs *keypairs)
 {
@@ -867,6 +914,7 @@ bool xtun_noise_handshake_begin_session(struct xtun_handshake *handshake,
 				 handshake->chaining_key);
 
 	xtun_handshake_zero(handshake);
+	xtun_noise_race_clear(handshake);
 	rcu_read_lock_bh();
 	/*
 	 * The session takes over the handshake's receiver index.  If the

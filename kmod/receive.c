@@ -7,8 +7,10 @@
  * and the sender's allowed IPs, and handed to the stack through GRO.
  */
 
+#include <linux/delay.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/udp.h>
@@ -202,6 +204,28 @@ static void xtun_receive_handshake(struct xtun_device *xtun,
 	xtun_peer_put(peer);
 }
 
+#ifdef XTUN_DEBUG
+/*
+ * The debug build can hold every handshake message this long before it is
+ * consumed, so that a selftest can stop a device while one is in the
+ * worker's hands (races.sh).
+ */
+static unsigned int handshake_delay_ms;
+module_param(handshake_delay_ms, uint, 0644);
+MODULE_PARM_DESC(handshake_delay_ms,
+		 "debug build: hold each handshake message this long");
+
+static void xtun_receive_handshake_delay(void)
+{
+	unsigned int ms = READ_ONCE(handshake_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+#else
+static void xtun_receive_handshake_delay(void) { }
+#endif
+
 void xtun_receive_handshake_work(struct work_struct *work)
 {
 	struct xtun_device *xtun = container_of(work, struct xtun_device,
@@ -209,6 +233,7 @@ void xtun_receive_handshake_work(struct work_struct *work)
 	struct sk_buff *skb;
 
 	while ((skb = skb_dequeue(&xtun->handshake_queue)) != NULL) {
+		xtun_receive_handshake_delay();
 		xtun_receive_handshake(xtun, skb);
 		dev_kfree_skb(skb);
 		cond_resched();

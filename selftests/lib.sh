@@ -517,6 +517,43 @@ probe_stop() {
 	return 0
 }
 
+# calls_start NAME SYMBOL...: record every call of each kernel function
+# SYMBOL from now on, in the order they happen, in trace instance NAME.
+calls_start() {
+	local name=$1 sym
+
+	shift
+	calls_stop "$name"
+	[ -d "$TRACE/instances" ] || mount -t tracefs nodev "$TRACE" || return 1
+	mkdir "$TRACE/instances/$name" || return 1
+	for sym; do
+		echo "p:${name}_$sym $sym" >> "$TRACE/kprobe_events" &&
+			echo 1 > "$TRACE/instances/$name/events/kprobes/${name}_$sym/enable" ||
+			return 1
+	done
+}
+
+# calls_seen NAME: the calls recorded since calls_start, a SYMBOL a line.
+calls_seen() {
+	sed -n "s/.* ${1}_\([A-Za-z0-9_.]*\): .*/\1/p" "$TRACE/instances/$1/trace"
+}
+
+calls_stop() {
+	local ev f
+
+	if [ -d "$TRACE/instances/$1" ]; then
+		for f in "$TRACE/instances/$1"/events/kprobes/*/enable; do
+			[ -e "$f" ] && echo 0 > "$f"
+		done
+		rmdir "$TRACE/instances/$1"
+	fi
+	for ev in $(sed -n "s/^p:kprobes\/\(${1}_[A-Za-z0-9_.]*\) .*/\1/p" \
+			"$TRACE/kprobe_events" 2>/dev/null); do
+		echo "-:$ev" >> "$TRACE/kprobe_events"
+	done
+	return 0
+}
+
 # --- running ----------------------------------------------------------------
 
 # in_subset TEST: whether TEST runs on this kernel.  On the debug kernel

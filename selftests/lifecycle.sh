@@ -201,10 +201,31 @@ namespace_deleted_under_traffic() {
 	unloads || fail "the module cannot be unloaded after the namespace died"
 }
 
+# A deleted device's destructor runs when its last reference goes, which
+# may be long after; its session keys must not wait for it.  Its stop
+# clears every peer's sessions first.
+device_deleted_wipes_its_sessions_before_its_destructor() {
+	local calls
+
+	[ "$TUN" = xtun ] || skip "xtun's own teardown"
+	tunnel_pair "$TUN" "$TUN" 4
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply from $IN4_A"
+	calls_start wipe xtun_noise_keypairs_clear xtun_dev_destruct ||
+		skip "no kprobes on this kernel"
+	check_ok ip -n "$NS_A" link del "$IF_A"
+	wait_for 10 'calls_seen wipe | grep -q xtun_dev_destruct' ||
+		fail "the destructor did not run: $(calls_seen wipe | paste -sd,)"
+	calls=$(calls_seen wipe | paste -sd,)
+	calls_stop wipe
+	check_match "$calls" "^xtun_noise_keypairs_clear,.*xtun_dev_destruct" \
+		"calls at the deletion"
+}
+
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	device_deleted_under_traffic_then_module_unloads
 	namespace_deleted_under_traffic
+	device_deleted_wipes_its_sessions_before_its_destructor
 "
 
 ktap_run_tests \
@@ -212,4 +233,5 @@ ktap_run_tests \
 	peer_deleted_on_receiver_under_traffic_stops_traffic \
 	device_deleted_under_traffic_then_module_unloads \
 	module_unloaded_under_traffic \
-	namespace_deleted_under_traffic
+	namespace_deleted_under_traffic \
+	device_deleted_wipes_its_sessions_before_its_destructor

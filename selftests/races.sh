@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Races fixed earlier, each with a test that fails without its fix.  A
+# guest is neither forked nor suspended in the middle of a test, and a
+# race is lost only now and then: the debug build has hooks that set each
+# one up on demand (module parameters: run_notifier, handshake_delay_ms,
+# clear_before_begin_session, precompute_delay_ms), and the tests skip
+# with any other build.
+# Kprobes tell the order of the calls that matter.
+#
+#   namespace "a"                               namespace "b"
+#   xtun0 10.241.0.1/24 fd00:f1::1/64           xtun0 10.241.0.2/24 fd00:f1::2/64
+#     listen 51820, peer b                        listen 51821, peer a
+#   veth0 192.168.241.1/24 fd00:241::1/64 <---> veth0 192.168.241.2/24 fd00:241::2/64
+
+source "$(dirname "$0")/lib.sh"
+require_cmd ping
+
+RUN_NOTIFIER=/sys/module/xtun/parameters/run_notifier
+HANDSHAKE_DELAY=/sys/module/xtun/parameters/handshake_delay_ms
+CLEAR_BEFORE=/sys/module/xtun/parameters/clear_before_begin_session
+PRECOMPUTE_DELAY=/sys/module/xtun/parameters/precompute_delay_ms
+
+# notifier_ends_sessions WHICH: once the notifier WHICH ("vmfork" or
+# "suspend") ran, the tunnel's next packet needs a new handshake; before,
+# packets go on the session they have.
+notifier_ends_sessions() {
+	local n
+
+	[ "$TUN" = xtun ] || skip "xtun's own notifiers"
+	tunnel_pair xtun xtun 4
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply from $IN4_A"
+	[ -w "$RUN_NOTIFIER" ] || skip "not the debug build: no run_notifier"
+	probe_start xtun_inits xtun_noise_handshake_create_initiation ||
+		skip "no kprobes on this kernel"
+	check_ok pings "$NS_B" "$IN4_A"
+	check_eq "$(probe_count xtun_inits)" 0 "initiations while the session lasts"
+	echo "$1" > "$RUN_NOTIFIER" || fail "running the $1 notifier"
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply after the $1 notifier"
+	n=$(probe_count xtun_inits)
+	probe_stop xtun_inits
+	[ "$n" -ge 1 ] || fail "the session outlived the $1 notifier: no new handshake"
+}
+
+vm_fork_expires_every_session() {
+	notifier_ends_sessions vmfork
+}
+
+suspend_clears_every_session() {
+	notifier_ends_sessions suspend
+}
+
+# A device stopped while its handshake worker holds an initiation: the
+# worker may still answer it and begin a session, but the stop must reset
+# the peers after that, never before, or the session outlives the stop on
+# a device that is down.  The debug build holds the initiation in the
+# worker (handshake_delay_ms) while a's device goes down.
+stop_with_a_handshake_in_hand_leaves_no_session() {
+	local calls
+
+	[ "$TUN" = xtun ] || skip "xtun's own handshake worker"
+	tunnel_pair xtun xtun 4
+	[ -w "$HANDSHAKE_DELAY" ] || skip "not the debug build: no handshake_delay_ms"
+	calls_start stopq xtun_receive_handshake_work \
+		xtun_noise_handshake_begin_session xtun_noise_keypairs_clear ||
+		skip "no kprobes on this kernel"
+	trap 'echo 0 > "$HANDSHAKE_DELAY"' EXIT
+	echo $((2000 * WAIT_SCALE)) > "$HANDSHAKE_DELAY"
+	# b's ping sends a's device an initiation, which its worker holds.
+	ip netns exec "$NS_B" ping -c 1 -W 1 "$IN4_A" >/dev/null 2>&1 &
+	wait_for 10 'calls_seen stopq | grep -q xtun_receive_handshake_work' ||
+		fail "a's device received no initiation"
+	check_ok ip -n "$NS_A" link set "$IF_A" down
+	echo 0 > "$HANDSHAKE_DELAY"
+	wait
+	calls=$(calls_seen stopq | paste -sd,)
+	calls_stop stopq
+	check_match "$calls" "xtun_noise_handshake_begin_session.*xtun_noise_keypairs_clear" \
+		"the calls while a's device stopped"
+	check_no_match "$calls" "xtun_noise_keypairs_clear.*xtun_noise_handshake_begin_session" \
+		"the calls while a's device stopped"
+}
+
+# A handshake cleared while it begins its session loses its receiver
+# index; the session must then not be installed, nor the response sent,
+# since the peer's packets to that index would all be dropped.  The debug
+# build plays the clear (clear_before_begin_session) as a's device answers
+# b's first initiation: b gets no response, and its retry makes the
+# session.
+session_without_its_index_is_not_installed() {
+	local calls
+
+	[ "$TUN" = xtun ] || skip "xtun's own index table"
+	tunnel_pair xtun xtun 4
+	[ -w "$CLEAR_BEFORE" ] || skip "not the debug build: no clear_before_begin_session"
+	calls_start nx xtun_noise_handshake_begin_session \
+		xtun_noise_handshake_consume_response ||
+		skip "no kprobes on this kernel"
+	trap 'echo 0 > "$CLEAR_BEFORE"' EXIT
+	echo 1 > "$CLEAR_BEFORE"
+	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply after b's retry"
+	check_eq "$(cat "$CLEAR_BEFORE")" 0 "the clear was played"
+	calls=$(calls_seen nx | head -n 2 | paste -sd,)
+	calls_stop nx
+	# a's failed begin, then a's begin for b's retry; b consumes no
+	# response in between.
+	check_eq "$calls" \
+		"xtun_noise_handshake_begin_session,xtun_noise_handshake_begin_session" \
+		"the first calls"
+}
+
+# A new private key and its static-static values change together: a
+# handshake that starts while they are recomputed waits for them, and
+# never pairs the new key with a value of the old one, which the peer
+# cannot match.  The debug build holds the recomputation
+# (precompute_delay_ms) while a's first packet starts a handshake; b knows
+# a by its new key, so the first initiation must be answered.
+private_key_change_waits_for_its_static_static() {
+	local calls
+
+	[ "$TUN" = xtun ] || skip "xtun's own identity lock"
+	tunnel_pair xtun xtun 4
+	[ -w "$PRECOMPUTE_DELAY" ] || skip "not the debug build: no precompute_delay_ms"
+	key_pair "$KEYS" a2 || fail "making a's new key"
+	check_ok tun_peer "$NS_B" "$IF_B" del "$PUB_A"
+	check_ok tun_peer "$NS_B" "$IF_B" add "$(cat "$KEYS/a2.pub")" \
+		endpoint "$EP_A" allowed-ips "$IN4_A/32,$IN6_A/128"
+	calls_start pk xtun_noise_precompute_static_static \
+		xtun_noise_handshake_create_initiation \
+		xtun_noise_handshake_create_response ||
+		skip "no kprobes on this kernel"
+	trap 'echo 0 > "$PRECOMPUTE_DELAY"' EXIT
+	echo $((2000 * WAIT_SCALE)) > "$PRECOMPUTE_DELAY"
+	ip netns exec "$NS_A" "$XTUNCTL" dev set "$IF_A" private-key "$KEYS/a2.key" &
+	wait_for 10 'calls_seen pk | grep -q precompute' ||
+		fail "a's new key was not recomputed for its peer"
+	# a has no session yet: its ping starts a handshake.
+	ip netns exec "$NS_A" ping -c 1 -W 1 "$IN4_B" >/dev/null 2>&1 &
+	wait
+	echo 0 > "$PRECOMPUTE_DELAY"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply with a's new key"
+	calls=$(calls_seen pk | grep -v precompute | head -n 2 | paste -sd,)
+	calls_stop pk
+	check_eq "$calls" \
+		"xtun_noise_handshake_create_initiation,xtun_noise_handshake_create_response" \
+		"the first handshake with a's new key"
+}
+
+ktap_run_tests \
+	vm_fork_expires_every_session \
+	suspend_clears_every_session \
+	stop_with_a_handshake_in_hand_leaves_no_session \
+	session_without_its_index_is_not_installed \
+	private_key_change_waits_for_its_static_static
