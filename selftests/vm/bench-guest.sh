@@ -449,6 +449,11 @@ main() {
 	for kind in $BENCH_KINDS; do
 		bench_kind "$kind"
 	done
+	# How many of xtun's received messages were decrypted inline.
+	for f in rx_packets_inline rx_packets_fanned_out; do
+		record meta "xtun_$f" "$(cat /sys/module/xtun/parameters/$f 2>/dev/null || echo -)"
+		progress "xtun $f: $(cat /sys/module/xtun/parameters/$f 2>/dev/null || echo -)"
+	done
 	bench_scale
 	record meta guest_seconds $((SECONDS - start))
 	progress "done in $((SECONDS - start)) s"
