@@ -21,6 +21,7 @@
 #include "peer.h"
 #include "ratelimiter.h"
 #include "receive.h"
+#include "replay.h"
 #include "rx_cells.h"
 #include "send.h"
 #include "socket.h"

@@ -406,10 +406,11 @@ int xtun_rx_cells_init(struct xtun_device *xtun)
 	struct xtun_rx_cell *cell;
 	int cpu;
 
-	cells = kzalloc(sizeof(*cells), GFP_KERNEL);
+	/* Charged to the memory cgroup of whoever creates the device. */
+	cells = kzalloc(sizeof(*cells), GFP_KERNEL_ACCOUNT);
 	if (!cells)
 		return -ENOMEM;
-	cells->cell = alloc_percpu(struct xtun_rx_cell);
+	cells->cell = alloc_percpu_gfp(struct xtun_rx_cell, GFP_KERNEL_ACCOUNT);
 	if (!cells->cell) {
 		kfree(cells);
 		return -ENOMEM;
