@@ -74,7 +74,8 @@ checkpatch:
 		kmod/compat/*.h uapi/linux/xtun.h uapi/linux/xtun_version.h
 
 # kmod/netlink-gen.[ch] from Documentation/netlink/specs/xtun.yaml, with the
-# ynl-gen-c.py of Debian's linux-source-6.12; netlink-check fails when the
+# ynl-gen-c.py of Debian's linux-source-6.12, and xtunctl's attribute names
+# in tools/tunctl/netlink-gen.[ch]; netlink-check fails when the
 # committed files are stale or uapi/linux/xtun.h disagrees with the spec
 # (make check runs it first).
 YNL_DIR ?= $(or $(XTUN_BUILD),.build)/ynl
@@ -92,16 +93,19 @@ comma := ,
 check:
 	selftests/vm/check.sh $(if $(HOST),--host) $(if $(TESTS),--only $(subst $(space),$(comma),$(strip $(TESTS)))) $(KERNELS)
 
+# The site-to-site demo (demo/) in a guest of the last of KERNELS.
 demo:
-	selftests/vm/check.sh --demo $(lastword $(KERNELS))
+	demo/run.sh $(lastword $(KERNELS))
 
-# `make bench`: throughput, latency and scale of veth, WireGuard, IPsec and
-# xtun, one guest per kernel (Documentation/performance.rst).  Debian's
-# kernels only, 6.12 and 6.1 unless KERNELS= says otherwise; BENCH_RUNS,
-# BENCH_TIME, SCALE_PEERS, SCALE and STEP_TIMEOUT pass to the guest.
+# `make bench` (bench/): throughput, latency and scale of veth, WireGuard,
+# IPsec and xtun, one guest per kernel (Documentation/performance.rst).
+# Debian's kernels only, 6.12 and 6.1 unless KERNELS= says otherwise;
+# BENCH_RUNS, BENCH_TIME, BENCH_PINGS, BENCH_KINDS, SCALE, SCALE_PEERS,
+# PREFIXES, STEP_TIMEOUT and RX_FANOUT_PPS pass to the guest, and SLOW=1
+# (one host core) or SLOW=N% (a CPU quota) slows it (bench/slow.sh).
 BENCH_KERNELS = $(filter-out debug,$(if $(filter file,$(origin KERNELS)),6.12 6.1,$(KERNELS)))
 bench:
-	selftests/vm/check.sh --bench $(BENCH_KERNELS)
+	bench/run.sh $(BENCH_KERNELS)
 
 help:
 	@echo "Targets:"
@@ -110,13 +114,13 @@ help:
 	@echo "  install          module-install and tools-install (DESTDIR=, PREFIX=)"
 	@echo "  dkms-install     the module's sources for DKMS"
 	@echo "  checkpatch       the kernel's style checker over kmod/"
-	@echo "  netlink-gen      kmod/netlink-gen.[ch] from the netlink spec"
+	@echo "  netlink-gen      kmod/ and tools/tunctl/netlink-gen.[ch] from the netlink spec"
 	@echo "  netlink-check    fail if they or uapi/linux/xtun.h disagree with the spec"
 	@echo "  check            selftests in QEMU guests (KERNELS=, TESTS=, HOST=1)"
-	@echo "  demo             the site-to-site demo in a guest"
+	@echo "  demo             the site-to-site demo in a guest (demo/)"
 	@echo "  bench            veth, WireGuard, IPsec and xtun compared in a guest per"
-	@echo "                   kernel (KERNELS=, BENCH_RUNS=, BENCH_TIME=, SCALE_PEERS=);"
-	@echo "                   table, JSON and PNG in .build/bench"
+	@echo "                   kernel (bench/; KERNELS=, BENCH_RUNS=, BENCH_TIME=, SCALE=,"
+	@echo "                   SLOW=); table, JSON and PNG in .build/bench"
 	@echo "  clean            remove what the build made"
 
 clean:

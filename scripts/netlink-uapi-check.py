@@ -9,90 +9,42 @@ spec, and its license and helper masks are its own), so nothing generates
 it from the spec; instead every name the spec implies, with its value, is
 turned into a C assertion and compiled against the header.  Exits 1 and
 prints the compiler's complaint when one of them does not hold.
+
+The spec is read by selftests/xtun_spec.py, the reader the selftests use
+too, so that the header, the tests and the kernel's generated code all
+take their numbers from one table.
 """
 
 import os
 import subprocess
 import sys
 
-import yaml
-
-
-def c_name(name):
-    return name.upper().replace("-", "_")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "selftests"))
+import xtun_spec  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def assertions(spec):
-    """C lines asserting the numbers of SPEC, a parsed spec."""
-    out = []
-
-    def equal(name, value):
-        out.append(f'_Static_assert({c_name(name)} == {value}, '
-                   f'"{c_name(name)} is not {value}");')
-
-    def enum_tag(obj):
-        if obj.get("enum-name"):
-            tag = "enum " + c_name(obj["enum-name"]).lower()
-            out.append(f'_Static_assert(sizeof({tag}) > 0, "no {tag}");')
-
-    if "c-version-name" in spec:
-        equal(spec["c-version-name"], spec.get("version", 1))
+    """C lines asserting the names and numbers of SPEC, a parsed spec."""
+    out = [f'_Static_assert({name} == {value}, "{name} is not {value}");'
+           for name, value in xtun_spec.numbers(spec)]
+    out += [f'_Static_assert(sizeof({tag}) > 0, "no {tag}");'
+            for tag in xtun_spec.enum_tags(spec)]
     if "c-family-name" in spec:
         name = spec["name"]
-        out.append(f'_Static_assert(sizeof({c_name(spec["c-family-name"])}) == '
+        out.append(f'_Static_assert(sizeof({xtun_spec.c_name(spec["c-family-name"])}) == '
                    f'{len(name) + 1}, "family name is not {name}");')
-
-    for definition in spec.get("definitions", []):
-        prefix = definition.get("name-prefix", f"{spec['name']}-")
-        if definition["type"] == "const":
-            equal(prefix + definition["name"], definition["value"])
-            continue
-        enum_tag(definition)
-        value = 0
-        for entry in definition["entries"]:
-            entry = entry if isinstance(entry, dict) else {"name": entry}
-            value = entry.get("value", value)
-            shown = 1 << value if definition["type"] == "flags" else value
-            equal(prefix + entry["name"], shown)
-            value += 1
-
-    for attr_set in spec["attribute-sets"]:
-        if "subset-of" in attr_set:
-            continue
-        enum_tag(attr_set)
-        value = 1
-        for attr in attr_set["attributes"]:
-            value = attr.get("value", value)
-            equal(attr_set["name-prefix"] + attr["name"], value)
-            value += 1
-        if "enum-name" in attr_set and "attr-max-name" in attr_set:
-            equal(attr_set["attr-max-name"], value - 1)
-
-    ops = spec["operations"]
-    enum_tag(ops)
-    value = 1
-    for op in ops["list"]:
-        value = op.get("value", value)
-        equal(ops["name-prefix"] + op["name"], value)
-        value += 1
-    if "cmd-max-name" in spec:
-        equal(spec["cmd-max-name"], value - 1)
-
-    # The group names, as ynl-gen-c.py's uapi mode would define them.
-    for grp in spec.get("mcast-groups", {}).get("list", []):
-        macro = c_name(grp.get("c-define-name",
-                               f"{spec['name']}-mcgrp-{grp['name']}"))
-        out.append(f'_Static_assert(__builtin_strcmp({macro}, "{grp["name"]}") == 0'
-                   f' && sizeof({macro}) == {len(grp["name"]) + 1}, '
-                   f'"{macro} is not {grp["name"]}");')
+    for macro, name in xtun_spec.groups(spec):
+        out.append(f'_Static_assert(__builtin_strcmp({macro}, "{name}") == 0'
+                   f' && sizeof({macro}) == {len(name) + 1}, '
+                   f'"{macro} is not {name}");')
     return out
 
 
 def main(argv):
     if len(argv) != 2:
         raise SystemExit(__doc__)
-    with open(argv[0], encoding="utf-8") as f:
-        spec = yaml.safe_load(f)
+    spec = xtun_spec.load(argv[0])
     source = "#include <linux/xtun.h>\n" + "\n".join(assertions(spec)) + "\n"
     cc = os.environ.get("CC", "cc")
     res = subprocess.run([cc, "-fsyntax-only", "-Wall", "-Werror", "-x", "c",

@@ -14,9 +14,9 @@ Prints one line per reply message ("msg ATTR=VALUE ...") and a last line
 for what xtunctl cannot send: wrong lengths, unknown attributes, missing
 selectors.  --names prints "NAME VALUE" for every number of the spec.
 
-As a module it is the selftests' netlink library: abi() reads the numbers
-of the ABI from the spec, the one table of them (make netlink-check holds
-uapi/linux/xtun.h to it);
+As a module it is the selftests' netlink library: abi() gives the numbers
+of the ABI as xtun_spec.py reads them from the spec, the one table of them
+(make netlink-check holds uapi/linux/xtun.h to it through the same module);
 Genl sends requests, alone or in batches, and merge_dump() puts a device
 split across the messages of a dump back together.
 """
@@ -29,14 +29,7 @@ import socket
 import struct
 import sys
 
-try:
-    import yaml
-except ModuleNotFoundError:
-    # python3 -S, as fuzz.sh starts it (it starts faster under KASAN), has
-    # no site directories, and Debian's python3-yaml is in dist-packages.
-    import site
-    site.addsitedir("/usr/lib/python3/dist-packages")
-    import yaml
+import xtun_spec
 
 NETLINK_GENERIC = 16
 GENL_ID_CTRL = 0x10
@@ -54,62 +47,15 @@ NLA_TYPE_MASK = 0x3FFF
 NLM_F_DUMP_INTR = 0x10
 
 
-def spec_path():
-    """The family's spec in this checkout, or where XTUN_SPEC says."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    for path in (os.environ.get("XTUN_SPEC"),
-                 os.path.join(here, "..", "Documentation", "netlink", "specs", "xtun.yaml")):
-        if path and os.path.exists(path):
-            return path
-    raise SystemExit("xtun_nl: cannot find Documentation/netlink/specs/xtun.yaml "
-                     "(set XTUN_SPEC)")
-
-
-def c_name(name):
-    """The C name of a spec's name, as ynl-gen-c.py writes it."""
-    return name.upper().replace("-", "_")
-
-
 @functools.lru_cache(maxsize=None)
 def abi(path=None):
-    """Every number of the xtun ABI by its C name, read from the spec:
-    commands, attributes, flags and constants, with the _MAX names the spec
-    gives.  The request sets that repeat device's attributes repeat their
-    numbers too, and a disagreement would be an error in the spec."""
-    with open(path or spec_path(), encoding="utf-8") as f:
-        spec = yaml.safe_load(f)
+    """Every number of the xtun ABI by its C name, read from the spec by
+    xtun_spec.py: commands, attributes, flags and constants, with the _MAX
+    names the spec gives."""
     names = {}
-
-    def add(name, value):
-        name = c_name(name)
+    for name, value in xtun_spec.numbers(xtun_spec.load(path)):
         if names.setdefault(name, value) != value:
             raise SystemExit(f"xtun_nl: the spec gives {name} two values")
-
-    for definition in spec.get("definitions", []):
-        prefix = definition.get("name-prefix", spec["name"] + "-")
-        if definition["type"] == "const":
-            add(prefix + definition["name"], definition["value"])
-            continue
-        for i, entry in enumerate(definition["entries"]):
-            name = entry["name"] if isinstance(entry, dict) else entry
-            add(prefix + name, 1 << i if definition["type"] == "flags" else i)
-    for attr_set in spec["attribute-sets"]:
-        if "subset-of" in attr_set:
-            continue
-        value = 1
-        for attribute in attr_set["attributes"]:
-            value = attribute.get("value", value)
-            add(attr_set["name-prefix"] + attribute["name"], value)
-            value += 1
-        if "enum-name" in attr_set:
-            add(attr_set["attr-max-name"], value - 1)
-    ops = spec["operations"]
-    value = 1
-    for op in ops["list"]:
-        value = op.get("value", value)
-        add(ops["name-prefix"] + op["name"], value)
-        value += 1
-    add(spec["cmd-max-name"], value - 1)
     return names
 
 
@@ -122,7 +68,7 @@ def number(word):
             return abi()[word]
         except KeyError:
             raise SystemExit(f"xtun_nl: {word} is neither a number nor a name "
-                             f"of {spec_path()}") from None
+                             f"of {xtun_spec.spec_path()}") from None
 
 
 def attr(kind, value):

@@ -8,14 +8,12 @@
 #                                 debug), the DKMS check, then the harness's
 #                                 own tests
 #   check.sh --host               selftests on the running kernel, no VM
-#   check.sh --demo SERIES        the site-to-site demo in a guest
-#   check.sh --bench [SERIES...]  `make bench`: one guest per series (default
-#                                 6.12 6.1, never debug) runs bench-guest.sh;
-#                                 the table, JSON and PNG go to BUILD/bench
-#                                 (Documentation/performance.rst)
 #   check.sh --harness [SERIES]   only the harness's own tests
 #   check.sh --only A.sh,B.sh [SERIES...]
 #                                 only these selftest scripts, nothing else
+#
+# `make bench` and `make demo` have runners of their own (bench/run.sh,
+# demo/run.sh) that share vm.sh and prepare.sh with this one.
 #
 # Environment: XTUN_BUILD (default .build) holds builds and logs, so that two
 # runs can use two directories; XTUN_KMOD_REPO (default this checkout) is the
@@ -30,7 +28,7 @@ set -u
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 XTUN_REPO=$(cd "$VM_DIR/../.." && pwd)
 BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
-KMOD_REPO=${XTUN_KMOD_REPO:-$XTUN_REPO}
+PROG=check
 ONLY=
 # A guest runs at most this long (the slowest part, the debug kernel, took
 # about 33 minutes beside another guest); CI stops everything at 90
@@ -39,13 +37,10 @@ VM_TIMEOUT=${VM_TIMEOUT:-4500}
 export XTUN_REPO
 # shellcheck source=vm.sh
 source "$VM_DIR/vm.sh"
+# shellcheck source=prepare.sh
+source "$VM_DIR/prepare.sh"
 
 total_passed=0 total_failed=0 total_skipped=0
-
-die() {
-	echo "check: $*" >&2
-	exit 1
-}
 
 # tally LABEL PASSED FAILED SKIPPED: add to the totals, print the part's line.
 tally() {
@@ -53,49 +48,6 @@ tally() {
 	total_failed=$((total_failed + $3))
 	total_skipped=$((total_skipped + $4))
 	echo "$1: $2 passed, $3 failed, $4 skipped"
-}
-
-release_of() {
-	local rel
-
-	rel=$(kernel_release "$1")
-	[ -n "$rel" ] || die "no kernel of series $1 (6.1 and 6.12 come from deps.sh, debug from kernels.sh)"
-	echo "$rel"
-}
-
-build_tools() {
-	make -s -C "$XTUN_REPO/tools/tunctl" EXTRA_CFLAGS=-Werror >/dev/null ||
-		die "building xtunctl failed"
-}
-
-# Build the module for REL from a copy of exactly the files DKMS ships, with
-# W=1 and sparse; any warning fails the build.  The debug kernel gets the
-# debug build, which runs the module's own self-tests when it loads.
-build_module() {
-	local rel=$1 src="$BUILD/$1/src" log="$BUILD/$1/build.log" debug=
-
-	kernel_is_debug "$rel" && debug=1
-	rm -rf "$src"
-	make -s -C "$KMOD_REPO" dkms-install DKMS_SRC="$src" >/dev/null ||
-		die "copying the module sources failed"
-	if ! make -C "$src" -j"$(nproc)" module KERNELRELEASE="$rel" KDIR="$(kernel_kdir "$rel")" \
-		W=1 C=1 XTUN_DEBUG=$debug >"$log" 2>&1; then
-		cat "$log"
-		die "building xtun.ko for $rel failed"
-	fi
-	if grep -E '(warning|error):' "$log"; then
-		die "building xtun.ko for $rel gave warnings (W=1, sparse)"
-	fi
-	echo "$src/kmod/xtun.ko"
-}
-
-# Everything a guest of REL needs: the module, its module tree, initramfs.
-prepare_kernel() {
-	local rel=$1 ko
-
-	ko=$(build_module "$rel") || exit 1
-	vm_modules "$rel" "$BUILD/$rel/modules" "$ko" || die "indexing modules for $rel failed"
-	vm_initramfs "$rel" "$BUILD/$rel/initrd.gz"
 }
 
 # result_of LOG: "passed failed skipped" from the runner's closing line.
@@ -113,7 +65,7 @@ result_of() {
 # run once, on 6.12, and so do the real 120-second rekey wait and the
 # bench's smoke run (ONCE_SKIP): they test userspace, the same binary on
 # every kernel, or a timer.
-DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh interop.sh hostile.sh lifecycle.sh netlink.sh fuzz.sh faults.sh threaded.sh fanout.sh}
+DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh interop.sh hostile.sh lifecycle.sh netlink.sh monitor.sh fuzz.sh faults.sh threaded.sh fanout.sh}
 ONCE_SKIP=${ONCE_SKIP-xtunctl.sh show.sh config.sh updown.sh install.sh rekey.sh bench_smoke.sh}
 scripts_for() {
 	local rel=$1 script out=
@@ -337,116 +289,21 @@ run_jobs() {
 	printf '%s\n' "${RESULTS[@]}"
 }
 
-# bench_arg: the bench's settings from the environment (see
-# bench-guest.sh), as the one word the guest's command line can carry.
-bench_arg() {
-	local arg='' kv scale=${SCALE:-}
-
-	[ -z "$scale" ] && [ -n "${SCALE_PEERS:-}" ] && scale="${SCALE_PEERS}x11+${SCALE_PEERS}x2"
-	for kv in "runs=${BENCH_RUNS:-}" "time=${BENCH_TIME:-}" "pings=${BENCH_PINGS:-}" \
-		"kinds=${BENCH_KINDS:-}" "scale=$scale" "timeout=${STEP_TIMEOUT:-}" \
-		"fanout=${RX_FANOUT_PPS:-}"; do
-		[ -n "${kv#*=}" ] && arg+=${arg:+,}$kv
-	done
-	arg=$(tr ' ' '+' <<<"$arg")
-	echo "${arg:--}"
-}
-
-# run_bench SERIES...: `make bench`.  Every kernel is built first, then
-# booted one at a time: the figures of two guests side by side would
-# measure each other.  Each guest's JSON is cut out of its output; the
-# merged JSON, the table and the chart go to BUILD/bench.
-BENCH_VM_TIMEOUT=${BENCH_VM_TIMEOUT:-5400}
-run_bench() {
-	local series rel rels=() out="$BUILD/bench" logdir jsons=() failed=0 arg start
-
-	for series; do
-		if [ "$series" = debug ]; then
-			echo "check: bench: leaving out the debug kernel (its checkers would be what is measured)"
-			continue
-		fi
-		rel=$(release_of "$series") || exit 1
-		prepare_kernel "$rel"
-		rels+=("$rel")
-	done
-	[ ${#rels[@]} -gt 0 ] || die "bench: no kernel to run on"
-	mkdir -p "$out"
-	arg=$(bench_arg)
-	for rel in "${rels[@]}"; do
-		logdir="$out/$rel"
-		rm -rf "$logdir" "$out/$rel.json"
-		start=$SECONDS
-		echo "# bench: $rel: booting with settings '$arg'"
-		# 100,000 peers want more than the usual 2 GiB.
-		VM_EXCLUSIVE=1 VM_MEM=${VM_MEM:-3072} vm_run "$rel" "$BUILD/$rel/initrd.gz" "$BUILD/$rel/modules" \
-			"$VM_DIR/bench-guest.sh" "$arg" "$BENCH_VM_TIMEOUT" "$logdir" ||
-			{ echo "# bench: $rel: the guest failed (see $logdir)"; failed=1; }
-		vm_check_log "$logdir/console.log" "$rel" || failed=1
-		sed -n '/^XTUN-BENCH-JSON-BEGIN$/,/^XTUN-BENCH-JSON-END$/p' "$logdir/output.log" |
-			sed '1d;$d' > "$out/$rel.json"
-		if python3 -m json.tool "$out/$rel.json" >/dev/null 2>&1; then
-			jsons+=("$out/$rel.json")
-		else
-			echo "# bench: $rel: no JSON in the guest's output"
-			failed=1
-		fi
-		echo "# bench: $rel: done in $((SECONDS - start)) s"
-	done
-	[ ${#jsons[@]} -gt 0 ] || die "bench: no results"
-	python3 "$VM_DIR/bench_report.py" merge "$out/bench.json" "${jsons[@]}" \
-		"accel=$VM_ACCEL" "host_cpus=$(nproc)" "host_kernel=$(uname -r)" \
-		"cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
-		"os=$(. /etc/os-release && echo "$PRETTY_NAME")" || die "bench: merging the results failed"
-	python3 "$VM_DIR/bench_report.py" table "$out/bench.json" > "$out/bench.txt"
-	cat "$out/bench.txt"
-	python3 "$VM_DIR/bench_report.py" chart "$out/bench.json" "$out/bench.png" ||
-		{ echo "# bench: drawing the chart failed"; failed=1; }
-	echo "bench: $out/bench.json, $out/bench.txt, $out/bench.png"
-	return "$failed"
-}
-
 main() {
 	local mode=check series rel jobs=()
 
 	case "${1:-}" in
 	--host)		mode=host; shift ;;
-	--demo)		mode=demo; shift ;;
-	--bench)	mode=bench; shift ;;
 	--harness)	mode=harness; shift ;;
 	--only)		mode=only; ONLY=${2:?--only needs a list of scripts}; shift 2 ;;
 	esac
-	if [ $# = 0 ]; then
-		if [ "$mode" = bench ]; then set -- 6.12 6.1; else set -- 6.1 6.12 debug; fi
-	fi
+	[ $# = 0 ] && set -- 6.1 6.12 debug
 
-	if [ "$(id -u)" != 0 ]; then
-		echo "check: needs root to install packages and manage network namespaces; run:" >&2
-		echo "  sudo make check" >&2
-		exit 1
-	fi
-	"$VM_DIR/deps.sh" || die "installing dependencies failed"
-	mkdir -p "$BUILD"
-	# The generated netlink code must be what the spec generates; this also
-	# puts the kernel's ynl tools in BUILD/ynl for selftests/ynl.sh.
-	YNL_DIR="$BUILD/ynl" "$XTUN_REPO/scripts/netlink-gen.sh" --check ||
-		die "the netlink spec and the generated files or uapi header disagree"
-	build_tools
+	prepare_host
 
 	case "$mode" in
 	host)
 		run_host ;;
-	demo)
-		rel=$(release_of "$1") || exit 1
-		prepare_kernel "$rel"
-		vm_run "$rel" "$BUILD/$rel/initrd.gz" "$BUILD/$rel/modules" \
-			"$VM_DIR/demo.sh" - "$VM_TIMEOUT" "$BUILD/$rel/demo" &&
-			vm_check_log "$BUILD/$rel/demo/console.log" "$rel"
-		return ;;
-	bench)
-		# Throughput across CPUs is part of what is measured: two vCPUs,
-		# each on a host thread of its own (vm_accel), the guest alone.
-		VM_CPUS=${VM_CPUS:-2} VM_TCG_THREADS=multi run_bench "$@"
-		return ;;
 	harness)
 		run_harness_tests "$@" ;;
 	only|check)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot a Debian kernel in QEMU with the host's userspace and run one command
-# in it.  Sourced by check.sh.
+# in it.  Sourced by selftests/vm/check.sh, bench/run.sh and demo/run.sh.
 #
 #   vm_initramfs REL OUT      build the initramfs for kernel release REL
 #   vm_modules REL OUT KO...  module tree for REL with each KO added, indexed
@@ -11,6 +11,8 @@
 #                             in the guest; returns the command's status, or
 #                             124 on timeout, 125 when the guest died without
 #                             saying
+#
+# VM_WRAP, when set, is a command QEMU runs under (bench/slow.sh).
 #
 # Logs: LOGDIR/console.log (the whole kernel log, ignore_loglevel) and
 # LOGDIR/output.log (what the command printed, also streamed to stdout).
@@ -131,8 +133,8 @@ vm_pick_accel() {
 # int3 in the middle of being removed) after the patching CPU had finished,
 # and the guest died of "Oops: int3" in code that had nothing wrong with
 # it.  The guest still has two CPUs, and the host's second core runs the
-# other guest of the run (check.sh).  make bench, which measures how a
-# tunnel uses two CPUs, sets VM_TCG_THREADS=multi.
+# other guest of the run (check.sh).  make bench (bench/run.sh), which
+# measures how a tunnel uses two CPUs, sets VM_TCG_THREADS=multi.
 vm_accel() {
 	if [ "$VM_ACCEL" = tcg ] && [ "$(kernel_cpus "$1")" -gt 1 ] &&
 	   [ "${VM_TCG_THREADS:-single}" = single ]; then
@@ -145,8 +147,8 @@ vm_accel() {
 vm_boot() {
 	local rel=$1 initrd=$2 mods=$3 cmd=$4 arg=$5 tmo=$6 logdir=$7
 
-	# shellcheck disable=SC2046
-	timeout -k 5 "$tmo" qemu-system-x86_64 -accel "$(vm_accel "$rel")" \
+	# shellcheck disable=SC2046,SC2086 # VM_WRAP is words
+	${VM_WRAP:-} timeout -k 5 "$tmo" qemu-system-x86_64 -accel "$(vm_accel "$rel")" \
 		$(vm_qemu_args "$rel" "$initrd" "$logdir") \
 		-append "$(vm_cmdline "$rel" XTUN_GUEST="$VM_DIR/guest.sh" \
 			XTUN_REPO="$XTUN_REPO" ${BUILD:+XTUN_BUILD="$BUILD"} \

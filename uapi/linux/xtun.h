@@ -158,6 +158,7 @@
  *	XTUN_PEER_A_ENDPOINT is the endpoint that did not answer.  Once per
  *	such series: the next packet to the peer starts a new one.
  * Peer notifications carry the peer in XTUN_DEVICE_A_PEER.
+ * @__XTUN_CMD_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_cmd {
 	XTUN_CMD_UNSPEC,
@@ -225,6 +226,7 @@ enum xtun_device_flag {
  * @XTUN_DEVICE_A_NTF_PEER_MISSED: u32, notifications of group "peers" only:
  *	how many notifications about the same peer the peer's own rate limit
  *	held back since the previous one about it that was sent.
+ * @__XTUN_DEVICE_A_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_device_attr {
 	XTUN_DEVICE_A_UNSPEC,
@@ -308,6 +310,7 @@ enum xtun_peer_flag {
  *	the device moves to this one.  Host bits below the prefix length are
  *	ignored.
  * @XTUN_PEER_A_PAD: padding for 64-bit attributes.
+ * @__XTUN_PEER_A_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_peer_attr {
 	XTUN_PEER_A_UNSPEC,
@@ -353,6 +356,7 @@ enum xtun_allowedip_flag {
  *	network byte order.
  * @XTUN_ALLOWEDIP_A_CIDR: u8, prefix length, at most 32 or 128.
  * @XTUN_ALLOWEDIP_A_FLAGS: u32, enum xtun_allowedip_flag bits (requests).
+ * @__XTUN_ALLOWEDIP_A_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_allowedip_attr {
 	XTUN_ALLOWEDIP_A_UNSPEC,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make demo`, run inside the VM: two sites joined by xtun, built the way an
+# `make demo`, run inside the VM (demo/run.sh): two sites joined by xtun, built the way an
 # operator would (README, "Quick start: a site-to-site link": a config file
 # per site and "xtunctl up"), every command printed before it runs.
 #
@@ -16,7 +16,7 @@
 # across does not get through or iperf3 cannot run.
 
 set -eu
-XTUNCTL=${XTUNCTL:-${XTUN_REPO:-$(cd "$(dirname "$0")/../.." && pwd)}/tools/tunctl/xtunctl}
+XTUNCTL=${XTUNCTL:-${XTUN_REPO:-$(cd "$(dirname "$0")/.." && pwd)}/tools/tunctl/xtunctl}
 # Shown as plain "xtunctl", as an operator would type it.
 PATH=$(dirname "$XTUNCTL"):$PATH
 KEYS=$(mktemp -d /tmp/xtun-demo.XXXXXX)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench`, run inside the VM (check.sh --bench); also run with tiny
+# `make bench`, run inside the VM (bench/run.sh); also run with tiny
 # sizes by selftests/bench_smoke.sh.  Measures, in this one boot:
 #
 #   throughput and latency of plain veth, WireGuard (wireguard.ko), IPsec
@@ -17,14 +17,23 @@
 #     per second the receiver got), RTT of ping idle and while one bulk TCP
 #     flow runs; each BENCH_RUNS times
 #
+#     and what the three iperf3 figures cost: each CPU's busy and softirq
+#     share of the run (/proc/stat), the CPU time of the whole guest
+#     (iperf3 both ends included) per megabyte the receiver got and per
+#     datagram the receiving device counted, and for xtun the share of
+#     received packets decrypted inline, when the module counts it
+#
 #   SCALE: WireGuard and xtun, one after the other, with N peers of K
-#   prefixes from one config file: setconf, show dump, ip link del, and
-#   how long an "ip link add dummy" in another namespace waits while the
-#   device is being deleted (how long the deletion holds RTNL)
+#   prefixes from one config file: setconf, show dump, one TCP flow to the
+#   last peer, a private-key change and ip link del, and how long an "ip
+#   link add dummy" in another namespace waits while the key change and
+#   while the deletion run (how long each holds RTNL), against the same
+#   add with nothing running; then one peer with 100,000 and with
+#   1,000,000 prefixes: setconf and show dump, in prefixes per second
 #
 #   bench-guest.sh [KEY=VALUE,...]
 #
-# Settings, from the argument (check.sh passes one comma-separated word on
+# Settings, from the argument (run.sh passes one comma-separated word on
 # the kernel command line) or the environment:
 #
 #   runs=N     BENCH_RUNS     runs of each figure (3)
@@ -38,19 +47,24 @@
 #                             takes longer is reported as "timeout"
 #   fanout=N   RX_FANOUT_PPS  xtun's rx_fanout_pps (module default): 0
 #                             decrypts inline always, 1 fans out always
+#   prefixes=N+N  PREFIXES    sizes of the one-peer dumps of the SCALE part
+#                             (100000+1000000), "none" skips them
+#   slow=S     BENCH_SLOW     how the host slowed this guest (run.sh's SLOW,
+#                             see slow.sh): only recorded
 #   out=DIR    BENCH_OUT      where raw.tsv, bench.json and the iperf3
 #                             outputs go (/tmp/xtun-bench)
 #
 # Prints progress ("# bench: ..."), the table, and the JSON between the
-# lines XTUN-BENCH-JSON-BEGIN and XTUN-BENCH-JSON-END, which check.sh cuts
+# lines XTUN-BENCH-JSON-BEGIN and XTUN-BENCH-JSON-END, which run.sh cuts
 # out of the guest's output.  Exit status: 0 when every figure was measured
 # (a SCALE step that timed out still counts as measured), 1 otherwise.
 # Speeds are never judged.
 
-BENCH_VM_DIR=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../lib.sh
-source "$BENCH_VM_DIR/../lib.sh"
-REPORT="$BENCH_VM_DIR/bench_report.py"
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+SELFTESTS="$BENCH_DIR/../selftests"
+# shellcheck source=../selftests/lib.sh
+source "$SELFTESTS/lib.sh"
+REPORT="$BENCH_DIR/bench_report.py"
 
 for kv in $(tr ',' ' ' <<<"${1:-}"); do
 	case "$kv" in
@@ -61,6 +75,8 @@ for kv in $(tr ',' ' ' <<<"${1:-}"); do
 	scale=*)	SCALE=${kv#*=} ;;
 	timeout=*)	STEP_TIMEOUT=${kv#*=} ;;
 	fanout=*)	RX_FANOUT_PPS=${kv#*=} ;;
+	prefixes=*)	PREFIXES=${kv#*=} ;;
+	slow=*)		BENCH_SLOW=${kv#*=} ;;
 	out=*)		BENCH_OUT=${kv#*=} ;;
 	""|-)		;;
 	*)		echo "bench: unknown setting '$kv'" >&2; exit 2 ;;
@@ -75,10 +91,13 @@ if [ -n "${SCALE_PEERS:-}" ] && [ -z "${SCALE:-}" ]; then
 fi
 SCALE=$(tr '+,' '  ' <<<"${SCALE:-10000x11 100000x2}")
 [ "$SCALE" = none ] && SCALE=
+PREFIXES=$(tr '+,' '  ' <<<"${PREFIXES:-100000 1000000}")
+[ "$PREFIXES" = none ] && PREFIXES=
 STEP_TIMEOUT=${STEP_TIMEOUT:-300}
 BENCH_OUT=${BENCH_OUT:-/tmp/xtun-bench}
 RAW="$BENCH_OUT/raw.tsv"
 PORT=5201
+CLK_TCK=$(getconf CLK_TCK)
 failures=0
 
 mkdir -p "$BENCH_OUT/runs" || exit 1
@@ -195,6 +214,91 @@ pinger() {
 		ping -U -n -q -c "$2" -i 0.2 -W 5 "$DST" >"$1" 2>&1
 }
 
+# cpu_snap: one line per CPU, "cpuN BUSY SOFTIRQ TOTAL" in clock ticks since
+# boot (/proc/stat: user nice system idle iowait irq softirq steal).
+cpu_snap() {
+	awk '/^cpu[0-9]/ { printf "%s %d %d %d\n", $1, $2 + $3 + $4 + $7 + $8 + $9, $8,
+		$2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+
+# rx_packets NS DEV: packets DEV in NS has received.
+rx_packets() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets" 2>/dev/null || echo 0
+}
+
+# The module's counts of received packets decrypted inline and handed to
+# another CPU, if it has them: files rx_inline and rx_fanout anywhere under
+# /sys/module/xtun or debugfs's xtun directory.  "n/a" until it does.
+inline_snap() {
+	local f inline='' fanout=''
+
+	while read -r f; do
+		case "$f" in
+		*/rx_inline)	inline=$(cat "$f") ;;
+		*/rx_fanout)	fanout=$(cat "$f") ;;
+		esac
+	done < <(find /sys/module/xtun /sys/kernel/debug/xtun \
+			\( -name rx_inline -o -name rx_fanout \) 2>/dev/null)
+	if [ -n "$inline" ] && [ -n "$fanout" ]; then
+		echo "$inline $fanout"
+	else
+		echo "n/a"
+	fi
+}
+
+# cost_start: take the counters before a figure's run.
+cost_start() {
+	COST_CPU=$(cpu_snap)
+	COST_RX=$(rx_packets "$NS_B" "$RX_DEV")
+	COST_INLINE=$(inline_snap)
+}
+
+# cost_end KIND FIGURE RUN BYTES: record what the run since cost_start
+# cost: FIGURE_cpuN_pct and FIGURE_cpuN_sirq_pct for each CPU, the CPU
+# time of all CPUs per megabyte of BYTES (FIGURE_us_per_mb) and per
+# datagram received on RX_DEV (FIGURE_us_per_pkt), and for xtun
+# FIGURE_inline_pct.
+cost_end() {
+	local kind=$1 fig=$2 run=$3 bytes=${4// /} rx inline name value line=
+
+	rx=$(($(rx_packets "$NS_B" "$RX_DEV") - COST_RX))
+	while read -r name value; do
+		record tput "$kind" "${fig}_$name" "$run" "$value"
+		line+=" $name=$value"
+	done < <(awk -v hz="$CLK_TCK" -v bytes="$bytes" -v pkts="$rx" '
+		NR == FNR { busy[$1] = $2; sirq[$1] = $3; total[$1] = $4; next }
+		{
+			b = $2 - busy[$1]; t = $4 - total[$1]; used += b
+			printf "%s_pct %.1f\n", $1, (t > 0 ? 100 * b / t : 0)
+			printf "%s_sirq_pct %.1f\n", $1, (t > 0 ? 100 * ($3 - sirq[$1]) / t : 0)
+		}
+		END {
+			us = used * 1e6 / hz
+			if (bytes ~ /^[0-9.e+]+$/ && bytes > 0)
+				printf "us_per_mb %.1f\n", us / (bytes / 1e6)
+			else
+				print "us_per_mb error"
+			if (pkts > 0)
+				printf "us_per_pkt %.2f\n", us / pkts
+			else
+				print "us_per_pkt error"
+		}' <(echo "$COST_CPU") <(cpu_snap))
+	if [ "$kind" = xtun ]; then
+		inline=$(inline_snap)
+		if [ "$inline" = n/a ] || [ "$COST_INLINE" = n/a ]; then
+			value=n/a
+		else
+			value=$(awk -v a="$COST_INLINE" -v b="$inline" 'BEGIN {
+				split(a, x, " "); split(b, y, " ")
+				i = y[1] - x[1]; f = y[2] - x[2]
+				if (i + f > 0) printf "%.1f\n", 100 * i / (i + f); else print "n/a" }')
+		fi
+		record tput "$kind" "${fig}_inline_pct" "$run" "$value"
+		line+=" inline_pct=$value"
+	fi
+	progress "$kind $fig run $run cost:$line"
+}
+
 # measure KIND METRIC RUN VALUE OUTPUT: record one run's figure and show
 # it; for a run that failed, the start of what the tool printed.
 measure() {
@@ -214,13 +318,19 @@ run_figures() {
 	pings_load=$((BENCH_TIME * 5))
 	for run in $(seq "$BENCH_RUNS"); do
 		out="$BENCH_OUT/runs/$kind-$run"
+		cost_start
 		iperf_client "$out-tcp1.json" "$BENCH_TIME"
+		cost_end "$kind" tcp1 "$run" "$(iperf_sum "$out-tcp1.json" bytes)"
 		measure "$kind" tcp1_mbps "$run" "$(tcp_mbps "$out-tcp1.json")" \
 			"$out-tcp1.json"
+		cost_start
 		iperf_client "$out-tcp4.json" "$BENCH_TIME" -P 4
+		cost_end "$kind" tcp4 "$run" "$(iperf_sum "$out-tcp4.json" bytes)"
 		measure "$kind" tcp4_mbps "$run" "$(tcp_mbps "$out-tcp4.json")" \
 			"$out-tcp4.json"
+		cost_start
 		iperf_client "$out-udp64.json" "$BENCH_TIME" -u -l 64 -b 0
+		cost_end "$kind" udp64 "$run" "$(iperf_sum "$out-udp64.json" bytes)"
 		measure "$kind" udp64_pps "$run" "$(udp_pps "$out-udp64.json")" \
 			"$out-udp64.json"
 		pinger "$out-ping-idle.txt" "$BENCH_PINGS"
@@ -270,14 +380,14 @@ setup_ipsec() {
 }
 
 # setup KIND: the two namespaces and KIND between them; DST is b's address
-# that traffic goes to.
+# that traffic goes to, RX_DEV the device in b that receives it.
 setup() {
 	case "$1" in
 	veth)	NS_A=$(ns_new a) && NS_B=$(ns_new b) && veth_link "$NS_A" "$NS_B" &&
-		DST=$OUT4_B ;;
+		DST=$OUT4_B RX_DEV=veth0 ;;
 	ipsec)	NS_A=$(ns_new a) && NS_B=$(ns_new b) && veth_link "$NS_A" "$NS_B" &&
-		setup_ipsec && DST=$OUT4_B ;;
-	wg|xtun) xtun_load && tunnel_pair "$1" "$1" 4 && DST=$IN4_B ;;
+		setup_ipsec && DST=$OUT4_B RX_DEV=veth0 ;;
+	wg|xtun) xtun_load && tunnel_pair "$1" "$1" 4 && DST=$IN4_B RX_DEV=$IF_B ;;
 	*)	echo "bench: unknown kind $1" >&2; return 1 ;;
 	esac || return 1
 	# The first ping may wait for a handshake.
@@ -342,11 +452,39 @@ scale_flow() {
 	ip netns del "$far"
 }
 
+# rtnl_during SIZE KIND PROBE_NS LINK STEP CMD...: run CMD, and while it
+# runs add dummy LINK in PROBE_NS, which waits for RTNL as long as CMD
+# holds it.  Records STEP_s (how long CMD took), rtnl_STEP_s (the add) and
+# STEP_overlap (whether CMD was still running when the add began).
+rtnl_during() {
+	local size=$1 kind=$2 probe=$3 link=$4 step=$5 start pid rc probe_t overlap=0
+
+	shift 5
+	start=$(now_us)
+	timeout -k 5 "$STEP_TIMEOUT" "$@" &
+	pid=$!
+	sleep 0.2
+	kill -0 "$pid" 2>/dev/null && overlap=1
+	timed "$STEP_TIMEOUT" ip -n "$probe" link add "$link" type dummy
+	probe_t=$ELAPSED
+	wait "$pid"
+	rc=$?
+	case "$rc" in
+	0)		ELAPSED=$(since "$start") ;;
+	124|137)	ELAPSED=timeout ;;
+	*)		ELAPSED=error ;;
+	esac
+	scale_step "$size" "$kind" "${step}_s" "$ELAPSED"
+	scale_step "$size" "$kind" "rtnl_${step}_s" "$probe_t"
+	scale_step "$size" "$kind" "${step}_overlap" "$overlap"
+	ip -n "$probe" link del "$link" 2>/dev/null
+}
+
 # scale_kind SIZE KIND DIR NS PROBE_NS N: one device of KIND with the peers
 # of DIR/a.conf, timed from setconf to deletion.
 scale_kind() {
-	local size=$1 kind=$2 dir=$3 ns=$4 probe=$5 n=$6 dev start pid rc probe_t overlap
-	local setconf dump
+	local size=$1 kind=$2 dir=$3 ns=$4 probe=$5 n=$6 dev
+	local setconf dump rekey
 
 	case "$kind" in
 	wg)	dev=wg0 setconf=(wg setconf) dump=(wg show wg0 dump) ;;
@@ -368,33 +506,22 @@ scale_kind() {
 
 	scale_flow "$size" "$kind" "$dir" "$ns" "$dev"
 
-	# What adding a link costs here when nothing holds RTNL: the probe
-	# below waits that long anyway (a fork and exec of ip under TCG).
+	# What adding a link costs here when nothing holds RTNL: the probes
+	# below wait that long anyway (a fork and exec of ip under TCG).
 	timed "$STEP_TIMEOUT" ip -n "$probe" link add "dummyb$n" type dummy
 	scale_step "$size" "$kind" rtnl_alone_s "$ELAPSED"
 	ip -n "$probe" link del "dummyb$n" 2>/dev/null
 
-	# Delete the device, and meanwhile add a link in another namespace:
-	# that waits for RTNL as long as the deletion holds it.
-	start=$(now_us)
-	timeout -k 5 "$STEP_TIMEOUT" ip -n "$ns" link del "$dev" &
-	pid=$!
-	sleep 0.2
-	overlap=0
-	kill -0 "$pid" 2>/dev/null && overlap=1
-	timed "$STEP_TIMEOUT" ip -n "$probe" link add "dummy$n" type dummy
-	probe_t=$ELAPSED
-	wait "$pid"
-	rc=$?
-	case "$rc" in
-	0)		ELAPSED=$(since "$start") ;;
-	124|137)	ELAPSED=timeout ;;
-	*)		ELAPSED=error ;;
-	esac
-	scale_step "$size" "$kind" del_s "$ELAPSED"
-	scale_step "$size" "$kind" rtnl_probe_s "$probe_t"
-	scale_step "$size" "$kind" del_overlap "$overlap"
-	ip -n "$probe" link del "dummy$n" 2>/dev/null
+	# A private-key change redoes every peer's static-static X25519.
+	if [ "$kind" = wg ]; then
+		rekey=(wg set "$dev" private-key "$dir/newkey.key")
+	else
+		rekey=("$XTUNCTL" dev set "$dev" private-key "$dir/newkey.key")
+	fi
+	rtnl_during "$size" "$kind" "$probe" "dummyk$n" privkey ip netns exec "$ns" "${rekey[@]}"
+	# Delete the device: the add waits for RTNL as long as the deletion
+	# holds it.
+	rtnl_during "$size" "$kind" "$probe" "dummy$n" del ip -n "$ns" link del "$dev"
 	# A deletion that timed out goes on in the kernel: wait for it.
 	wait_until "$STEP_TIMEOUT" bash -c "! ip -n $ns link show $dev"
 }
@@ -407,8 +534,8 @@ bench_scale() {
 		start=$SECONDS
 		progress "scale $size: generating $n peers of $k prefixes"
 		dir=$(tmp_dir) && ns=$(ns_new scale) && probe=$(ns_new probe) &&
-			key_pair "$dir" a && key_pair "$dir" last &&
-			python3 "$BENCH_VM_DIR/../scale_conf.py" --v4 $((k - 1)) "$n" "$dir" \
+			key_pair "$dir" a && key_pair "$dir" last && key_pair "$dir" newkey &&
+			python3 "$SELFTESTS/scale_conf.py" --v4 $((k - 1)) "$n" "$dir" \
 				"$dir/a.key" "$(cat "$dir/last.pub")" "$OUT4_B:$PORT_B" || {
 			scale_step "$size" wg setup error
 			cleanup >/dev/null 2>&1
@@ -420,6 +547,70 @@ bench_scale() {
 		done
 		cleanup >/dev/null 2>&1
 		progress "scale $size: done in $((SECONDS - start)) s"
+	done
+}
+
+# prefix_step N KIND STEP VALUE
+prefix_step() {
+	record prefixes "$1" "$2" "$3" "$4"
+	progress "one peer, $1 prefixes, $2 $3: $4"
+	[ "$4" = error ] && failures=$((failures + 1))
+	return 0
+}
+
+# prefix_conf N DIR: DIR/one.conf, a device key and one peer with N IPv4
+# /32 prefixes from 10.0.0.0 on, a thousand to an AllowedIPs line.
+prefix_conf() {
+	python3 - "$1" "$2/a.key" "$(cat "$2/last.pub")" > "$2/one.conf" <<-'PY'
+	import sys
+	n, key, pub = int(sys.argv[1]), open(sys.argv[2]).read().strip(), sys.argv[3]
+	out = sys.stdout
+	out.write(f"[Interface]\nPrivateKey = {key}\n\n[Peer]\nPublicKey = {pub}\n")
+	for start in range(0, n, 1000):
+	    out.write("AllowedIPs = " + ", ".join(
+	        f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}/32"
+	        for i in range(start, min(n, start + 1000))) + "\n")
+	PY
+}
+
+# bench_prefixes: one peer with N prefixes, for each N of PREFIXES, on
+# WireGuard and xtun: setconf, and show dump, whose time gives prefixes per
+# second (a dump of one peer's prefixes should take time linear in them).
+bench_prefixes() {
+	local n dir ns kind dev setconf dump got
+
+	for n in $PREFIXES; do
+		progress "prefixes $n: generating one peer with $n prefixes"
+		if ! dir=$(tmp_dir) || ! key_pair "$dir" a || ! key_pair "$dir" last ||
+		   ! prefix_conf "$n" "$dir"; then
+			prefix_step "$n" wg setup error
+			continue
+		fi
+		for kind in wg xtun; do
+			case "$kind" in
+			wg)	dev=wg0 setconf=(wg setconf) dump=(wg show wg0 dump) ;;
+			xtun)	dev=xtun0 setconf=("$XTUNCTL" setconf) dump=("$XTUNCTL" show xtun0 dump) ;;
+			esac
+			if ! ns=$(ns_new "pfx$kind") ||
+			   ! ip -n "$ns" link add "$dev" type "${kind/wg/wireguard}"; then
+				prefix_step "$n" "$kind" setup error
+				continue
+			fi
+			timed "$STEP_TIMEOUT" ip netns exec "$ns" "${setconf[@]}" "$dev" "$dir/one.conf"
+			prefix_step "$n" "$kind" setconf_s "$ELAPSED"
+			timed "$STEP_TIMEOUT" ip netns exec "$ns" "${dump[@]}" >"$dir/dump-$kind.txt"
+			prefix_step "$n" "$kind" dump_s "$ELAPSED"
+			got=$(awk -F'\t' 'NR == 2 { print ($4 == "(none)") ? 0 : split($4, a, ",") }' \
+				"$dir/dump-$kind.txt")
+			prefix_step "$n" "$kind" dump_prefixes "${got:-0}"
+			rm -f "$dir/dump-$kind.txt"
+			timed "$STEP_TIMEOUT" ip -n "$ns" link del "$dev"
+			prefix_step "$n" "$kind" del_s "$ELAPSED"
+			# A deletion that timed out goes on in the kernel: wait for it.
+			wait_until "$STEP_TIMEOUT" bash -c "! ip -n $ns link show $dev"
+			ip netns del "$ns"
+		done
+		rm -rf "$dir"
 	done
 }
 
@@ -436,6 +627,8 @@ main() {
 	record meta step_timeout_s "$STEP_TIMEOUT"
 	record meta kinds "$BENCH_KINDS"
 	record meta scale_sizes "$SCALE"
+	record meta prefix_sizes "$([ -n "$SCALE" ] && echo "$PREFIXES")"
+	record meta slow "${BENCH_SLOW:-}"
 	progress "kernel $(uname -r), $(nproc) CPUs; $BENCH_RUNS runs of ${BENCH_TIME} s;" \
 		"kinds: $BENCH_KINDS; scale: ${SCALE:-none} (step timeout ${STEP_TIMEOUT} s)"
 	modprobe wireguard || failures=$((failures + 1))
@@ -450,6 +643,8 @@ main() {
 		bench_kind "$kind"
 	done
 	bench_scale
+	# Part of the SCALE part: SCALE=none leaves them out too.
+	[ -n "$SCALE" ] && bench_prefixes
 	record meta guest_seconds $((SECONDS - start))
 	progress "done in $((SECONDS - start)) s"
 

@@ -14,7 +14,8 @@ gnuplot (pngcairo).
   bench_report.py check FILE.json
       fails unless every field is there, each figure measured
   bench_report.py chart FILE.json OUT.png
-      throughput bars, UDP rate and RTT, one row per kernel
+      throughput bars, UDP rate, RTT and the ratios to WireGuard, one row
+      per kernel
 """
 
 import json
@@ -36,18 +37,40 @@ METRICS = [
     ("rtt_idle_ms", "RTT idle", "ms", False),
     ("rtt_load_ms", "RTT under TCP load", "ms", False),
 ]
+# What the iperf3 figures cost (bench-guest.sh's cost_end): FIGURE_NAME.
+COST_FIGURES = [("tcp1", "TCP, 1 flow"), ("tcp4", "TCP, 4 flows"),
+                ("udp64", "UDP 64 B")]
+COST_NAMES = ["us_per_mb", "us_per_pkt"]
+# Short names for the ratio panel's axis.
+RATIO_LABELS = {"tcp1_mbps": "TCP 1", "tcp4_mbps": "TCP 4", "udp64_pps": "UDP 64 B",
+                "rtt_idle_ms": "RTT idle", "rtt_load_ms": "RTT load"}
 SCALE_STEPS = [
     ("setconf_s", "setconf", "s"),
     ("dump_s", "show dump", "s"),
     ("peers", "peers in the dump", ""),
     ("tcp1_mbps", "TCP, 1 flow to the last peer", "Mbit/s"),
+    ("rtnl_alone_s", "ip link add dummy, nothing else running", "s"),
+    ("privkey_s", "private-key change", "s"),
+    ("rtnl_privkey_s", "ip link add dummy during the key change", "s"),
+    ("privkey_overlap", "key change still running at that add", ""),
     ("del_s", "ip link del", "s"),
-    ("rtnl_alone_s", "ip link add dummy, nothing deleted", "s"),
-    ("rtnl_probe_s", "ip link add dummy during del", "s"),
+    ("rtnl_del_s", "ip link add dummy during del", "s"),
     ("del_overlap", "del still running at that add", ""),
 ]
+# Computed from the steps: how much longer the add took than alone.
+SCALE_EXTRA = [
+    ("rtnl_privkey_extra_s", "rtnl_privkey_s", "  add during key change - alone"),
+    ("rtnl_del_extra_s", "rtnl_del_s", "  add during del - alone"),
+]
+PREFIX_STEPS = [
+    ("setconf_s", "setconf", "s"),
+    ("dump_s", "show dump", "s"),
+    ("dump_prefixes", "prefixes in the dump", ""),
+    ("del_s", "ip link del", "s"),
+]
 META = ["kernel", "cpus", "mem_mib", "date", "runs", "time_s", "pings",
-        "step_timeout_s", "kinds", "scale_sizes", "guest_seconds"]
+        "step_timeout_s", "kinds", "scale_sizes", "prefix_sizes", "slow",
+        "guest_seconds"]
 
 
 def number(text):
@@ -66,8 +89,36 @@ def summary(values):
     return out
 
 
+def is_num(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def cpu_names(figures):
+    """The CPUs a kind's cost figures name (cpu0, cpu1, ...), in order."""
+    names = {k.split("_")[1] for k in figures
+             if k.split("_")[0] in dict(COST_FIGURES) and k.endswith("_pct")
+             and k.split("_")[1].startswith("cpu")}
+    return sorted(names, key=lambda c: int(c[3:]))
+
+
+def prefix_entries(prefixes):
+    """The one-peer dumps, each with prefixes per second of its dump."""
+    out = []
+    for n, kinds in prefixes.items():
+        entry = {"prefixes": int(n)}
+        entry.update(kinds)
+        for kind in ("wg", "xtun"):
+            k = entry.setdefault(kind, {})
+            k["dump_prefixes_per_s"] = (
+                round(k["dump_prefixes"] / k["dump_s"])
+                if is_num(k.get("dump_s")) and k["dump_s"] > 0 and
+                is_num(k.get("dump_prefixes")) else None)
+        out.append(entry)
+    return out
+
+
 def summarize(raw, out):
-    meta, tput, scale, order = {}, {}, {}, []
+    meta, tput, scale, order, prefixes = {}, {}, {}, [], {}
     with open(raw) as f:
         for line in f:
             cols = line.rstrip("\n").split("\t")
@@ -84,6 +135,11 @@ def summarize(raw, out):
                     order.append(size)
                 num = number(value)
                 scale.setdefault(size, {}).setdefault(kind, {})[step] = \
+                    value if num is None else num
+            elif cols[0] == "prefixes" and len(cols) == 5:
+                n, kind, step, value = cols[1:]
+                num = number(value)
+                prefixes.setdefault(n, {}).setdefault(kind, {})[step] = \
                     value if num is None else num
     for key in ("cpus", "mem_mib", "runs", "time_s", "pings", "step_timeout_s",
                 "guest_seconds"):
@@ -104,9 +160,15 @@ def summarize(raw, out):
                                if s["median"] is not None and ref else None)
     scale_list = []
     for size in order:
-        peers, _, prefixes = size.partition("x")
-        entry = {"size": size, "peers": int(peers), "prefixes": int(prefixes)}
+        peers, _, per_peer = size.partition("x")
+        entry = {"size": size, "peers": int(peers), "prefixes": int(per_peer)}
         entry.update(scale[size])
+        for kind in ("wg", "xtun"):
+            k = entry.setdefault(kind, {})
+            for key, step, _ in SCALE_EXTRA:
+                k[key] = (round(k[step] - k["rtnl_alone_s"], 3)
+                          if is_num(k.get(step)) and is_num(k.get("rtnl_alone_s"))
+                          else None)
         wgs, xts = scale[size].get("wg", {}), scale[size].get("xtun", {})
         entry["ratio_xtun_vs_wg"] = {
             step: (round(xts[step] / wgs[step], 2)
@@ -125,6 +187,7 @@ def summarize(raw, out):
     doc["throughput"] = throughput
     doc["ratio_vs_wg"] = ratios
     doc["scale"] = scale_list
+    doc["prefixes"] = prefix_entries(prefixes)
     with open(out, "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -191,6 +254,8 @@ def table(doc):
         if host:
             head += (f", QEMU {host.get('accel', '?')} on {host.get('cpu', '?')}"
                      f" ({host.get('host_cpus', '?')} cores)")
+        if boot.get("slow") or host.get("slow"):
+            head += f", slowed (SLOW={boot.get('slow') or host.get('slow')})"
         out.append(head)
         out.append(f"{boot.get('date', '?')}; median (min-max) of "
                    f"{boot.get('runs', '?')} runs of {boot.get('time_s', '?')} s;"
@@ -206,6 +271,8 @@ def table(doc):
                     row.append("-" if r is None else f"{r:.2f}")
             rows.append(row)
         out.append(grid(rows))
+        out.append("")
+        out.append(cost_table(boot, kinds))
         for entry in boot.get("scale", []):
             out.append("")
             out.append(f"SCALE: {entry['peers']:,} peers x {entry['prefixes']} "
@@ -221,11 +288,62 @@ def table(doc):
             rows.append(["TCP, 1 flow: these peers / 1 peer"] +
                         ["-" if vs_one.get(k) is None else f"{vs_one[k]:.2f}"
                          for k in ("wg", "xtun")] + ["-"])
+            for key, _, label in SCALE_EXTRA:
+                rows.append([label + " (s)"] +
+                            [fmt(entry.get(k, {}).get(key), "s") for k in ("wg", "xtun")] +
+                            ["-"])
+            out.append(grid(rows))
+        for entry in boot.get("prefixes", []):
+            out.append("")
+            out.append(f"ONE PEER, {entry['prefixes']:,} PREFIXES "
+                       f"(step timeout {boot.get('step_timeout_s', '?')} s)")
+            rows = [["step", "WireGuard", "xtun", "xtun/WG"]]
+            for step, label, unit in PREFIX_STEPS + [
+                    ("dump_prefixes_per_s", "show dump, prefixes per second", "")]:
+                wg, xt = (entry.get(k, {}).get(step) for k in ("wg", "xtun"))
+                ratio = "-"
+                if is_num(wg) and is_num(xt) and wg > 0 and \
+                        (unit == "s" or step == "dump_prefixes_per_s"):
+                    ratio = f"{xt / wg:.2f}"
+                rows.append([label + (f" ({unit})" if unit else ""),
+                             fmt(wg, unit), fmt(xt, unit), ratio])
             out.append(grid(rows))
         if "guest_seconds" in boot:
             out.append(f"(this boot's bench took {boot['guest_seconds']} s)")
         out.append("")
     return "\n".join(out)
+
+
+def cost_table(boot, kinds):
+    """What each kind's iperf3 figures cost, medians of the runs: each
+    CPU's busy and softirq share, the guest's CPU time per megabyte and per
+    datagram received, and for xtun the share of packets decrypted inline."""
+    cpus = []
+    for k in kinds:
+        cpus = cpus or cpu_names(boot["throughput"][k])
+    rows = [["cost (medians)"] + [f"{c} busy %" for c in cpus] +
+            [f"{c} softirq %" for c in cpus] +
+            ["CPU us/MB", "CPU us/datagram", "inline %"]]
+
+    def med(figures, key, unit):
+        summ = figures.get(key) or {}
+        if summ.get("median") is None:
+            bad = [r for r in summ.get("runs", []) if isinstance(r, str)]
+            return bad[0] if bad else "-"
+        return fmt(summ["median"], unit)
+
+    for k in kinds:
+        figures = boot["throughput"][k]
+        for fig, label in COST_FIGURES:
+            row = [f"{KIND_NAMES[k]}, {label}"]
+            row += [med(figures, f"{fig}_{c}_pct", "%") for c in cpus]
+            row += [med(figures, f"{fig}_{c}_sirq_pct", "%") for c in cpus]
+            row += [med(figures, f"{fig}_us_per_mb", "us"),
+                    med(figures, f"{fig}_us_per_pkt", "us")]
+            row.append(med(figures, f"{fig}_inline_pct", "%") if k == "xtun" else "")
+            rows.append(row)
+    return ("CPU cost of each data path, the whole guest (both iperf3 ends "
+            "included), over the run's wall time\n" + grid(rows))
 
 
 def check(doc):
@@ -253,6 +371,15 @@ def check(doc):
                     problems.append(f"{kernel}: {kind} {key} not measured: {s.get('runs')}")
                 if len(s.get("runs", [])) != boot.get("runs"):
                     problems.append(f"{kernel}: {kind} {key}: {len(s.get('runs', []))} runs")
+            for fig, _ in COST_FIGURES:
+                keys = [f"{fig}_{name}" for name in COST_NAMES]
+                keys += [f"{fig}_cpu{i}_pct" for i in range(int(boot.get("cpus", 1)))]
+                for key in keys:
+                    if not is_num((figures.get(key) or {}).get("median")):
+                        problems.append(f"{kernel}: {kind} {key} not measured: "
+                                        f"{(figures.get(key) or {}).get('runs')}")
+                if kind == "xtun" and f"{fig}_inline_pct" not in figures:
+                    problems.append(f"{kernel}: xtun: no {fig}_inline_pct")
             if kind != "wg" and "wg" in boot.get("throughput", {}):
                 for key, *_ in METRICS:
                     if key not in boot.get("ratio_vs_wg", {}).get(kind, {}):
@@ -267,11 +394,28 @@ def check(doc):
                     v = e.get(kind, {}).get(step)
                     if not isinstance(v, float) and v != "timeout":
                         problems.append(f"{kernel}: scale {size} {kind} {step}: {v!r}")
+                for key, *_ in SCALE_EXTRA:
+                    if key not in e.get(kind, {}):
+                        problems.append(f"{kernel}: scale {size} {kind}: no {key}")
+        entries = {str(e.get("prefixes")): e for e in boot.get("prefixes", [])}
+        for n in boot.get("prefix_sizes", "").split():
+            if n not in entries:
+                problems.append(f"{kernel}: no one-peer dump of {n} prefixes")
+                continue
+            for kind in ("wg", "xtun"):
+                for step, *_ in PREFIX_STEPS:
+                    v = entries[n].get(kind, {}).get(step)
+                    if not isinstance(v, float) and v != "timeout":
+                        problems.append(f"{kernel}: prefixes {n} {kind} {step}: {v!r}")
+                if entries[n].get(kind, {}).get("dump_prefixes") not in (int(n), float(n)) \
+                        and entries[n].get(kind, {}).get("dump_s") != "timeout":
+                    problems.append(f"{kernel}: prefixes {n} {kind}: the dump showed "
+                                    f"{entries[n].get(kind, {}).get('dump_prefixes')!r}")
     return problems
 
 
 GNUPLOT = r"""
-set terminal pngcairo size 1500,{height} font "sans,10"
+set terminal pngcairo size 2000,{height} font "sans,10"
 set output "{out}"
 set datafile separator "\t"
 set datafile missing "?"
@@ -283,7 +427,7 @@ set grid ytics
 set yrange [0:*]
 set key top right
 set offsets 0, 0, graph 0.18, 0
-set multiplot layout {rows},3 title "xtun bench: median of each figure, bars min-max (QEMU {accel}, {when})"
+set multiplot layout {rows},4 title "xtun bench: median of each figure, bars min-max (QEMU {accel}, {when})"
 """
 
 PANEL = r"""
@@ -295,6 +439,13 @@ plot "{data}" using ($8/1000):($9/1000):($10/1000):xtic(1) title "64-byte datagr
 set title "{kernel}: RTT (ms)"
 plot "{data}" using 11:12:13:xtic(1) title "idle" lc rgb "#ef8636", \
      "" using 14:15:16 title "under 1 TCP flow" lc rgb "#c53a32"
+set title "{kernel}: ratio to WireGuard (RTT: lower is better)"
+set style histogram clustered gap 1
+set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "#444444"
+plot "{ratios}" using 2:xtic(1) title "IPsec ESP / WG" lc rgb "#8c6bb1", \
+     "" using 3 title "xtun / WG" lc rgb "#3b75af"
+unset arrow 1
+set style histogram errorbars gap 1 lw 1
 """
 
 
@@ -318,7 +469,16 @@ def chart(doc, out):
                     cols += ["?" if s.get(x) is None else repr(s[x])
                              for x in ("median", "min", "max")]
                 f.write("\t".join(cols) + "\n")
-        script.append(PANEL.format(kernel=boot.get("kernel", "?"), data=data))
+        ratios = os.path.join(tmp, f"r{n}.tsv")
+        with open(ratios, "w") as f:
+            for key, label, _, _ in METRICS:
+                cols = [RATIO_LABELS[key]]
+                for kind in ("ipsec", "xtun"):
+                    r = boot.get("ratio_vs_wg", {}).get(kind, {}).get(key)
+                    cols.append("?" if r is None else repr(r))
+                f.write("\t".join(cols) + "\n")
+        script.append(PANEL.format(kernel=boot.get("kernel", "?"), data=data,
+                                   ratios=ratios))
     script.append("unset multiplot\n")
     gp = os.path.join(tmp, "chart.gp")
     with open(gp, "w") as f:
