@@ -234,21 +234,27 @@ monitor_reports_an_unreachable_peer_once() {
 	# Once each: b's series goes on, c's ended.
 	sleep 12
 	check_eq "$(monitor_lines "$MON_A" "$LOG_A" | sort)" \
-"xtun0 peer-new peer $pub_c endpoint $OUT4_B:9
-xtun0 peer-unreachable peer $PUB_B endpoint $EP_B
-xtun0 peer-unreachable peer $pub_c endpoint $OUT4_B:9" "what a's monitor heard"
+		"$(sort <<-EOF
+		xtun0 peer-new peer $pub_c endpoint $OUT4_B:9
+		xtun0 peer-unreachable peer $PUB_B endpoint $EP_B
+		xtun0 peer-unreachable peer $pub_c endpoint $OUT4_B:9
+		EOF
+		)" "what a's monitor heard"
 	c_heard_nothing
 }
 
-# roam_b PORT: b moves to PORT and pings a from there, which roams a's
-# endpoint of b.
-roam_b() {
-	ip netns exec "$NS_B" "$XTUNCTL" dev set xtun0 listen-port "$1" &&
-		pings "$NS_B" "$IN4_A"
+# roams_of_b FIRST LAST: b moves to each port from FIRST to LAST and pings
+# a from there, each roaming a's endpoint of b; one shell in b, so that
+# the roams come faster than a second apart even in a slow guest.
+roams_of_b() {
+	ip netns exec "$NS_B" bash -c 'for port in $(seq "$2" "$3"); do
+		"$1" dev set xtun0 listen-port "$port" &&
+			ping -n -q -c 1 -W 2 "$4" >/dev/null || exit 1
+	done' _ "$XTUNCTL" "$1" "$2" "$IN4_A"
 }
 
 monitor_limits_each_peer_on_its_own() {
-	local i start took lines held sent
+	local start took lines held sent
 
 	RATE_OLD=$(cat "$PEER_RATE_PARAM")
 	trap 'echo "$RATE_OLD" > "$PEER_RATE_PARAM"' EXIT
@@ -257,26 +263,25 @@ monitor_limits_each_peer_on_its_own() {
 	monitor_wait "$MON_A" "$LOG_A" 1
 	echo 1 > "$PEER_RATE_PARAM"
 	sleep 1.2
-	# Ten roams of b as fast as they go: about one a second announced.
+	# Twenty roams of b as fast as they go: about one a second announced.
 	start=$(date +%s%N)
-	for i in $(seq 1 10); do
-		check_ok roam_b $((52000 + i))
-	done
+	check_ok roams_of_b 52001 52020
 	took=$((($(date +%s%N) - start) / 1000000))
 	sleep 1.2
-	# The next one says how many were held back.
-	check_ok roam_b 52100
-	wait_for 20 "monitor_lines $MON_A $LOG_A | tail -n 1 | grep -q ':52100 '" ||
+	# One more: it goes out, with the count of any still held back.
+	check_ok roams_of_b 52100 52100
+	wait_for 20 "monitor_lines $MON_A $LOG_A | grep -q ':52100\( \|\$\)'" ||
 		fail "no roam to 52100: $(monitor_lines "$MON_A" "$LOG_A")"
 	sleep 0.5
 	lines=$(monitor_lines "$MON_A" "$LOG_A" | tail -n +2)
-	sent=$(($(grep -c endpoint-change <<<"$lines") - 1))
-	held=$(tail -n 1 <<<"$lines" | sed -n 's/.* peer-missed \([0-9]*\)$/\1/p')
-	echo "# $sent of 10 roams in ${took} ms announced, ${held:-0} held back"
 	check_match "$(tail -n 1 <<<"$lines")" \
-		"^xtun0 endpoint-change peer $PUB_B endpoint $OUT4_B:52100 peer-missed [0-9]+\$" \
+		"^xtun0 endpoint-change peer $PUB_B endpoint $OUT4_B:52100( peer-missed [0-9]+)?\$" \
 		"the roam after the flood"
-	check_eq $((sent + held)) 10 "roams announced and held back"
+	sent=$(($(grep -c endpoint-change <<<"$lines") - 1))
+	held=$(sed -n 's/.* peer-missed \([0-9]*\)$/\1/p' <<<"$lines" | awk '{ s += $1 } END { print s + 0 }')
+	echo "# $sent of 20 roams in $took ms announced, ${held:-0} held back"
+	check_eq $((sent + ${held:-0})) 20 "roams announced and held back"
+	[ "${held:-0}" -gt 0 ] || fail "nothing held back of 20 roams in $took ms"
 	# A token at the start, and one for each second the roams took.
 	[ "$sent" -le $((2 + took / 1000)) ] ||
 		fail "$sent roams announced in $took ms at 1 a second"
@@ -295,7 +300,8 @@ monitor_completions() {
 		COMP_CWORD=$(($# - 1))
 		_xtunctl || exit 1
 		[ ${#COMPREPLY[@]} = 0 ] || printf "%s\n" "${COMPREPLY[@]}"' \
-		_ "$XTUN_REPO/tools/tunctl/completion/xtunctl" "$@" | sort | paste -sd' '
+		_ "$XTUN_REPO/tools/tunctl/completion/xtunctl" "$@" 2>/dev/null |
+		sort | paste -sd' '
 }
 
 monitor_is_completed_by_bash() {
