@@ -418,9 +418,10 @@ a_readable_private_key_is_warned_about() {
 }
 
 key_files_stand_in_for_keys() {
-	local f="$DIR/site.conf"
+	local f
 
 	with_device
+	f=$DIR/site.conf
 	mkdir "$DIR/keys"
 	cp "$DIR/dev.key" "$DIR/keys/dev.key"
 	echo "$PSK" > "$DIR/psk"
