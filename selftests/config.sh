@@ -441,8 +441,8 @@ key_files_stand_in_for_keys() {
 	check_ok ip netns exec "$NS" sh -c "cd / && $XTUNCTL setconf xtun0 $f"
 	check_eq "$OUT" "" "the output: the file itself holds no secret"
 	check_eq "$(conf_state)" "$(printf '%s\n' "(hidden)	$PUB	51830	off" \
-		"$(printf '%s\n' "$P1	(hidden)	(none)		off" \
-			"$P2	(none)	(none)		off" | sort)")" "the device"
+		"$(printf '%s\n' "$P1	(hidden)	(none)	(none)	off" \
+			"$P2	(none)	(none)	(none)	off" | sort)")" "the device"
 	# The key file itself is checked like a config file.
 	chmod 640 "$DIR/keys/dev.key"
 	check_ok xc syncconf xtun0 "$f"

@@ -254,7 +254,7 @@ roams_of_b() {
 }
 
 monitor_limits_each_peer_on_its_own() {
-	local start took lines held sent
+	local start took lines last held sent
 
 	RATE_OLD=$(cat "$PEER_RATE_PARAM")
 	trap 'echo "$RATE_OLD" > "$PEER_RATE_PARAM"' EXIT
@@ -274,8 +274,9 @@ monitor_limits_each_peer_on_its_own() {
 		fail "no roam to 52100: $(monitor_lines "$MON_A" "$LOG_A")"
 	sleep 0.5
 	lines=$(monitor_lines "$MON_A" "$LOG_A" | tail -n +2)
-	check_match "$(tail -n 1 <<<"$lines")" \
-		"^xtun0 endpoint-change peer $PUB_B endpoint $OUT4_B:52100( peer-missed [0-9]+)?\$" \
+	last=$(tail -n 1 <<<"$lines")
+	check_eq "${last% peer-missed *}" \
+		"xtun0 endpoint-change peer $PUB_B endpoint $OUT4_B:52100" \
 		"the roam after the flood"
 	sent=$(($(grep -c endpoint-change <<<"$lines") - 1))
 	held=$(sed -n 's/.* peer-missed \([0-9]*\)$/\1/p' <<<"$lines" | awk '{ s += $1 } END { print s + 0 }')
