@@ -502,11 +502,73 @@ static int xtun_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+/*
+ * @src_net is the namespace of the request, whatever namespace the device
+ * is created in ("ip link add ... netns B" from A): the sockets live in A.
+ */
+static int xtun_newlink(struct net *src_net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	struct xtun_device *xtun = netdev_priv(dev);
+
+	rcu_assign_pointer(xtun->creating_net, src_net);
+	return register_netdevice(dev);
+}
+
 struct rtnl_link_ops xtun_link_ops __read_mostly = {
 	.kind		= XTUN_LINK_KIND,
 	.priv_size	= sizeof(struct xtun_device),
 	.setup		= xtun_setup,
 	.validate	= xtun_validate,
+	.newlink	= xtun_newlink,
+};
+
+/*
+ * The namespace the sockets go in, with a reference the caller puts, or
+ * NULL once it began to exit.
+ */
+struct net *xtun_device_get_creating_net(struct xtun_device *xtun)
+{
+	struct net *net;
+
+	rcu_read_lock();
+	net = rcu_dereference(xtun->creating_net);
+	net = net ? maybe_get_net(net) : NULL;
+	rcu_read_unlock();
+	return net;
+}
+
+/*
+ * A namespace exits: devices created from it, wherever they live now,
+ * lose their sockets and cannot open new ones; they stay, and send
+ * nothing.  Holding a reference to the namespace instead would keep it
+ * (and everything in it) alive for as long as the device lives in a
+ * container.  Its own devices go on afterwards, as every device does.
+ */
+static void __net_exit xtun_net_pre_exit(struct net *net)
+{
+	struct xtun_device *xtun;
+	struct xtun_peer *peer;
+
+	rtnl_lock();
+	list_for_each_entry(xtun, &xtun_device_list, device_list) {
+		if (rcu_access_pointer(xtun->creating_net) != net)
+			continue;
+		mutex_lock(&xtun->update_lock);
+		RCU_INIT_POINTER(xtun->creating_net, NULL);
+		xtun_socket_reinit(xtun, NULL, NULL);
+		/* Remembered sources were addresses of that namespace. */
+		list_for_each_entry(peer, &xtun->peer_list, peer_list)
+			xtun_socket_clear_peer_endpoint_src(peer);
+		mutex_unlock(&xtun->update_lock);
+		netif_carrier_off(xtun->dev);
+	}
+	rtnl_unlock();
+}
+
+static struct pernet_operations xtun_net_ops = {
+	.pre_exit = xtun_net_pre_exit,
 };
 
 int __init xtun_device_init(void)
@@ -522,11 +584,17 @@ int __init xtun_device_init(void)
 	if (ret)
 		goto err_unregister_pm;
 
-	ret = rtnl_link_register(&xtun_link_ops);
+	ret = register_pernet_device(&xtun_net_ops);
 	if (ret)
 		goto err_unregister_vm;
+
+	ret = rtnl_link_register(&xtun_link_ops);
+	if (ret)
+		goto err_unregister_pernet;
 	return 0;
 
+err_unregister_pernet:
+	unregister_pernet_device(&xtun_net_ops);
 err_unregister_vm:
 	unregister_random_vmfork_notifier(&xtun_vm_notifier);
 err_unregister_pm:
@@ -538,6 +606,7 @@ err_unregister_pm:
 void xtun_device_uninit(void)
 {
 	rtnl_link_unregister(&xtun_link_ops);
+	unregister_pernet_device(&xtun_net_ops);
 	unregister_random_vmfork_notifier(&xtun_vm_notifier);
 	unregister_pm_notifier(&xtun_pm_notifier);
 }

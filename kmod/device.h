@@ -76,6 +76,12 @@ struct xtun_rx_cells;
  *	(from ndo_open to ndo_stop, under @update_lock), so it, and not
  *	netif_running(), tells configuration whether there is a port to move
  * @sock6: the IPv6 one, likewise, unless the namespace has no IPv6
+ * @creating_net: the namespace the device was created from, where its
+ *	sockets live wherever the device moves (a container's only network
+ *	can be the tunnel, carried by the host's); no reference is held, so
+ *	that namespace can exit meanwhile: xtun_net_pre_exit() then clears
+ *	this (NULL: no sockets can be opened any more) and closes the sockets.
+ *	Written under RTNL and @update_lock, read under RCU.
  * @listen_port: the port configured; 0 lets the kernel pick one
  * @incoming_port: the port the sockets are bound to, 0 while down
  * @chosen_port: with @listen_port 0, the port the kernel picked the first
@@ -109,6 +115,7 @@ struct xtun_device {
 	struct xtun_allowedips allowedips;
 	struct sock __rcu *sock4;
 	struct sock __rcu *sock6;
+	struct net __rcu *creating_net;
 	u16 listen_port;
 	u16 incoming_port;
 	u16 chosen_port;
@@ -137,6 +144,8 @@ static inline bool xtun_is_xtun_dev(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == &xtun_link_ops;
 }
+
+struct net *xtun_device_get_creating_net(struct xtun_device *xtun);
 
 int xtun_device_init(void);
 void xtun_device_uninit(void);

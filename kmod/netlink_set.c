@@ -88,6 +88,35 @@ static void xtun_nl_set_fwmark(struct xtun_device *xtun, u32 fwmark)
 	}
 }
 
+/*
+ * The port and the mark are settings of the sockets, which live in the
+ * namespace the device was created from: changing them takes
+ * CAP_NET_ADMIN there, not only where the device lives now, or a
+ * container's root given the device could bind ports in the host's
+ * namespace and choose its routing.
+ */
+static int xtun_nl_check_outer_perm(struct sk_buff *skb,
+				    struct xtun_device *xtun,
+				    struct netlink_ext_ack *extack)
+{
+	struct net *net;
+	int ret = 0;
+
+	rcu_read_lock();
+	net = rcu_dereference(xtun->creating_net);
+	if (!net) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the namespace the device was created in is gone");
+		ret = -ENONET;
+	} else if (!netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "listen port and fwmark need CAP_NET_ADMIN in the namespace the device was created in");
+		ret = -EPERM;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 static int xtun_nl_set_listen_port(struct xtun_device *xtun, u16 port,
 				   struct nlattr *attr,
 				   struct netlink_ext_ack *extack)
@@ -902,6 +931,11 @@ int xtun_nl_set_device_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_free_batch;
 	}
 
+	if (attrs[XTUN_DEVICE_A_LISTEN_PORT] || attrs[XTUN_DEVICE_A_FWMARK]) {
+		ret = xtun_nl_check_outer_perm(skb, xtun, info->extack);
+		if (ret)
+			goto out_unlock;
+	}
 	ret = xtun_nl_check_batch(xtun, &batch, private_key,
 				  flags & XTUN_DEVICE_F_REPLACE_PEERS,
 				  info->extack);

@@ -11,6 +11,12 @@
  * in a loop, or a setconf of 100,000 peers, cost a listener at most that
  * many messages a second, and the next message sent says how many were
  * held back, so that the listener knows to dump.
+ *
+ * The notifications of group "peers" come from what the peers send, and
+ * one peer that hand-shakes or roams in a loop would take the whole
+ * group's rate from the others: each peer has a bucket of its own too,
+ * refilled at notify_peer_rate a second, whose count of held back
+ * messages goes out with the next message about that peer.
  */
 
 #include <linux/moduleparam.h>
@@ -29,6 +35,15 @@ MODULE_PARM_DESC(notify_rate,
 		 "notifications a second per group and network namespace (0: none)");
 
 /*
+ * A peer that works hand-shakes every two minutes and roams now and then;
+ * a few a second leave room for bursts of a real change.
+ */
+static unsigned int notify_peer_rate __read_mostly = 4;
+module_param(notify_peer_rate, uint, 0644);
+MODULE_PARM_DESC(notify_peer_rate,
+		 "peer notifications a second about one peer (0: none)");
+
+/*
  * GENL_MCAST_CAP_NET_ADMIN: joining takes CAP_NET_ADMIN in the user
  * namespace owning the network namespace, like GENL_UNS_ADMIN_PERM for
  * the commands; the messages go to that network namespace only.
@@ -38,13 +53,6 @@ const struct genl_multicast_group xtun_notify_groups[2] = {
 				.flags = GENL_MCAST_CAP_NET_ADMIN, },
 	[XTUN_NLGRP_PEERS] = { .name = XTUN_MCGRP_PEERS,
 			       .flags = GENL_MCAST_CAP_NET_ADMIN, },
-};
-
-struct xtun_notify_bucket {
-	spinlock_t lock;	/* guards the rest */
-	unsigned long stamp;	/* jiffies of the last refill */
-	u32 tokens;
-	u32 missed;		/* held back since the last one sent */
 };
 
 struct xtun_notify_net {
@@ -59,15 +67,21 @@ static unsigned int xtun_notify_net_id __read_mostly;
  */
 static bool xtun_notify_live;
 
-/*
- * Whether a notification of @group may go out now; if so, *@missed is how
- * many were held back before it.
- */
-static bool xtun_notify_take(struct net *net, unsigned int group, u32 *missed)
+void xtun_notify_bucket_init(struct xtun_notify_bucket *bucket)
 {
-	struct xtun_notify_net *xn = net_generic(net, xtun_notify_net_id);
-	struct xtun_notify_bucket *bucket = &xn->buckets[group];
-	u32 rate = READ_ONCE(notify_rate);
+	spin_lock_init(&bucket->lock);
+	bucket->stamp = jiffies - HZ;	/* full at once */
+	bucket->tokens = 0;
+	bucket->missed = 0;
+}
+
+/*
+ * Whether @bucket, refilled at @rate a second, lets a notification go out
+ * now; if so, *@missed is how many it held back before this one.
+ */
+static bool xtun_notify_bucket_take(struct xtun_notify_bucket *bucket,
+				    u32 rate, u32 *missed)
+{
 	unsigned long now = jiffies;
 	unsigned long elapsed;
 	bool ok = false;
@@ -95,14 +109,15 @@ static bool xtun_notify_take(struct net *net, unsigned int group, u32 *missed)
 	return ok;
 }
 
-/* A message that could not be sent counts as held back. */
-static void xtun_notify_lost(struct net *net, unsigned int group, u32 missed)
+/*
+ * @count more held back: messages that could not be sent, or the count a
+ * message that could not be sent was to carry.
+ */
+static void xtun_notify_bucket_lost(struct xtun_notify_bucket *bucket,
+				    u64 count)
 {
-	struct xtun_notify_net *xn = net_generic(net, xtun_notify_net_id);
-	struct xtun_notify_bucket *bucket = &xn->buckets[group];
-
 	spin_lock_bh(&bucket->lock);
-	bucket->missed = min_t(u64, U32_MAX, (u64)bucket->missed + missed + 1);
+	bucket->missed = min_t(u64, U32_MAX, bucket->missed + count);
 	spin_unlock_bh(&bucket->lock);
 }
 
@@ -112,6 +127,7 @@ static size_t xtun_notify_size(void)
 	return nla_total_size(sizeof(u32)) +		/* ifindex */
 	       nla_total_size(IFNAMSIZ) +		/* ifname */
 	       nla_total_size(sizeof(u32)) +		/* ntf-missed */
+	       nla_total_size(sizeof(u32)) +		/* ntf-peer-missed */
 	       nla_total_size(XTUN_KEY_SIZE) +		/* device public key */
 	       nla_total_size(sizeof(u16)) +		/* listen port */
 	       nla_total_size(sizeof(u32)) +		/* fwmark */
@@ -124,22 +140,34 @@ typedef int (*xtun_notify_fill_t)(struct sk_buff *skb, void *arg);
 
 /*
  * Build one notification of @cmd about @xtun, its body put by @fill, and
- * send it to @group's listeners in the device's namespace.
+ * send it to @group's listeners in the device's namespace.  @peer_bucket,
+ * when given, is the peer's own limit, taken before the group's: what the
+ * peer's limit holds back does not cost the group's.
  */
 static void xtun_notify(struct xtun_device *xtun, unsigned int group, u8 cmd,
-			xtun_notify_fill_t fill, void *arg, gfp_t gfp)
+			xtun_notify_fill_t fill, void *arg,
+			struct xtun_notify_bucket *peer_bucket, gfp_t gfp)
 {
 	struct net_device *dev = xtun->dev;
+	struct xtun_notify_bucket *bucket;
 	struct net *net = dev_net(dev);
+	struct xtun_notify_net *xn;
+	u32 missed = 0, peer_missed = 0;
 	struct sk_buff *skb;
-	u32 missed = 0;
 	void *hdr;
 
 	/* A device being deleted announces nothing more; rtnetlink says it. */
 	if (READ_ONCE(xtun->dead) ||
-	    !genl_has_listeners(&xtun_nl_family, net, group) ||
-	    !xtun_notify_take(net, group, &missed))
+	    !genl_has_listeners(&xtun_nl_family, net, group))
 		return;
+	if (peer_bucket &&
+	    !xtun_notify_bucket_take(peer_bucket, READ_ONCE(notify_peer_rate),
+				     &peer_missed))
+		return;
+	xn = net_generic(net, xtun_notify_net_id);
+	bucket = &xn->buckets[group];
+	if (!xtun_notify_bucket_take(bucket, READ_ONCE(notify_rate), &missed))
+		goto err_peer_lost;
 
 	skb = genlmsg_new(xtun_notify_size(), gfp);
 	if (!skb)
@@ -150,6 +178,8 @@ static void xtun_notify(struct xtun_device *xtun, unsigned int group, u8 cmd,
 	if (nla_put_u32(skb, XTUN_DEVICE_A_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, XTUN_DEVICE_A_IFNAME, dev->name) ||
 	    (missed && nla_put_u32(skb, XTUN_DEVICE_A_NTF_MISSED, missed)) ||
+	    (peer_missed &&
+	     nla_put_u32(skb, XTUN_DEVICE_A_NTF_PEER_MISSED, peer_missed)) ||
 	    fill(skb, arg))
 		goto err_free_skb;
 	genlmsg_end(skb, hdr);
@@ -160,7 +190,14 @@ static void xtun_notify(struct xtun_device *xtun, unsigned int group, u8 cmd,
 err_free_skb:
 	nlmsg_free(skb);
 err_lost:
-	xtun_notify_lost(net, group, missed);
+	xtun_notify_bucket_lost(bucket, (u64)missed + 1);
+err_peer_lost:
+	/*
+	 * This message counts as the group's loss only; the peer's count it
+	 * was to carry goes back to the peer's bucket.
+	 */
+	if (peer_missed)
+		xtun_notify_bucket_lost(peer_bucket, peer_missed);
 }
 
 static int xtun_notify_fill_device(struct sk_buff *skb, void *arg)
@@ -192,7 +229,7 @@ void xtun_notify_device(struct xtun_device *xtun)
 	lockdep_assert_held(&xtun->update_lock);
 
 	xtun_notify(xtun, XTUN_NLGRP_CONFIG, XTUN_CMD_DEVICE_CHANGE_NTF,
-		    xtun_notify_fill_device, xtun, GFP_KERNEL);
+		    xtun_notify_fill_device, xtun, NULL, GFP_KERNEL);
 }
 
 /* PEER_NEW_NTF, PEER_CHANGE_NTF or PEER_DEL_NTF, as xtun_notify_device(). */
@@ -201,20 +238,22 @@ void xtun_notify_config_peer(struct xtun_peer *peer, u8 cmd)
 	lockdep_assert_held(&peer->device->update_lock);
 
 	xtun_notify(peer->device, XTUN_NLGRP_CONFIG, cmd,
-		    xtun_notify_fill_peer, peer, GFP_KERNEL);
+		    xtun_notify_fill_peer, peer, NULL, GFP_KERNEL);
 }
 
 /*
- * HANDSHAKE_NTF, ENDPOINT_CHANGE_NTF or SESSION_EXPIRE_NTF: from the data
- * path, timers and work items, in any context, holding a reference to the
- * peer; the RCU read section covers the module's unloading (stop).
+ * HANDSHAKE_NTF, ENDPOINT_CHANGE_NTF, SESSION_EXPIRE_NTF or
+ * PEER_UNREACHABLE_NTF, within the peer's own limit: from the data path,
+ * timers and work items, in any context, holding a reference to the peer;
+ * the RCU read section covers the module's unloading (stop).
  */
 void xtun_notify_peers_peer(struct xtun_peer *peer, u8 cmd)
 {
 	rcu_read_lock();
 	if (READ_ONCE(xtun_notify_live))
 		xtun_notify(peer->device, XTUN_NLGRP_PEERS, cmd,
-			    xtun_notify_fill_peer, peer, GFP_ATOMIC);
+			    xtun_notify_fill_peer, peer, &peer->notify_bucket,
+			    GFP_ATOMIC);
 	rcu_read_unlock();
 }
 
@@ -223,10 +262,8 @@ static int __net_init xtun_notify_net_init(struct net *net)
 	struct xtun_notify_net *xn = net_generic(net, xtun_notify_net_id);
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(xn->buckets); i++) {
-		spin_lock_init(&xn->buckets[i].lock);
-		xn->buckets[i].stamp = jiffies - HZ;	/* full at once */
-	}
+	for (i = 0; i < ARRAY_SIZE(xn->buckets); i++)
+		xtun_notify_bucket_init(&xn->buckets[i]);
 	return 0;
 }
 

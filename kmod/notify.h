@@ -8,6 +8,19 @@
 struct xtun_device;
 struct xtun_peer;
 
+/*
+ * A token bucket of notifications: one per group and network namespace,
+ * and one per peer for the group "peers".
+ */
+struct xtun_notify_bucket {
+	spinlock_t lock;	/* guards the rest */
+	unsigned long stamp;	/* jiffies of the last refill */
+	u32 tokens;
+	u32 missed;		/* held back since the last one sent */
+};
+
+void xtun_notify_bucket_init(struct xtun_notify_bucket *bucket);
+
 /* The family's multicast groups, by XTUN_NLGRP_* of netlink-gen.h. */
 extern const struct genl_multicast_group xtun_notify_groups[2];
 

@@ -69,6 +69,7 @@ struct xtun_peer *xtun_peer_create(struct xtun_device *xtun,
 	xtun_cookie_checker_precompute_peer_keys(peer);
 	rwlock_init(&peer->endpoint_lock);
 	spin_lock_init(&peer->walltime_lock);
+	xtun_notify_bucket_init(&peer->notify_bucket);
 	skb_queue_head_init(&peer->staged_packet_queue);
 	INIT_WORK(&peer->transmit_handshake_work, xtun_send_handshake_work);
 	INIT_WORK(&peer->clear_peer_work, xtun_peer_clear_work);

@@ -26,6 +26,7 @@
 #include "allowedips.h"
 #include "cookie.h"
 #include "noise.h"
+#include "notify.h"
 
 struct xtun_device;
 
@@ -114,6 +115,11 @@ struct xtun_rx_load {
  * @internal_id: unique, from one counter that only grows; a device's
  *	@peer_list is in ascending order of it, which netlink dumps resume by
  * @rx_load: whether its data messages are decrypted inline or elsewhere
+ * @handshake_unanswered_since: jiffies (| 1) of the first initiation that
+ *	is still unanswered, 0 when none
+ * @unreachable_announced: bit 0: PEER_UNREACHABLE_NTF was sent for that
+ *	series
+ * @notify_bucket: the rate limit of its notifications in group "peers"
  * @refcount: see the head of this file
  * @rcu: the last reference frees the peer after a grace period
  * @is_dead: set once removal began; nothing new is started for it
@@ -138,6 +144,8 @@ struct xtun_peer {
 	struct timer_list timer_zero_key_material;
 	struct timer_list timer_persistent_keepalive;
 	unsigned int timer_handshake_attempts;
+	unsigned long handshake_unanswered_since;
+	unsigned long unreachable_announced;
 	u16 persistent_keepalive_interval;
 	bool timer_need_another_keepalive;
 	bool sent_lastminute_handshake;
@@ -146,6 +154,7 @@ struct xtun_peer {
 	spinlock_t walltime_lock;	/* guards walltime_last_handshake */
 	struct xtun_peer_stats stats;
 	struct xtun_rx_load rx_load;
+	struct xtun_notify_bucket notify_bucket;
 	struct kref refcount;
 	struct rcu_head rcu;
 	u64 internal_id;

@@ -417,19 +417,13 @@ static void xtun_socket_release(struct socket *sock)
 		udp_tunnel_sock_release(sock);
 }
 
-/*
- * Open the sockets on @port (0: any free port, the same for both
- * families) and put them in place of the old ones.  Called with
- * update_lock held.
- */
-int xtun_socket_init(struct xtun_device *xtun, u16 port)
+/* Open @xtun's sockets in @net; see xtun_socket_init(). */
+static int xtun_socket_init_in(struct xtun_device *xtun, struct net *net,
+			       u16 port)
 {
-	struct net *net = dev_net(xtun->dev);
 	struct socket *new4 = NULL, *new6 = NULL;
 	unsigned int retries = 0;
 	int ret;
-
-	lockdep_assert_held(&xtun->update_lock);
 
 retry:
 	ret = xtun_socket_create(net, AF_INET, port, &new4);
@@ -464,6 +458,28 @@ retry:
 	xtun->incoming_port = ntohs(inet_sk(new4->sk)->inet_sport);
 	xtun_socket_reinit(xtun, new4->sk, new6 ? new6->sk : NULL);
 	return 0;
+}
+
+/*
+ * Open the sockets on @port (0: any free port, the same for both
+ * families) and put them in place of the old ones.  Called with
+ * update_lock held.  -ENONET when the namespace the device was created
+ * from is gone.
+ */
+int xtun_socket_init(struct xtun_device *xtun, u16 port)
+{
+	struct net *net;
+	int ret;
+
+	lockdep_assert_held(&xtun->update_lock);
+
+	/* Where the device was created, wherever it lives now. */
+	net = xtun_device_get_creating_net(xtun);
+	if (!net)
+		return -ENONET;
+	ret = xtun_socket_init_in(xtun, net, port);
+	put_net(net);
+	return ret;
 }
 
 /* Swap in new sockets (NULL: close them); the old ones are released. */

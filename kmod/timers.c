@@ -4,7 +4,8 @@
  *
  * - retransmit_handshake: an initiation got no response within
  *   REKEY_TIMEOUT (plus jitter): send another, up to MAX_TIMER_HANDSHAKES
- *   attempts, then give up and drop the queued packets.
+ *   attempts, then give up, drop the queued packets and announce the
+ *   peer unreachable.
  * - send_keepalive: we received data and sent nothing back for
  *   KEEPALIVE_TIMEOUT: send an empty data message so the peer knows the
  *   session works.
@@ -19,6 +20,7 @@
 #include <linux/random.h>
 
 #include "device.h"
+#include "notify.h"
 #include "peer.h"
 #include "send.h"
 #include "socket.h"
@@ -41,6 +43,31 @@ static unsigned long xtun_jitter(void)
 	return msecs_to_jiffies(get_random_u32_below(XTUN_REKEY_TIMEOUT_JITTER_MS));
 }
 
+/*
+ * Announce the peer unreachable once its initiations have gone unanswered
+ * for REKEY_ATTEMPT_TIME, once in each such series.  The attempts counter
+ * cannot tell: every packet sent meanwhile starts it again from zero, so
+ * that a peer we keep sending to is retried forever, and its retransmit
+ * timer may never fire.  Checked as each initiation goes out and as the
+ * retries give up; those run in different contexts, hence the atomic bit.
+ */
+static void xtun_timers_check_unreachable(struct xtun_peer *peer)
+{
+	unsigned long since = READ_ONCE(peer->handshake_unanswered_since);
+
+	if (since &&
+	    time_after_eq(jiffies, since + XTUN_REKEY_ATTEMPT_TIME * HZ) &&
+	    !test_and_set_bit(0, &peer->unreachable_announced))
+		xtun_notify_peers_peer(peer, XTUN_CMD_PEER_UNREACHABLE_NTF);
+}
+
+/* A handshake completed, or the retries stopped: a new series may begin. */
+static void xtun_timers_end_series(struct xtun_peer *peer)
+{
+	WRITE_ONCE(peer->handshake_unanswered_since, 0);
+	clear_bit(0, &peer->unreachable_announced);
+}
+
 static void xtun_expired_retransmit_handshake(struct timer_list *timer)
 {
 	struct xtun_peer *peer = from_timer(peer, timer,
@@ -54,6 +81,9 @@ static void xtun_expired_retransmit_handshake(struct timer_list *timer)
 		timer_delete(&peer->timer_send_keepalive);
 		/* Nobody will send these: drop them rather than hoard. */
 		xtun_send_purge_staged_packets(peer);
+		xtun_timers_check_unreachable(peer);
+		/* The next packet starts a series of its own. */
+		xtun_timers_end_series(peer);
 
 		if (!timer_pending(&peer->timer_zero_key_material))
 			xtun_mod_peer_timer(peer, &peer->timer_zero_key_material,
@@ -147,6 +177,11 @@ void xtun_timers_any_authenticated_packet_received(struct xtun_peer *peer)
 
 void xtun_timers_handshake_initiated(struct xtun_peer *peer)
 {
+	/* The first unanswered initiation starts the series (0: none). */
+	if (!READ_ONCE(peer->handshake_unanswered_since))
+		WRITE_ONCE(peer->handshake_unanswered_since, jiffies | 1);
+	else
+		xtun_timers_check_unreachable(peer);
 	xtun_mod_peer_timer(peer, &peer->timer_retransmit_handshake,
 			    jiffies + XTUN_REKEY_TIMEOUT * HZ + xtun_jitter());
 }
@@ -155,6 +190,7 @@ void xtun_timers_handshake_complete(struct xtun_peer *peer)
 {
 	timer_delete(&peer->timer_retransmit_handshake);
 	peer->timer_handshake_attempts = 0;
+	xtun_timers_end_series(peer);
 	peer->sent_lastminute_handshake = false;
 	spin_lock_bh(&peer->walltime_lock);
 	ktime_get_real_ts64(&peer->walltime_last_handshake);
@@ -201,4 +237,6 @@ void xtun_timers_stop(struct xtun_peer *peer)
 	timer_delete_sync(&peer->timer_zero_key_material);
 	timer_delete_sync(&peer->timer_persistent_keepalive);
 	flush_work(&peer->clear_peer_work);
+	/* A device that comes up again starts with a clean slate. */
+	xtun_timers_end_series(peer);
 }

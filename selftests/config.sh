@@ -74,6 +74,8 @@ write_full_conf() {
 	endpoint = [2001:db8::2]:51821
 	allowedips = 10.2.0.0/24
 	EOF
+	# It holds a private key: for its owner only, or xtunctl warns.
+	chmod 600 "$1"
 }
 
 # --- setconf ------------------------------------------------------------
@@ -348,6 +350,121 @@ parse_errors_name_the_line_and_change_nothing() {
 	check_no_match "$OUT" "sEcReT" "the message for a bad private key"
 }
 
+# ere STRING: STRING as an extended regular expression that matches it.
+ere() {
+	sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$1"
+}
+
+a_prefix_under_two_peers_is_refused_naming_both() {
+	local f
+
+	with_device
+	write_full_conf "$DIR/a.conf"
+	check_ok xc setconf xtun0 "$DIR/a.conf"
+	f="$DIR/bad.conf"
+	# 10.5.0.1/24 is 10.5.0.0/24, as the kernel stores it.
+	bad_conf "a prefix under two peers" \
+		"^$(ere "xtunctl: $f:10: AllowedIPs: 10.5.0.0/24 is under two peers: the [Peer] of line 3 (PublicKey $P1) and the [Peer] of line 8 (PublicKey $P2)")" <<-EOF
+	[Interface]
+	PrivateKey = $PRIV
+	[Peer]
+	PublicKey = $P1
+	AllowedIPs = 10.4.0.0/24, 10.5.0.0/24
+	AllowedIPs = fd00:5::/64
+
+	[Peer]
+	PublicKey = $P2
+	AllowedIPs = 10.6.0.0/24, 10.5.0.1/24
+	[Peer]
+	PublicKey = $P3
+	AllowedIPs = fd00:5::/64
+	EOF
+	# Under one peer twice, or as two lengths, a prefix is fine.
+	cat > "$f" <<-EOF
+	[Peer]
+	PublicKey = $P1
+	AllowedIPs = 10.5.0.0/24, 10.5.0.0/24
+	[Peer]
+	PublicKey = $P2
+	AllowedIPs = 10.5.0.0/25
+	EOF
+	check_ok xc setconf xtun0 "$f"
+	check_eq "$(conf_state | cut -f1,4 | tail -n +2)" "$(printf '%s\t%s\n' \
+		"$P1" 10.5.0.0/24 "$P2" 10.5.0.0/25 | sort)" "the device"
+}
+
+a_readable_private_key_is_warned_about() {
+	local f mode
+
+	with_device
+	f=$DIR/a.conf
+	write_full_conf "$f"
+	for cmd in setconf syncconf; do
+		chmod 600 "$f"
+		check_ok xc "$cmd" xtun0 "$f"
+		check_eq "$OUT" "" "$cmd of a file for its owner only"
+		for mode in 644:"group and others" 640:"its group" 604:others; do
+			chmod "${mode%%:*}" "$f"
+			check_ok xc "$cmd" xtun0 "$f"
+			check_eq "$OUT" "xtunctl: warning: $f holds a private key and can be read by ${mode#*:} (mode 0${mode%%:*}); 'chmod go= $f' keeps it to its owner" \
+				"$cmd of a file of mode ${mode%%:*}"
+		done
+	done
+	# A file without secrets may be read by anyone.
+	printf '[Peer]\nPublicKey = %s\n' "$P1" > "$f"
+	chmod 644 "$f"
+	check_ok xc setconf xtun0 "$f"
+	check_eq "$OUT" "" "a file without keys"
+}
+
+key_files_stand_in_for_keys() {
+	local f
+
+	with_device
+	f=$DIR/site.conf
+	mkdir "$DIR/keys"
+	cp "$DIR/dev.key" "$DIR/keys/dev.key"
+	echo "$PSK" > "$DIR/psk"
+	chmod 600 "$DIR/keys/dev.key" "$DIR/psk"
+	# Relative to the file's directory; absolute as it is.
+	cat > "$f" <<-EOF
+	[Interface]
+	PrivateKeyFile = keys/dev.key
+	ListenPort = 51830
+	[Peer]
+	PublicKey = $P1
+	PresharedKeyFile = $DIR/psk
+	[Peer]
+	PublicKey = $P2
+	EOF
+	chmod 644 "$f"
+	check_ok ip netns exec "$NS" sh -c "cd / && $XTUNCTL setconf xtun0 $f"
+	check_eq "$OUT" "" "the output: the file itself holds no secret"
+	check_eq "$(conf_state)" "$(printf '%s\n' "(hidden)	$PUB	51830	off" \
+		"$(printf '%s\n' "$P1	(hidden)	(none)	(none)	off" \
+			"$P2	(none)	(none)	(none)	off" | sort)")" "the device"
+	# The key file itself is checked like a config file.
+	chmod 640 "$DIR/keys/dev.key"
+	check_ok xc syncconf xtun0 "$f"
+	check_match "$OUT" "^xtunctl: warning: $DIR/keys/dev.key holds a private key and can be read by its group" \
+		"a key file its group can read"
+	bad_conf "both a key and a key file" "^xtunctl: $DIR/bad.conf:3: PrivateKeyFile: the \[Interface\] has a private key already" <<-EOF
+	[Interface]
+	PrivateKey = $PRIV
+	PrivateKeyFile = keys/dev.key
+	EOF
+	bad_conf "a missing key file" "^xtunctl: $DIR/bad.conf:4: PresharedKeyFile: invalid preshared key file '$DIR/nope'" <<-EOF
+	[Interface]
+	[Peer]
+	PublicKey = $P1
+	PresharedKeyFile = nope
+	EOF
+	# wg(8) knows neither key.
+	if command -v wg >/dev/null; then
+		check_fails ip netns exec "$NS" wg setconf xtun0 "$f"
+	fi
+}
+
 usage_and_kernel_errors() {
 	with_device
 	write_full_conf "$DIR/a.conf"
@@ -479,6 +596,9 @@ ktap_run_tests \
 	wireguard_reads_the_same_config_files \
 	parse_errors_name_the_line_and_change_nothing \
 	usage_and_kernel_errors \
+	a_prefix_under_two_peers_is_refused_naming_both \
+	a_readable_private_key_is_warned_about \
+	key_files_stand_in_for_keys \
 	showconf_prints_a_file_that_setconf_reads_back \
 	conf_with_a_peer_of_many_allowed_ips_is_applied_exactly \
 	setconf_of_many_peers_installs_all

@@ -4,7 +4,9 @@
 # Notifications: "xtunctl monitor" hears every configuration change and
 # every handshake, roam and expired session of its own namespace's devices,
 # each once, and nothing of another namespace's; joining takes
-# CAP_NET_ADMIN; a burst beyond notify_rate is held back and counted.
+# CAP_NET_ADMIN; a burst beyond notify_rate is held back and counted, and
+# so is a burst about one peer beyond notify_peer_rate; a peer whose
+# handshakes go unanswered for 90 s is announced unreachable, once.
 #
 #   namespace "a"                         namespace "b"
 #   xtun0 10.241.0.1, port 51820  <--->   xtun0 10.241.0.2, port 51821
@@ -20,6 +22,7 @@ require_cmd python3 ping setpriv
 [ "$TUN" = xtun ] || { echo "# SKIP: notifications are xtun's"; exit $KSFT_SKIP; }
 
 RATE_PARAM=/sys/module/xtun/parameters/notify_rate
+PEER_RATE_PARAM=/sys/module/xtun/parameters/notify_peer_rate
 
 # monitor_start NS LOG [ARGS...]: "xtunctl monitor ARGS" in NS, its lines in
 # LOG; once it listens, leaves its pid in MON_PID and the number of lines
@@ -209,12 +212,125 @@ monitor_counts_what_the_rate_limit_held_back() {
 	check_eq "$(monitor_lines "$MON_A" "$LOG_A" | wc -l)" 3 "lines with notify_rate 0"
 }
 
+monitor_reports_an_unreachable_peer_once() {
+	local dir pub_c
+
+	monitored_pair
+	# b keeps its address but stops answering; c never answered.
+	check_ok ip -n "$NS_B" link set xtun0 down
+	dir=$(tmp_dir)
+	key_pair "$dir" c
+	pub_c=$(cat "$dir/c.pub")
+	check_ok ip netns exec "$NS_A" "$XTUNCTL" peer add xtun0 "$pub_c" \
+		endpoint "$OUT4_B:9" allowed-ips 10.9.9.0/24
+	check_ok ip -n "$NS_A" route add 10.9.9.0/24 dev xtun0
+	# One packet to c: its retries give up after 90 s.  A ping a second
+	# to b: each starts b's retries again, so they never give up, and b
+	# is unreachable all the same once 90 s went unanswered.
+	check_fails pings "$NS_A" 10.9.9.1
+	bg_start "$NS_A" "$dir/ping.log" ping -n -i 1 -w 125 "$IN4_B"
+	wait_for 125 "[ \$(monitor_lines $MON_A $LOG_A | grep -c peer-unreachable) -ge 2 ]" ||
+		fail "no two unreachable peers: $(monitor_lines "$MON_A" "$LOG_A")"
+	# Once each: b's series goes on, c's ended.
+	sleep 12
+	check_eq "$(monitor_lines "$MON_A" "$LOG_A" | sort)" \
+		"$(sort <<-EOF
+		xtun0 peer-new peer $pub_c endpoint $OUT4_B:9
+		xtun0 peer-unreachable peer $PUB_B endpoint $EP_B
+		xtun0 peer-unreachable peer $pub_c endpoint $OUT4_B:9
+		EOF
+		)" "what a's monitor heard"
+	c_heard_nothing
+}
+
+# roams_of_b FIRST LAST: b moves to each port from FIRST to LAST and pings
+# a from there, each roaming a's endpoint of b; one shell in b, so that
+# the roams come faster than a second apart even in a slow guest.
+roams_of_b() {
+	ip netns exec "$NS_B" bash -c 'for port in $(seq "$2" "$3"); do
+		"$1" dev set xtun0 listen-port "$port" &&
+			ping -n -q -c 1 -W 2 "$4" >/dev/null || exit 1
+	done' _ "$XTUNCTL" "$1" "$2" "$IN4_A"
+}
+
+monitor_limits_each_peer_on_its_own() {
+	local start took lines last held sent
+
+	RATE_OLD=$(cat "$PEER_RATE_PARAM")
+	trap 'echo "$RATE_OLD" > "$PEER_RATE_PARAM"' EXIT
+	monitored_pair
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	monitor_wait "$MON_A" "$LOG_A" 1
+	echo 1 > "$PEER_RATE_PARAM"
+	sleep 1.2
+	# Twenty roams of b as fast as they go: about one a second announced.
+	start=$(date +%s%N)
+	check_ok roams_of_b 52001 52020
+	took=$((($(date +%s%N) - start) / 1000000))
+	sleep 1.2
+	# One more: it goes out, with the count of any still held back.
+	check_ok roams_of_b 52100 52100
+	wait_for 20 "monitor_lines $MON_A $LOG_A | grep -q ':52100\( \|\$\)'" ||
+		fail "no roam to 52100: $(monitor_lines "$MON_A" "$LOG_A")"
+	sleep 0.5
+	lines=$(monitor_lines "$MON_A" "$LOG_A" | tail -n +2)
+	last=$(tail -n 1 <<<"$lines")
+	check_eq "${last% peer-missed *}" \
+		"xtun0 endpoint-change peer $PUB_B endpoint $OUT4_B:52100" \
+		"the roam after the flood"
+	sent=$(($(grep -c endpoint-change <<<"$lines") - 1))
+	held=$(sed -n 's/.* peer-missed \([0-9]*\)$/\1/p' <<<"$lines" | awk '{ s += $1 } END { print s + 0 }')
+	echo "# $sent of 20 roams in $took ms announced, ${held:-0} held back"
+	check_eq $((sent + ${held:-0})) 20 "roams announced and held back"
+	[ "${held:-0}" -gt 0 ] || fail "nothing held back of 20 roams in $took ms"
+	# A token at the start, and one for each second the roams took.
+	[ "$sent" -le $((2 + took / 1000)) ] ||
+		fail "$sent roams announced in $took ms at 1 a second"
+	# The peer's limit held them back, not the group's.
+	check_no_match "$lines" " missed " "the group's count"
+	c_heard_nothing
+}
+
+# monitor_completions WORD...: what bash completion offers for the last
+# WORD of "xtunctl monitor WORD...", sorted on one line, with the PATH
+# COMP_PATH if set.
+monitor_completions() {
+	ip netns exec "$NS_A" env PATH="${COMP_PATH:-$PATH}" /bin/bash -c 'source "$1" || exit 1
+		shift
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		_xtunctl || exit 1
+		[ ${#COMPREPLY[@]} = 0 ] || printf "%s\n" "${COMPREPLY[@]}"' \
+		_ "$XTUN_REPO/tools/tunctl/completion/xtunctl" "$@" 2>/dev/null |
+		sort | paste -sd' '
+}
+
+monitor_is_completed_by_bash() {
+	NS_A=$(ns_new a) || fail "making the namespace"
+	check_ok ip -n "$NS_A" link add xtun0 type xtun
+	check_ok ip -n "$NS_A" link add xtun1 type xtun
+	check_eq "$(monitor_completions "$XTUNCTL" mo)" "monitor" "the command"
+	# Without an xtunctl to ask, the known commands stand in for its help.
+	check_eq "$(COMP_PATH=/nonexistent monitor_completions /nonexistent/xtunctl mo)" \
+		"monitor" "the command, from the known ones"
+	check_eq "$(monitor_completions "$XTUNCTL" monitor "")" "xtun0 xtun1" "its device"
+	check_eq "$(monitor_completions "$XTUNCTL" monitor -j "")" "xtun0 xtun1" \
+		"its device after -j"
+	check_eq "$(monitor_completions "$XTUNCTL" monitor xtun0 -)" "--json -j" "its options"
+	check_eq "$(monitor_completions "$XTUNCTL" monitor xtun0 "")" "" "after the device"
+}
+
 DEBUG_KERNEL_TESTS="monitor_reports_each_configuration_change_once
-	monitor_reports_handshake_roam_and_expiry"
+	monitor_reports_handshake_roam_and_expiry
+	monitor_reports_an_unreachable_peer_once
+	monitor_limits_each_peer_on_its_own"
 
 ktap_run_tests \
 	monitor_reports_each_configuration_change_once \
 	monitor_reports_handshake_roam_and_expiry \
 	monitor_filters_by_device_and_writes_json \
 	monitor_needs_cap_net_admin \
-	monitor_counts_what_the_rate_limit_held_back
+	monitor_counts_what_the_rate_limit_held_back \
+	monitor_reports_an_unreachable_peer_once \
+	monitor_limits_each_peer_on_its_own \
+	monitor_is_completed_by_bash

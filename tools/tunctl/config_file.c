@@ -4,16 +4,20 @@
  *
  * The whole file is parsed and checked before anything is sent to the
  * kernel, so a mistake on line 40 changes nothing on the device.  Every
- * error names the file, the line and the key.
+ * error names the file, the line and the key.  What concerns the file as
+ * a whole (a prefix under two peers, who may read its keys) is checked in
+ * config_check.c.
  */
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <linux/xtun.h>
 
@@ -31,6 +35,8 @@ struct config_reader {
 	unsigned int section_line;
 	unsigned long seen;		/* single-valued keys of this section */
 	bool peer_has_public_key;
+	bool has_private_key_literal;	/* PrivateKey in the file itself */
+	bool has_preshared_key_literal;
 	char where[512];		/* "PATH:LINE: KEY" */
 };
 
@@ -53,6 +59,11 @@ static struct peer_change *current_peer(struct config_reader *r)
 	return &r->config->peers[r->config->n_peers - 1];
 }
 
+static struct config_origin *current_origin(struct config_reader *r)
+{
+	return &r->config->origins[r->config->n_peers - 1];
+}
+
 /* --- values -------------------------------------------------------------- */
 
 /*
@@ -64,6 +75,36 @@ static int read_secret_key(struct config_reader *r, const char *value,
 {
 	if (!key_from_base64(key, value))
 		return config_error(r, "not a base64 key (44 characters, as from 'xtunctl genkey')");
+	return XTUNCTL_OK;
+}
+
+/*
+ * The file a *KeyFile key names: as written when absolute, else relative
+ * to the directory of the configuration file (of the current directory
+ * for standard input), so that a file and its keys can move together.
+ */
+static int read_key_file(struct config_reader *r, const char *value,
+			 const char *what, uint8_t key[XTUN_KEY_LEN])
+{
+	const char *slash = strrchr(r->path, '/');
+	char path[4096];
+	int n, fd, ret;
+
+	if (value[0] == '/' || !slash || !strcmp(r->path, "<stdin>"))
+		n = snprintf(path, sizeof(path), "%s", value);
+	else
+		n = snprintf(path, sizeof(path), "%.*s/%s",
+			     (int)(slash - r->path), r->path, value);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return config_error(r, "the path is too long");
+	ret = parse_key_file(what, path, key);
+	if (ret)
+		return ret;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		config_warn_readable(fd, path, what);
+		close(fd);
+	}
 	return XTUNCTL_OK;
 }
 
@@ -184,10 +225,34 @@ struct config_key {
 	int (*read)(struct config_reader *r, char *value);
 };
 
+/* PrivateKey and PrivateKeyFile: one of them, once. */
+static int has_private_key_already(struct config_reader *r)
+{
+	if (!r->config->dev.has_private_key)
+		return XTUNCTL_OK;
+	return config_error(r, "the [Interface] has a private key already; give PrivateKey or PrivateKeyFile, once");
+}
+
 static int key_private_key(struct config_reader *r, char *value)
 {
+	int ret = has_private_key_already(r);
+
+	if (ret)
+		return ret;
 	r->config->dev.has_private_key = true;
+	r->has_private_key_literal = true;
 	return read_secret_key(r, value, r->config->dev.private_key);
+}
+
+static int key_private_key_file(struct config_reader *r, char *value)
+{
+	int ret = has_private_key_already(r);
+
+	if (ret)
+		return ret;
+	r->config->dev.has_private_key = true;
+	return read_key_file(r, value, "private key",
+			     r->config->dev.private_key);
 }
 
 static int key_listen_port(struct config_reader *r, char *value)
@@ -258,10 +323,33 @@ static int key_public_key(struct config_reader *r, char *value)
 	return parse_public_key(value, current_peer(r)->public_key);
 }
 
+static int has_preshared_key_already(struct config_reader *r)
+{
+	if (!current_peer(r)->has_preshared_key)
+		return XTUNCTL_OK;
+	return config_error(r, "the [Peer] has a preshared key already; give PresharedKey or PresharedKeyFile, once");
+}
+
 static int key_preshared_key(struct config_reader *r, char *value)
 {
+	int ret = has_preshared_key_already(r);
+
+	if (ret)
+		return ret;
 	current_peer(r)->has_preshared_key = true;
+	r->has_preshared_key_literal = true;
 	return read_secret_key(r, value, current_peer(r)->preshared_key);
+}
+
+static int key_preshared_key_file(struct config_reader *r, char *value)
+{
+	int ret = has_preshared_key_already(r);
+
+	if (ret)
+		return ret;
+	current_peer(r)->has_preshared_key = true;
+	return read_key_file(r, value, "preshared key",
+			     current_peer(r)->preshared_key);
 }
 
 static int key_endpoint(struct config_reader *r, char *value)
@@ -272,13 +360,28 @@ static int key_endpoint(struct config_reader *r, char *value)
 
 static int key_allowed_ips(struct config_reader *r, char *value)
 {
+	struct config_origin *origin = current_origin(r);
 	struct peer_change *peer = current_peer(r);
+	size_t i, before = peer->n_allowedips;
+	unsigned int *lines;
+	int ret;
 
 	/* "AllowedIPs =" with nothing is allowed: no prefixes. */
 	if (!*value)
 		return XTUNCTL_OK;
-	return read_prefix_list(r, value, "allowed-ips entry",
-				&peer->allowedips, &peer->n_allowedips);
+	ret = read_prefix_list(r, value, "allowed-ips entry",
+			       &peer->allowedips, &peer->n_allowedips);
+	if (ret)
+		return ret;
+	/* Where each came from, for config_check_prefixes(). */
+	lines = realloc(origin->aip_lines,
+			peer->n_allowedips * sizeof(*lines));
+	if (!lines)
+		return config_error(r, "out of memory");
+	origin->aip_lines = lines;
+	for (i = before; i < peer->n_allowedips; i++)
+		lines[i] = r->line;
+	return XTUNCTL_OK;
 }
 
 static int key_keepalive(struct config_reader *r, char *value)
@@ -290,6 +393,7 @@ static int key_keepalive(struct config_reader *r, char *value)
 
 static const struct config_key config_keys[] = {
 	{ "PrivateKey",		SECTION_INTERFACE, true,  key_private_key },
+	{ "PrivateKeyFile",	SECTION_INTERFACE, true,  key_private_key_file },
 	{ "ListenPort",		SECTION_INTERFACE, true,  key_listen_port },
 	{ "FwMark",		SECTION_INTERFACE, true,  key_fwmark },
 	{ "Address",		SECTION_INTERFACE, false, key_address },
@@ -303,6 +407,7 @@ static const struct config_key config_keys[] = {
 	{ "SaveConfig",		SECTION_INTERFACE, true,  key_save_config },
 	{ "PublicKey",		SECTION_PEER,	   true,  key_public_key },
 	{ "PresharedKey",	SECTION_PEER,	   true,  key_preshared_key },
+	{ "PresharedKeyFile",	SECTION_PEER,	   true,  key_preshared_key_file },
 	{ "Endpoint",		SECTION_PEER,	   true,  key_endpoint },
 	{ "AllowedIPs",		SECTION_PEER,	   false, key_allowed_ips },
 	{ "PersistentKeepalive", SECTION_PEER,	   true,  key_keepalive },
@@ -390,8 +495,10 @@ static int read_section(struct config_reader *r, char *line)
 		return XTUNCTL_OK;
 	}
 	if (!strcasecmp(line, "Peer")) {
-		if (!array_grow(r->config->peers, r->config->n_peers))
+		if (!array_grow(r->config->peers, r->config->n_peers) ||
+		    !array_grow(r->config->origins, r->config->n_peers))
 			return config_error(r, "out of memory");
+		r->config->origins[r->config->n_peers].line = r->line;
 		r->config->peers[r->config->n_peers++].cmd = XTUN_CMD_NEW_PEER;
 		r->section = SECTION_PEER;
 		return XTUNCTL_OK;
@@ -466,7 +573,11 @@ int config_read(struct config *config, const char *path)
 			prog, path, strerror(errno));
 		return XTUNCTL_EUSAGE;
 	}
-	ret = read_stream(&r, f);
+	ret = read_stream(&r, f) ?: config_check_prefixes(config);
+	if (!ret && !is_stdin && r.has_private_key_literal)
+		config_warn_readable(fileno(f), path, "private key");
+	else if (!ret && !is_stdin && r.has_preshared_key_literal)
+		config_warn_readable(fileno(f), path, "preshared key");
 	if (!is_stdin)
 		fclose(f);
 	if (ret)
@@ -478,8 +589,11 @@ void config_free(struct config *config)
 {
 	size_t i, j;
 
-	for (i = 0; i < config->n_peers; i++)
+	for (i = 0; i < config->n_peers; i++) {
 		free(config->peers[i].allowedips);
+		free(config->origins[i].aip_lines);
+	}
+	free(config->origins);
 	if (config->peers)
 		explicit_bzero(config->peers,
 			       config->n_peers * sizeof(*config->peers));

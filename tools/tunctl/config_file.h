@@ -19,9 +19,11 @@
  *   [Peer]       PublicKey PresharedKey Endpoint AllowedIPs
  *                PersistentKeepalive
  *
- * Keys and section names are case-insensitive, '#' starts a comment, and
- * AllowedIPs, Address and the hooks may be repeated.  The up-only keys are
- * accepted everywhere, so one file serves "up" and "syncconf".
+ * and xtun's own PrivateKeyFile and PresharedKeyFile (as systemd-networkd
+ * has them; wg rejects them).  Keys and section names are
+ * case-insensitive, '#' starts a comment, and AllowedIPs, Address and the
+ * hooks may be repeated.  The up-only keys are accepted everywhere, so one
+ * file serves "up" and "syncconf".
  */
 
 /* Table = ...: where "up" puts the routes to the peers' allowed IPs. */
@@ -44,10 +46,17 @@ struct config_strings {
 	size_t n;
 };
 
+/* Where a peer and its allowed IPs are in the file, for messages. */
+struct config_origin {
+	unsigned int line;		/* of its [Peer] */
+	unsigned int *aip_lines;	/* of each of its allowed IPs */
+};
+
 struct config {
 	const char *path;		/* as given, for messages */
 	struct dev_change dev;		/* has_* set for keys present */
 	struct peer_change *peers;	/* cmd is XTUN_CMD_NEW_PEER */
+	struct config_origin *origins;	/* one for each of @peers */
 	size_t n_peers;
 
 	/* up-only keys */
@@ -63,11 +72,27 @@ struct config {
 /*
  * Read @path ("-" for standard input) into @config.  On error, prints
  * "xtunctl: PATH:LINE: KEY: what is wrong" and returns XTUNCTL_EUSAGE;
- * @config then holds nothing to free.
+ * @config then holds nothing to free.  A prefix under two [Peer] sections
+ * is an error; a file holding a secret key that group or others may read
+ * earns a warning.
  */
 int config_read(struct config *config, const char *path);
 
 /* Frees and wipes the keys. */
 void config_free(struct config *config);
+
+/* config_check.c */
+
+/*
+ * Refuse a prefix that two peers of @config claim, naming the file, the
+ * line of the later one and both peers; XTUNCTL_EUSAGE then.
+ */
+int config_check_prefixes(const struct config *config);
+
+/*
+ * Warn when @fd, the file @path that holds a @what ("private key"), can be
+ * read by group or others.
+ */
+void config_warn_readable(int fd, const char *path, const char *what);
 
 #endif /* _XTUNCTL_CONFIG_FILE_H */

@@ -7,8 +7,9 @@
  * "peers": handshakes, roaming, expired sessions), which the kernel allows
  * to CAP_NET_ADMIN of the namespace's owner only, and hears the devices of
  * its own network namespace.  The kernel rate-limits notifications and
- * says in the next one how many it held back; a receive buffer that
- * overflows loses messages too.  Either way the line says so, and a
+ * says in the next one how many it held back ("missed": of the group;
+ * "peer-missed": about the same peer, which has a limit of its own); a
+ * receive buffer that overflows loses messages too.  Either way the line says so, and a
  * program that must not miss a change reads the state again (show dump).
  */
 
@@ -44,6 +45,7 @@ static const char *const event_names[XTUN_CMD_MAX + 1] = {
 	[XTUN_CMD_HANDSHAKE_NTF]	= "handshake",
 	[XTUN_CMD_ENDPOINT_CHANGE_NTF]	= "endpoint-change",
 	[XTUN_CMD_SESSION_EXPIRE_NTF]	= "session-expire",
+	[XTUN_CMD_PEER_UNREACHABLE_NTF]	= "peer-unreachable",
 };
 
 static int monitor_usage(void)
@@ -110,8 +112,23 @@ static void format_now(char *buf, size_t size)
 	snprintf(buf, size, "%s.%06ld%s", date, (long)tv.tv_usec, zone);
 }
 
+/*
+ * XTUN_DEVICE_A_NTF_PEER_MISSED, read here rather than by the state
+ * parser: no other command has it.  0 when absent.
+ */
+static uint32_t peer_missed(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == XTUN_DEVICE_A_NTF_PEER_MISSED &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			return mnl_attr_get_u32(attr);
+	return 0;
+}
+
 static void print_human(const char *time, const char *event,
-			const struct dev_state *dev)
+			const struct dev_state *dev, uint32_t peer_held)
 {
 	const struct peer_state *peer = dev->n_peers ? &dev->peers[0] : NULL;
 
@@ -129,11 +146,13 @@ static void print_human(const char *time, const char *event,
 	}
 	if (dev->ntf_missed)
 		printf(" missed %u", dev->ntf_missed);
+	if (peer_held)
+		printf(" peer-missed %u", peer_held);
 	putchar('\n');
 }
 
 static void print_json(const char *time, const char *event,
-		       const struct dev_state *dev)
+		       const struct dev_state *dev, uint32_t peer_held)
 {
 	const struct peer_state *peer = dev->n_peers ? &dev->peers[0] : NULL;
 	struct json j;
@@ -161,6 +180,8 @@ static void print_json(const char *time, const char *event,
 		json_key_u64(&j, "fwmark", dev->fwmark);
 	}
 	json_key_u64(&j, "missed", dev->ntf_missed);
+	if (peer)
+		json_key_u64(&j, "peer_missed", peer_held);
 	/* Closing the outermost object ends the line. */
 	json_end_object(&j);
 }
@@ -186,9 +207,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	if (args->ifindex && dev->ifindex != args->ifindex)
 		goto out;
 	if (args->json)
-		print_json(time, event_names[genl->cmd], dev);
+		print_json(time, event_names[genl->cmd], dev, peer_missed(nlh));
 	else
-		print_human(time, event_names[genl->cmd], dev);
+		print_human(time, event_names[genl->cmd], dev,
+			    peer_missed(nlh));
 out:
 	dev_state_free(&list);
 	return ret < 0 ? ret : MNL_CB_OK;

@@ -22,6 +22,7 @@ static const char *const device_names[XTUN_DEVICE_A_MAX + 1] = {
 	[XTUN_DEVICE_A_PEERS] = "peers",
 	[XTUN_DEVICE_A_PEER] = "peer",
 	[XTUN_DEVICE_A_NTF_MISSED] = "ntf-missed",
+	[XTUN_DEVICE_A_NTF_PEER_MISSED] = "ntf-peer-missed",
 };
 
 static const struct nl_nest device_nests[] = {

@@ -68,14 +68,18 @@
  *   XTUN_MCGRP_CONFIG ("config"): DEVICE_CHANGE_NTF, PEER_NEW_NTF,
  *	PEER_CHANGE_NTF and PEER_DEL_NTF, for changes made through this
  *	family (a device's deletion is announced by rtnetlink only).
- *   XTUN_MCGRP_PEERS ("peers"): HANDSHAKE_NTF, ENDPOINT_CHANGE_NTF and
- *	SESSION_EXPIRE_NTF, for what the peers' traffic does.
+ *   XTUN_MCGRP_PEERS ("peers"): HANDSHAKE_NTF, ENDPOINT_CHANGE_NTF,
+ *	SESSION_EXPIRE_NTF and PEER_UNREACHABLE_NTF, for what the peers'
+ *	traffic does.
  * Every notification carries XTUN_DEVICE_A_IFINDEX and XTUN_DEVICE_A_IFNAME.
  * Each group is rate-limited per network namespace (the
  * module parameter notify_rate, notifications a second): a notification
  * that follows some the limit held back carries their number in
- * XTUN_DEVICE_A_NTF_MISSED.  Listeners that must not miss anything dump
- * the device after such a gap.
+ * XTUN_DEVICE_A_NTF_MISSED.  The notifications of group "peers" are also
+ * limited per peer (notify_peer_rate), so that one peer that hand-shakes
+ * or roams in a loop cannot use up its group's rate: the next one about
+ * that peer carries the number held back in XTUN_DEVICE_A_NTF_PEER_MISSED.
+ * Listeners that must not miss anything dump the device after such a gap.
  */
 #ifndef _UAPI_LINUX_XTUN_H
 #define _UAPI_LINUX_XTUN_H
@@ -151,6 +155,11 @@
  *	(540 s, its keys are forgotten), the device's private key changed,
  *	or the system was about to sleep or was restored from a snapshot.
  *	The next packet to the peer hand-shakes again.
+ * @XTUN_CMD_PEER_UNREACHABLE_NTF: notification (peers): handshakes with the
+ *	peer were retried for REKEY_ATTEMPT_TIME (90 s) with no answer and the
+ *	device gave up, dropping the packets queued for the peer;
+ *	XTUN_PEER_A_ENDPOINT is the endpoint that did not answer.  Once per
+ *	such series: the next packet to the peer starts a new one.
  * Peer notifications carry the peer in XTUN_DEVICE_A_PEER.
  * @__XTUN_CMD_MAX: one more than the last value, for the _MAX below
  */
@@ -168,6 +177,7 @@ enum xtun_cmd {
 	XTUN_CMD_HANDSHAKE_NTF,
 	XTUN_CMD_ENDPOINT_CHANGE_NTF,
 	XTUN_CMD_SESSION_EXPIRE_NTF,
+	XTUN_CMD_PEER_UNREACHABLE_NTF,
 
 	__XTUN_CMD_MAX
 };
@@ -216,6 +226,9 @@ enum xtun_device_flag {
  * @XTUN_DEVICE_A_NTF_MISSED: u32, notifications only: how many
  *	notifications of the same group and namespace the rate limit held
  *	back since the previous one that was sent.
+ * @XTUN_DEVICE_A_NTF_PEER_MISSED: u32, notifications of group "peers" only:
+ *	how many notifications about the same peer the peer's own rate limit
+ *	held back since the previous one about it that was sent.
  * @__XTUN_DEVICE_A_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_device_attr {
@@ -231,6 +244,7 @@ enum xtun_device_attr {
 	XTUN_DEVICE_A_PEERS,
 	XTUN_DEVICE_A_PEER,
 	XTUN_DEVICE_A_NTF_MISSED,
+	XTUN_DEVICE_A_NTF_PEER_MISSED,
 
 	__XTUN_DEVICE_A_MAX
 };
