@@ -27,7 +27,7 @@ KERNELS ?= 6.1 6.12 debug
 HOST ?=
 
 .PHONY: all module kdir-exists tools install module-install tools-install dkms-install \
-	checkpatch netlink-gen netlink-check check demo bench clean help
+	checkpatch kernel-doc netlink-gen netlink-check check demo bench clean help
 
 all: module tools
 
@@ -73,8 +73,21 @@ checkpatch:
 		$(filter-out %.mod.c,$(wildcard kmod/*.[ch] kmod/selftest/*.[ch])) \
 		kmod/compat/*.h uapi/linux/xtun.h uapi/linux/xtun_version.h
 
+# The kernel's kernel-doc, as `make htmldocs` would run it, over the
+# driver and the uapi header: every warning fails (make check runs it first).
+KERNEL_DOC ?= $(or $(XTUN_BUILD),.build)/kernel-doc/scripts/kernel-doc
+kernel-doc:
+	@test -e $(KERNEL_DOC) || { \
+		src=$$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1); \
+		test -n "$$src" || { echo "apt-get install linux-source-6.12, or set KERNEL_DOC="; exit 1; }; \
+		mkdir -p $(dir $(KERNEL_DOC)).. && tar -xJf $$src -C $(dir $(KERNEL_DOC)).. \
+			--strip-components=1 --wildcards '*/scripts/kernel-doc'; }
+	@out=$$($(KERNEL_DOC) -Wall -none $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) \
+		uapi/linux/*.h 2>&1); test -z "$$out" || { echo "$$out"; exit 1; }
+
 # kmod/netlink-gen.[ch] from Documentation/netlink/specs/xtun.yaml, with the
-# ynl-gen-c.py of Debian's linux-source-6.12; netlink-check fails when the
+# ynl-gen-c.py of Debian's linux-source-6.12, and xtunctl's attribute names
+# in tools/tunctl/netlink-gen.[ch]; netlink-check fails when the
 # committed files are stale or uapi/linux/xtun.h disagrees with the spec
 # (make check runs it first).
 YNL_DIR ?= $(or $(XTUN_BUILD),.build)/ynl
@@ -113,7 +126,8 @@ help:
 	@echo "  install          module-install and tools-install (DESTDIR=, PREFIX=)"
 	@echo "  dkms-install     the module's sources for DKMS"
 	@echo "  checkpatch       the kernel's style checker over kmod/"
-	@echo "  netlink-gen      kmod/netlink-gen.[ch] from the netlink spec"
+	@echo "  kernel-doc       the kernel's kernel-doc -Wall over kmod/ and uapi/"
+	@echo "  netlink-gen      kmod/ and tools/tunctl/netlink-gen.[ch] from the netlink spec"
 	@echo "  netlink-check    fail if they or uapi/linux/xtun.h disagree with the spec"
 	@echo "  check            selftests in QEMU guests (KERNELS=, TESTS=, HOST=1)"
 	@echo "  demo             the site-to-site demo in a guest (demo/)"

@@ -79,16 +79,6 @@ void xtun_cookie_init(struct xtun_cookie *cookie)
 	init_rwsem(&cookie->lock);
 }
 
-void xtun_cookie_clear(struct xtun_cookie *cookie)
-{
-	down_write(&cookie->lock);
-	memzero_explicit(cookie->cookie, XTUN_COOKIE_SIZE);
-	memzero_explicit(cookie->last_mac1_sent, XTUN_COOKIE_SIZE);
-	cookie->is_valid = false;
-	cookie->have_sent_mac1 = false;
-	up_write(&cookie->lock);
-}
-
 static void xtun_compute_mac1(u8 mac1[XTUN_COOKIE_SIZE], const void *message,
 			      size_t len, const u8 key[XTUN_KEY_SIZE])
 {

@@ -47,7 +47,6 @@ void xtun_cookie_checker_init(struct xtun_cookie_checker *checker,
 void xtun_cookie_checker_precompute_device_keys(struct xtun_cookie_checker *checker);
 void xtun_cookie_checker_precompute_peer_keys(struct xtun_peer *peer);
 void xtun_cookie_init(struct xtun_cookie *cookie);
-void xtun_cookie_clear(struct xtun_cookie *cookie);
 
 enum xtun_cookie_mac_state
 xtun_cookie_validate_packet(struct xtun_cookie_checker *checker,

@@ -19,7 +19,6 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
-#include "netlink.h"
 #include "notify.h"
 #include "peer.h"
 #include "receive.h"

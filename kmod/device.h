@@ -36,6 +36,26 @@ struct xtun_rx_cells;
 #define XTUN_MIN_MTU		68	/* RFC 791: every IPv4 host takes 68 */
 #define XTUN_MAX_MTU		(IP_MAX_MTU - XTUN_OVERHEAD_MAX)
 
+/*
+ * Lock order: a lock on a line may be taken while holding one on a line
+ * above it, never the other way round.
+ *
+ *   RTNL				(ndo_open, ndo_stop, notifiers)
+ *   xtun_device.update_lock		(configuration; mutex)
+ *   xtun_static_identity.lock		(our private key; rwsem)
+ *   xtun_handshake.lock		(a peer's handshake; rwsem)
+ *   xtun_keypairs.keypair_update_lock	(a peer's session slots; BH)
+ *   xtun_index_table.lock		(receiver indices; BH)
+ *
+ * Handshake work takes the identity and handshake locks and what is below
+ * them; the data path only the last two.  Every other lock is a leaf,
+ * taken with nothing of ours inside it: a peer's endpoint_lock (held
+ * across a route lookup), its cookie's and the cookie checker's locks,
+ * walltime_lock, the staged and handshake queues' locks, a replay
+ * window's lock and the rx cells' queue locks.  The rate limiter's table
+ * lock nests its buckets' locks and no other.
+ */
+
 /**
  * struct xtun_device - private part of an xtun net_device
  * @dev: the net_device this is embedded in
@@ -43,18 +63,30 @@ struct xtun_rx_cells;
  *	guards @peer_list, @peer_hashtable, @num_peers, @listen_port,
  *	@fwmark, @generation, @dead and the writers of @allowedips and of
  *	the sockets.  The data path never takes it; it uses RCU.
+ * @peer_list: every peer, in ascending order of internal_id
+ * @peer_hashtable: every peer, by public key
  * @peer_hash_key: random key of @peer_hashtable's hash: public keys are
  *	anyone's choice, and unkeyed they could all be made to collide
- * @sock4/@sock6: the UDP sockets, present exactly while the device is up
- *	(from ndo_open to ndo_stop, under @update_lock), so they, and not
- *	netif_running(), tell configuration whether there is a port to move
+ * @num_peers: how many peers @peer_list holds (bounded)
+ * @static_identity: our key pair
+ * @cookie_checker: the keys of the cookies we hand out under load
+ * @index_table: our receiver indices: handshakes and sessions by index
+ * @allowedips: which peer each inner address belongs to
+ * @sock4: the IPv4 UDP socket, present exactly while the device is up
+ *	(from ndo_open to ndo_stop, under @update_lock), so it, and not
+ *	netif_running(), tells configuration whether there is a port to move
+ * @sock6: the IPv6 one, likewise, unless the namespace has no IPv6
  * @listen_port: the port configured; 0 lets the kernel pick one
  * @incoming_port: the port the sockets are bound to, 0 while down
  * @chosen_port: with @listen_port 0, the port the kernel picked the first
  *	time the device went up, bound again on every later up so that peers
  *	keep reaching us; 0 when none was picked yet
+ * @fwmark: the mark of our outer packets, for policy routing
+ * @generation: counts configuration changes, so that a dump split over
+ *	several messages can tell it saw one state
  * @handshake_queue: received handshake messages, processed by
  *	@handshake_work in process context because they cost Curve25519
+ * @handshake_work: processes @handshake_queue
  * @last_under_load: jiffies when the queue was last long; for a second
  *	after that, handshakes must carry a cookie (mac2)
  * @rx_cells: per-CPU queues and NAPI instances that hand received packets

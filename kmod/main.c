@@ -44,7 +44,7 @@ static int __init xtun_mod_init(void)
 	if (ret)
 		goto err_uninit_ratelimiter;
 
-	ret = xtun_genl_init();
+	ret = xtun_nl_init();
 	if (ret)
 		goto err_uninit_device;
 
@@ -61,7 +61,7 @@ err_uninit_ratelimiter:
 static void __exit xtun_mod_exit(void)
 {
 	/* Stop configuration first so nobody looks up a dying device. */
-	xtun_genl_uninit();
+	xtun_nl_uninit();
 	xtun_device_uninit();
 	xtun_ratelimiter_uninit();
 	/* Sessions and peers are freed by RCU callbacks in this module. */

@@ -5,7 +5,6 @@
  */
 
 #include <crypto/algapi.h>
-#include <linux/bitmap.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/rcupdate.h>
@@ -683,7 +682,7 @@ static struct xtun_keypair *xtun_keypair_create(struct xtun_peer *peer)
 
 	if (unlikely(!keypair))
 		return NULL;
-	spin_lock_init(&keypair->replay.lock);
+	xtun_replay_init(&keypair->replay);
 	keypair->internal_id = atomic64_inc_return(&xtun_keypair_counter);
 	keypair->entry.type = XTUN_INDEX_KEYPAIR;
 	keypair->entry.peer = peer;
@@ -740,13 +739,14 @@ bool xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer)
 	spin_lock_bh(&peer->keypairs.keypair_update_lock);
 	keypair = xtun_keypair_deref(peer->keypairs.next_keypair,
 				     &peer->keypairs);
+	/* Senders read is_valid without the lock. */
 	if (keypair)
-		keypair->sending.is_valid = false;
+		WRITE_ONCE(keypair->sending.is_valid, false);
 	keypair = xtun_keypair_deref(peer->keypairs.current_keypair,
 				     &peer->keypairs);
 	if (keypair) {
 		had_session = keypair->sending.is_valid;
-		keypair->sending.is_valid = false;
+		WRITE_ONCE(keypair->sending.is_valid, false);
 	}
 	spin_unlock_bh(&peer->keypairs.keypair_update_lock);
 	return had_session;
@@ -886,47 +886,5 @@ bool xtun_noise_handshake_begin_session(struct xtun_handshake *handshake,
 
 out:
 	up_write(&handshake->lock);
-	return ret;
-}
-
-/*
- * The replay window (RFC 6479's idea): a ring of bits for the latest
- * counters.  Called only after the packet authenticated, so an attacker
- * cannot move the window.  Returns false for a replay or a counter too old.
- */
-bool xtun_replay_counter_validate(struct xtun_replay *replay, u64 counter)
-{
-	const unsigned int words = XTUN_COUNTER_BITS_TOTAL / BITS_PER_LONG;
-	unsigned long index, index_current, top, i;
-	bool ret = false;
-
-	spin_lock_bh(&replay->lock);
-
-	if (unlikely(replay->greatest >= XTUN_REJECT_AFTER_MESSAGES + 1 ||
-		     counter >= XTUN_REJECT_AFTER_MESSAGES))
-		goto out;
-
-	++counter;	/* counter 0 is valid; 0 in @greatest means none yet */
-
-	if (unlikely(counter + XTUN_COUNTER_WINDOW < replay->greatest))
-		goto out;
-
-	index = counter >> ilog2(BITS_PER_LONG);
-
-	if (likely(counter > replay->greatest)) {
-		/* Clear the words the window moves over. */
-		index_current = replay->greatest >> ilog2(BITS_PER_LONG);
-		top = min_t(unsigned long, index - index_current, words);
-		for (i = 1; i <= top; ++i)
-			replay->bitmap[(i + index_current) & (words - 1)] = 0;
-		replay->greatest = counter;
-	}
-
-	index &= words - 1;
-	ret = !test_and_set_bit(counter & (BITS_PER_LONG - 1),
-				&replay->bitmap[index]);
-
-out:
-	spin_unlock_bh(&replay->lock);
 	return ret;
 }

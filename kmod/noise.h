@@ -13,16 +13,10 @@
 
 #include "index.h"
 #include "messages.h"
+#include "replay.h"
 
 struct xtun_device;
 struct xtun_peer;
-
-/* Receive side of a session: which counters were already accepted. */
-struct xtun_replay {
-	u64 greatest;
-	unsigned long bitmap[XTUN_COUNTER_BITS_TOTAL / BITS_PER_LONG];
-	spinlock_t lock;	/* guards both fields */
-};
 
 struct xtun_symmetric_key {
 	u8 key[XTUN_KEY_SIZE];
@@ -33,8 +27,14 @@ struct xtun_symmetric_key {
 /**
  * struct xtun_keypair - the transport keys of one session
  * @entry: our receiver index for this session, in the device's index table
+ * @sending: the key we encrypt with, its birth time and whether it may
+ *	still be used (senders read @sending.is_valid without a lock)
  * @sending_counter: next counter (nonce) to send; read by every sender
+ * @receiving: the key we decrypt with, likewise
  * @replay: counters received so far
+ * @refcount: the peer's slot holds one reference, every packet in flight
+ *	with the session another
+ * @rcu: the last reference frees the keypair after a grace period
  * @i_am_initiator: we sent the initiation; only the initiator rekeys by time
  * @remote_index: the peer's receiver index, put in every data message
  * @internal_id: distinguishes sessions in logs
@@ -69,7 +69,11 @@ struct xtun_keypairs {
 
 /**
  * struct xtun_static_identity - the device's own key pair
+ * @static_public: our public key, derived from @static_private
+ * @static_private: our private key, as configured
  * @lock: readers are handshakes in progress, the writer is SET_DEVICE
+ * @has_identity: a private key is configured; without one no handshake
+ *	is made or answered
  */
 struct xtun_static_identity {
 	u8 static_public[XTUN_KEY_SIZE];
@@ -88,11 +92,22 @@ enum xtun_handshake_state {
 
 /**
  * struct xtun_handshake - a peer's handshake in progress
- * @lock: guards every field below; handshakes run in process context
+ * @entry: our receiver index for the handshake, in the device's index
+ *	table; the session it begins takes it over
+ * @static_identity: the device's key pair
+ * @state: how far the handshake got; XTUN_HANDSHAKE_ZEROED when none
+ * @last_initiation_consumption: boottime ns, for the initiation rate limit
+ * @ephemeral_private: our ephemeral private key for this handshake
+ * @remote_static: the peer's public key, which identifies it
+ * @remote_ephemeral: the peer's ephemeral public key
  * @precomputed_static_static: DH(our static, peer's static), recomputed when
  *	either key changes
+ * @preshared_key: the optional symmetric key mixed in (zero when none)
+ * @hash: the running handshake hash (Noise's h)
+ * @chaining_key: the running chaining key (Noise's ck)
  * @latest_timestamp: greatest TAI64N accepted from the peer (replay guard)
- * @last_initiation_consumption: boottime ns, for the initiation rate limit
+ * @remote_index: the peer's receiver index for the handshake
+ * @lock: guards every field above; handshakes run in process context
  */
 struct xtun_handshake {
 	struct xtun_index_entry entry;
@@ -144,7 +159,5 @@ bool xtun_noise_keypairs_clear(struct xtun_keypairs *keypairs);
 bool xtun_noise_received_with_keypair(struct xtun_keypairs *keypairs,
 				      struct xtun_keypair *received_keypair);
 bool xtun_noise_expire_current_peer_keypairs(struct xtun_peer *peer);
-
-bool xtun_replay_counter_validate(struct xtun_replay *replay, u64 counter);
 
 #endif /* _XTUN_NOISE_H */

@@ -137,14 +137,14 @@ static void xtun_notify(struct xtun_device *xtun, unsigned int group, u8 cmd,
 
 	/* A device being deleted announces nothing more; rtnetlink says it. */
 	if (READ_ONCE(xtun->dead) ||
-	    !genl_has_listeners(&xtun_genl_family, net, group) ||
+	    !genl_has_listeners(&xtun_nl_family, net, group) ||
 	    !xtun_notify_take(net, group, &missed))
 		return;
 
 	skb = genlmsg_new(xtun_notify_size(), gfp);
 	if (!skb)
 		goto err_lost;
-	hdr = genlmsg_put(skb, 0, 0, &xtun_genl_family, 0, cmd);
+	hdr = genlmsg_put(skb, 0, 0, &xtun_nl_family, 0, cmd);
 	if (!hdr)
 		goto err_free_skb;
 	if (nla_put_u32(skb, XTUN_DEVICE_A_IFINDEX, dev->ifindex) ||
@@ -154,7 +154,7 @@ static void xtun_notify(struct xtun_device *xtun, unsigned int group, u8 cmd,
 		goto err_free_skb;
 	genlmsg_end(skb, hdr);
 	/* ESRCH: the last listener left meanwhile. */
-	genlmsg_multicast_netns(&xtun_genl_family, net, skb, 0, group, gfp);
+	genlmsg_multicast_netns(&xtun_nl_family, net, skb, 0, group, gfp);
 	return;
 
 err_free_skb:

@@ -32,8 +32,11 @@ struct xtun_device;
 /**
  * struct xtun_endpoint - where a peer is, and the source we answer from
  * @addr: the peer's address and port (AF_INET, AF_INET6 or AF_UNSPEC)
- * @src4/@src6: our address the peer last reached us at; sticky replies
+ * @addr4: @addr for AF_INET
+ * @addr6: @addr for AF_INET6
+ * @src4: our IPv4 address the peer last reached us at: we answer from it
  * @src_if4: interface of @src4, for link-local routing decisions
+ * @src6: our IPv6 address the peer last reached us at, likewise
  */
 struct xtun_endpoint {
 	union {
@@ -66,7 +69,7 @@ struct xtun_peer_stats {
  * struct xtun_rx_load - how a peer's received packets are spread (rx_cells.c)
  * @queued: its data messages queued to another CPU's cell, not processed
  * @stamp: the jiffy @count is of
- * @count: its data messages received in that jiffy
+ * @count: its data messages authenticated in that jiffy
  */
 struct xtun_rx_load {
 	atomic_t queued;
@@ -80,13 +83,37 @@ struct xtun_rx_load {
  * @peer_list: entry in device->peer_list (update_lock)
  * @pubkey_hash: entry in device->peer_hashtable (update_lock, RCU readers)
  * @allowedips: its prefixes in device->allowedips (update_lock)
+ * @handshake: the handshake in progress with it, if any
+ * @keypairs: its sessions
+ * @latest_cookie: the last cookie it sent us, for the mac2 of our
+ *	handshake messages while it is under load
+ * @endpoint: where we send to, and from which of our addresses
  * @endpoint_lock: guards @endpoint and resets of @endpoint_cache
+ * @endpoint_cache: the route to @endpoint, per CPU
  * @staged_packet_queue: packets waiting for a session
+ * @transmit_handshake_work: sends an initiation in process context
+ * @clear_peer_work: wipes the handshake and sessions when
+ *	@timer_zero_key_material fires (the locks sleep)
+ * @timer_retransmit_handshake: an initiation went unanswered: send again
+ * @timer_send_keepalive: we received data and sent none: send a keepalive
+ * @timer_new_handshake: we sent data and received none: hand-shake again
+ * @timer_zero_key_material: no new session for a long time: wipe them all
+ * @timer_persistent_keepalive: the keepalive the configuration asks for
+ * @timer_handshake_attempts: initiations sent for the current handshake
+ * @persistent_keepalive_interval: seconds, 0 for none; written under
+ *	update_lock, read by the timers with READ_ONCE
+ * @timer_need_another_keepalive: data arrived while a keepalive was due
+ * @sent_lastminute_handshake: we initiated a rekey as the receiving
+ *	session neared its end, once per session
  * @last_sent_handshake: boottime ns of our last initiation (rate limit)
  * @walltime_last_handshake: realtime of the last completed handshake
+ * @walltime_lock: guards @walltime_last_handshake
+ * @stats: its traffic and drop counters
  * @internal_id: unique, from one counter that only grows; a device's
  *	@peer_list is in ascending order of it, which netlink dumps resume by
  * @rx_load: whether its data messages are decrypted inline or elsewhere
+ * @refcount: see the head of this file
+ * @rcu: the last reference frees the peer after a grace period
  * @is_dead: set once removal began; nothing new is started for it
  */
 struct xtun_peer {

@@ -10,8 +10,8 @@
 #include <linux/skbuff.h>
 
 /* What one source may send: so many a second, and so many at once. */
-#define XTUN_RL_PACKETS_PER_SECOND	20
-#define XTUN_RL_PACKETS_BURSTABLE	5
+#define XTUN_RATELIMITER_PACKETS_PER_SECOND	20
+#define XTUN_RATELIMITER_PACKETS_BURSTABLE	5
 
 int xtun_ratelimiter_init(void);
 void xtun_ratelimiter_start(void);

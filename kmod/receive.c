@@ -21,6 +21,7 @@
 #include "peer.h"
 #include "ratelimiter.h"
 #include "receive.h"
+#include "replay.h"
 #include "rx_cells.h"
 #include "send.h"
 #include "socket.h"
@@ -438,6 +439,7 @@ static void xtun_receive_data_finish(struct xtun_device *xtun,
 		goto drop;
 	}
 	if (unlikely(!xtun_decrypt_packet(skb, keypair, counter))) {
+		xtun_rx_load_forged(peer);
 		atomic64_inc(&peer->stats.drop_auth);
 		DEV_STATS_INC(xtun->dev, rx_errors);
 		goto drop;
@@ -449,6 +451,7 @@ static void xtun_receive_data_finish(struct xtun_device *xtun,
 	}
 
 	/* Authentic and fresh: the peer is where this came from. */
+	xtun_rx_load_authenticated(peer);
 	xtun_receive_endpoint(peer, skb);
 	if (unlikely(xtun_noise_received_with_keypair(&peer->keypairs,
 						      keypair))) {
@@ -518,8 +521,10 @@ void xtun_receive_queued_drop(struct sk_buff *skb)
 static void xtun_receive_fan_out(struct xtun_device *xtun, struct sk_buff *skb,
 				 int cpu)
 {
-	atomic_inc(&XTUN_RX_CB(skb)->peer->rx_load.queued);
-	if (likely(xtun_rx_cells_fan_out(xtun, skb, cpu)))
+	struct xtun_peer *peer = XTUN_RX_CB(skb)->peer;
+
+	atomic_inc(&peer->rx_load.queued);
+	if (likely(xtun_rx_cells_fan_out(xtun, peer, skb, cpu)))
 		return;
 	DEV_STATS_INC(xtun->dev, rx_dropped);
 	xtun_receive_queued_drop(skb);

@@ -16,8 +16,8 @@
  *
  * Fan-out.  A data message is decrypted where it arrives, inline, as long
  * as its peer sends little: that costs no hop and keeps the latency low.
- * Once a peer sends more than rx_fanout_pps packets per second, its
- * ciphertexts go, still in order, to the cell of the next online CPU,
+ * Once a peer sends more than rx_fanout_pps authenticated packets per
+ * second, its ciphertexts go, still in order, to the cell of the next online CPU,
  * whose poll decrypts and delivers them there.  The receiving CPU then
  * carries only the outer stack, and the other CPU decryption and the
  * inner stack (TCP, and the ACKs it sends).  A remote cell's poll is
@@ -70,7 +70,9 @@ struct xtun_rx_cells {
 /*
  * The CPU whose cell should decrypt @peer's packet that just arrived on
  * this CPU, or -1 to decrypt it here.  The load is the count of the
- * peer's packets in the current jiffy; a racy count is good enough for a
+ * peer's authenticated packets in the current jiffy
+ * (xtun_rx_load_authenticated()): a forger who knows a receiver index
+ * cannot push the peer into fan-out.  A racy count is good enough for a
  * heuristic, and cheaper than an atomic per packet.
  */
 int xtun_rx_fan_out_cpu(struct xtun_peer *peer)
@@ -78,17 +80,14 @@ int xtun_rx_fan_out_cpu(struct xtun_peer *peer)
 	struct xtun_rx_load *load = &peer->rx_load;
 	unsigned int pps = READ_ONCE(rx_fanout_pps);
 	unsigned long now = jiffies;
-	unsigned int count = 1;
+	unsigned int count = 0;
 	int cpu, next;
 
 	if (READ_ONCE(load->stamp) == now)
-		count += READ_ONCE(load->count);
-	else
-		WRITE_ONCE(load->stamp, now);
-	WRITE_ONCE(load->count, count);
+		count = READ_ONCE(load->count);
 
 	if (!atomic_read(&load->queued) &&
-	    (!pps || count <= pps / HZ))
+	    (!pps || count < pps / HZ))
 		return -1;
 
 	cpu = smp_processor_id();
@@ -96,6 +95,30 @@ int xtun_rx_fan_out_cpu(struct xtun_peer *peer)
 	if (next >= nr_cpu_ids)
 		next = cpumask_first(cpu_online_mask);
 	return next == cpu ? -1 : next;
+}
+
+/* @peer's packet passed authentication and the replay check. */
+void xtun_rx_load_authenticated(struct xtun_peer *peer)
+{
+	struct xtun_rx_load *load = &peer->rx_load;
+	unsigned long now = jiffies;
+	unsigned int count = 1;
+
+	if (READ_ONCE(load->stamp) == now)
+		count += READ_ONCE(load->count);
+	else
+		WRITE_ONCE(load->stamp, now);
+	WRITE_ONCE(load->count, count);
+}
+
+/*
+ * A message with @peer's receiver index failed authentication: forget the
+ * load counted so far, so that forgeries mixed into a busy peer's traffic
+ * do not keep it in fan-out.
+ */
+void xtun_rx_load_forged(struct xtun_peer *peer)
+{
+	WRITE_ONCE(peer->rx_load.count, 0);
 }
 
 /* In hard IRQ on the cell's CPU: poll the cell there. */
@@ -174,9 +197,18 @@ bool xtun_rx_cells_deliver(struct xtun_device *xtun, struct sk_buff *skb,
 	return false;
 }
 
-bool xtun_rx_cells_fan_out(struct xtun_device *xtun, struct sk_buff *skb,
-			   int cpu)
+/*
+ * Queue a ciphertext of @peer to @cpu's cell.  One peer may hold at most a
+ * quarter of a cell's queue: what arrives with its receiver index is not
+ * authenticated yet, and must not crowd out the other peers sharing the
+ * cell.
+ */
+bool xtun_rx_cells_fan_out(struct xtun_device *xtun, struct xtun_peer *peer,
+			   struct sk_buff *skb, int cpu)
 {
+	if (unlikely(atomic_read(&peer->rx_load.queued) >
+		     max(xtun_max_backlog() / 4, 64U)))
+		return false;
 	return xtun_rx_cell_queue(per_cpu_ptr(xtun->rx_cells->cell, cpu), skb);
 }
 
@@ -218,10 +250,11 @@ int xtun_rx_cells_init(struct xtun_device *xtun)
 	struct xtun_rx_cell *cell;
 	int cpu;
 
-	cells = kzalloc(sizeof(*cells), GFP_KERNEL);
+	/* Charged to the memory cgroup of whoever creates the device. */
+	cells = kzalloc(sizeof(*cells), GFP_KERNEL_ACCOUNT);
 	if (!cells)
 		return -ENOMEM;
-	cells->cell = alloc_percpu(struct xtun_rx_cell);
+	cells->cell = alloc_percpu_gfp(struct xtun_rx_cell, GFP_KERNEL_ACCOUNT);
 	if (!cells->cell) {
 		kfree(cells);
 		return -ENOMEM;

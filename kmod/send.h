@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sending: handshake messages, keepalives, and the data packets staged
+ * for a peer (send.c).
+ */
 #ifndef _XTUN_SEND_H
 #define _XTUN_SEND_H
 
 #include <linux/skbuff.h>
+#include <linux/types.h>
 
+struct work_struct;
+struct xtun_device;
 struct xtun_peer;
 
 void xtun_send_handshake_initiation(struct xtun_peer *peer, bool is_retry);

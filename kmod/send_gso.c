@@ -65,8 +65,10 @@ static unsigned int xtun_message_len_of(const struct sk_buff *skb)
 
 /*
  * How many packets from the head of @packets may share one train: the
- * same outer DS field, the same message length but for the last, which
- * may be shorter, within the train's limits.  A train of one is no train.
+ * same outer DS field, the same owner (socket and destructor, so that the
+ * train can carry the owner's charge, xtun_train_take_charge()), the same
+ * message length but for the last, which may be shorter, within the
+ * train's limits.  A train of one is no train.
  */
 unsigned int xtun_train_len(const struct sk_buff_head *packets)
 {
@@ -82,6 +84,7 @@ unsigned int xtun_train_len(const struct sk_buff_head *packets)
 	skb_queue_walk(packets, skb) {
 		len = xtun_message_len_of(skb);
 		if (len > msg_len || XTUN_SKB_CB(skb)->ds != XTUN_SKB_CB(first)->ds ||
+		    skb->sk != first->sk || skb->destructor != first->destructor ||
 		    bytes + len > XTUN_TRAIN_MAX_BYTES ||
 		    n == XTUN_TRAIN_MAX_MESSAGES)
 			break;
@@ -197,16 +200,69 @@ static bool xtun_train_add(struct sk_buff *train, const struct sk_buff *skb,
 }
 
 /*
- * The train is charged to the first packet's socket, for the sender's
- * flow control, once its size is final; it takes the priority too.  The
- * packets themselves are freed once copied.
+ * Whether @skb's owner charged the socket's write allocation with its
+ * truesize, which its destructor gives back: sock_wfree(), or any of
+ * TCP's (tcp_wfree(), which also tells TCP small queues that the packet
+ * left, and __sock_wfree() for pure ACKs).
  */
-static void xtun_train_inherit(struct sk_buff *train, struct sk_buff *first)
+static bool xtun_train_charge_movable(const struct sk_buff *skb)
 {
+	const struct sock *sk = skb->sk;
+
+	if (!sk || !skb->destructor || !sk_fullsock(sk))
+		return false;
+	return skb->destructor == sock_wfree ||
+	       (sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP);
+}
+
+/*
+ * The train takes over its packets' owner: their socket, their
+ * destructor and their charge, adjusted from the sum of their truesizes
+ * to the train's own, as tcp_gso_segment() does for its segments.  So
+ * TCP's destructor runs when the train leaves, not when its segments
+ * were copied into it, and TCP small queues keep their completion
+ * signal.  The packets are then freed without an owner.
+ */
+static void xtun_train_take_charge(struct sk_buff *train,
+				   struct sk_buff_head *copied)
+{
+	struct sk_buff *first = skb_peek(copied), *skb;
+	void (*destructor)(struct sk_buff *skb) = first->destructor;
+	struct sock *sk = first->sk;
+	unsigned int charged = 0;
+
+	skb_queue_walk(copied, skb) {
+		charged += skb->truesize;
+		skb->destructor = NULL;
+		skb->sk = NULL;
+	}
+	/* What is left charged stays above zero: the train's truesize. */
+	if (train->truesize > charged)
+		refcount_add(train->truesize - charged, &sk->sk_wmem_alloc);
+	else if (train->truesize < charged)
+		WARN_ON_ONCE(refcount_sub_and_test(charged - train->truesize,
+						   &sk->sk_wmem_alloc));
+	train->sk = sk;
+	train->destructor = destructor;
+}
+
+/*
+ * The train belongs to its packets' socket (xtun_train_len() keeps one
+ * owner per train), for the sender's flow control, once its size is final;
+ * it takes the priority too.  An owner whose charge cannot be moved
+ * (another destructor) is charged anew, as skb_set_owner_w() does, while
+ * its packets give theirs back when they are freed.
+ */
+static void xtun_train_inherit(struct sk_buff *train,
+			       struct sk_buff_head *copied)
+{
+	struct sk_buff *first = skb_peek(copied);
 	struct sock *sk = first->sk;
 
 	train->priority = first->priority;
-	if (sk && sk_fullsock(sk))
+	if (xtun_train_charge_movable(first))
+		xtun_train_take_charge(train, copied);
+	else if (sk && sk_fullsock(sk))
 		skb_set_owner_w(train, sk);
 }
 
@@ -262,8 +318,8 @@ struct sk_buff *xtun_train_build(struct sk_buff_head *packets, unsigned int n,
 		return NULL;
 	}
 	xtun_train_set_gso(train, msg_len, tally->messages);
-	/* While the first packet still holds its socket. */
-	xtun_train_inherit(train, skb_peek(&copied));
+	/* While the packets still hold their socket. */
+	xtun_train_inherit(train, &copied);
 	while ((skb = __skb_dequeue(&copied)) != NULL) {
 		if (skb->len) {
 			tally->data_packets++;

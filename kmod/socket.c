@@ -31,9 +31,78 @@ struct xtun_send_target {
 	bool stale_src;		/* our remembered source is gone */
 };
 
-static int xtun_send4(struct xtun_device *xtun, struct sk_buff *skb,
-		      struct xtun_send_target *target, u8 ds,
-		      struct dst_cache *cache)
+/*
+ * What every send does first, whatever the family: the skb leaves as the
+ * device's, carrying our whole message (the tunnel code counts from the
+ * inner network header).  Returns the family's socket, or NULL when the
+ * device is down; either way the caller ends with xtun_socket_send_end().
+ */
+static struct sock *xtun_socket_send_begin(struct xtun_device *xtun,
+					   struct sk_buff *skb,
+					   struct sock __rcu **sockp)
+	__acquires(RCU_BH)
+{
+	skb_mark_not_on_list(skb);
+	skb->dev = xtun->dev;
+	skb->mark = xtun->fwmark;
+	skb->ignore_df = 1;
+	skb_set_inner_network_header(skb, 0);
+	rcu_read_lock_bh();
+	return rcu_dereference_bh(*sockp);
+}
+
+/* @skb is consumed: sent when @ret is 0, freed otherwise. */
+static int xtun_socket_send_end(struct sk_buff *skb, int ret)
+	__releases(RCU_BH)
+{
+	if (unlikely(ret))
+		kfree_skb(skb);
+	rcu_read_unlock_bh();
+	return ret;
+}
+
+/*
+ * The source address we remembered for the peer is gone: route from any,
+ * and have the caller forget it once the endpoint lock is dropped.  The
+ * cached route was chosen for that source.
+ */
+static void xtun_socket_forget_src(struct xtun_send_target *target,
+				   struct dst_cache *cache)
+{
+	target->stale_src = true;
+	if (cache)
+		dst_cache_reset(cache);
+}
+
+/*
+ * 0 when @dst (or an ERR_PTR) is a route we can send on; otherwise a
+ * negative errno, with @dst released.  A route back into the tunnel would
+ * loop every packet through us.
+ */
+static int xtun_socket_route_ok(struct xtun_device *xtun,
+				const struct xtun_send_target *target,
+				struct dst_entry *dst)
+{
+	const struct xtun_endpoint *endpoint = target->endpoint;
+
+	if (IS_ERR(dst)) {
+		net_dbg_ratelimited("%s: no route to %pISpfsc: %ld\n",
+				    xtun->dev->name, &endpoint->addr,
+				    PTR_ERR(dst));
+		return PTR_ERR(dst);
+	}
+	if (unlikely(dst->dev == xtun->dev)) {
+		dst_release(dst);
+		net_dbg_ratelimited("%s: route to %pISpfsc loops into the tunnel\n",
+				    xtun->dev->name, &endpoint->addr);
+		return -ELOOP;
+	}
+	return 0;
+}
+
+static int xtun_socket_send4(struct xtun_device *xtun, struct sk_buff *skb,
+			     struct xtun_send_target *target, u8 ds,
+			     struct dst_cache *cache)
 {
 	const struct xtun_endpoint *endpoint = target->endpoint;
 	struct flowi4 fl = {
@@ -45,18 +114,11 @@ static int xtun_send4(struct xtun_device *xtun, struct sk_buff *skb,
 	};
 	struct rtable *rt = NULL;
 	struct sock *sock;
-	int ret = 0;
+	int ret;
 
-	skb_mark_not_on_list(skb);
-	skb->dev = xtun->dev;
-	skb->mark = xtun->fwmark;
-
-	rcu_read_lock_bh();
-	sock = rcu_dereference_bh(xtun->sock4);
-	if (unlikely(!sock)) {
-		ret = -ENONET;
-		goto err;
-	}
+	sock = xtun_socket_send_begin(xtun, skb, &xtun->sock4);
+	if (unlikely(!sock))
+		return xtun_socket_send_end(skb, -ENONET);
 	fl.fl4_sport = inet_sk(sock)->inet_sport;
 
 	if (cache)
@@ -66,55 +128,38 @@ static int xtun_send4(struct xtun_device *xtun, struct sk_buff *skb,
 		if (fl.saddr && !inet_confirm_addr(sock_net(sock), NULL, 0,
 						   fl.saddr, RT_SCOPE_HOST)) {
 			fl.saddr = 0;
-			target->stale_src = true;
-			if (cache)
-				dst_cache_reset(cache);
+			xtun_socket_forget_src(target, cache);
 		}
 		rt = ip_route_output_flow(sock_net(sock), &fl, sock);
+		/*
+		 * IPv4 checks the source again in the lookup, and fails it
+		 * with -EINVAL when it went after the check above: retry
+		 * once from any source.  IPv6 has no such retry because
+		 * its lookup takes a given source as it is and never fails
+		 * for it: the check is the only one there.
+		 */
 		if (IS_ERR(rt) && PTR_ERR(rt) == -EINVAL && fl.saddr) {
 			fl.saddr = 0;
-			target->stale_src = true;
-			if (cache)
-				dst_cache_reset(cache);
+			xtun_socket_forget_src(target, cache);
 			rt = ip_route_output_flow(sock_net(sock), &fl, sock);
 		}
-		if (IS_ERR(rt)) {
-			ret = PTR_ERR(rt);
-			net_dbg_ratelimited("%s: no route to %pISpfsc: %d\n",
-					    xtun->dev->name, &endpoint->addr,
-					    ret);
-			goto err;
-		}
-		if (unlikely(rt->dst.dev == xtun->dev)) {
-			/* Routing the tunnel into itself: refuse the loop. */
-			ip_rt_put(rt);
-			ret = -ELOOP;
-			net_dbg_ratelimited("%s: route to %pISpfsc loops into the tunnel\n",
-					    xtun->dev->name, &endpoint->addr);
-			goto err;
-		}
+		ret = xtun_socket_route_ok(xtun, target,
+					   IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst);
+		if (ret)
+			return xtun_socket_send_end(skb, ret);
 		if (cache)
 			dst_cache_set_ip4(cache, &rt->dst, fl.saddr);
 	}
 
-	skb->ignore_df = 1;
-	/* The tunnel code counts from here: our whole message. */
-	skb_set_inner_network_header(skb, 0);
 	udp_tunnel_xmit_skb(rt, sock, skb, fl.saddr, fl.daddr, ds,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
 			    fl.fl4_dport, false, false);
-	goto out;
-
-err:
-	kfree_skb(skb);
-out:
-	rcu_read_unlock_bh();
-	return ret;
+	return xtun_socket_send_end(skb, 0);
 }
 
-static int xtun_send6(struct xtun_device *xtun, struct sk_buff *skb,
-		      struct xtun_send_target *target, u8 ds,
-		      struct dst_cache *cache)
+static int xtun_socket_send6(struct xtun_device *xtun, struct sk_buff *skb,
+			     struct xtun_send_target *target, u8 ds,
+			     struct dst_cache *cache)
 {
 	const struct xtun_endpoint *endpoint = target->endpoint;
 	struct flowi6 fl = {
@@ -127,73 +172,46 @@ static int xtun_send6(struct xtun_device *xtun, struct sk_buff *skb,
 	};
 	struct dst_entry *dst = NULL;
 	struct sock *sock;
-	int ret = 0;
+	int ret;
 
-	skb_mark_not_on_list(skb);
-	skb->dev = xtun->dev;
-	skb->mark = xtun->fwmark;
-
-	rcu_read_lock_bh();
-	sock = rcu_dereference_bh(xtun->sock6);
-	if (unlikely(!sock)) {
-		ret = -ENONET;
-		goto err;
-	}
+	sock = xtun_socket_send_begin(xtun, skb, &xtun->sock6);
+	if (unlikely(!sock))
+		return xtun_socket_send_end(skb, -ENONET);
 	fl.fl6_sport = inet_sk(sock)->inet_sport;
 
 	if (cache)
 		dst = dst_cache_get_ip6(cache, &fl.saddr);
 	if (!dst) {
+		/* The address the peer reached us at may have gone. */
 		if (!ipv6_addr_any(&fl.saddr) &&
 		    !ipv6_chk_addr(sock_net(sock), &fl.saddr, NULL, 0)) {
 			fl.saddr = in6addr_any;
-			target->stale_src = true;
-			if (cache)
-				dst_cache_reset(cache);
+			xtun_socket_forget_src(target, cache);
 		}
 		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sock), sock,
 						      &fl, NULL);
-		if (IS_ERR(dst)) {
-			ret = PTR_ERR(dst);
-			net_dbg_ratelimited("%s: no route to %pISpfsc: %d\n",
-					    xtun->dev->name, &endpoint->addr,
-					    ret);
-			goto err;
-		}
-		if (unlikely(dst->dev == xtun->dev)) {
-			dst_release(dst);
-			ret = -ELOOP;
-			net_dbg_ratelimited("%s: route to %pISpfsc loops into the tunnel\n",
-					    xtun->dev->name, &endpoint->addr);
-			goto err;
-		}
+		ret = xtun_socket_route_ok(xtun, target, dst);
+		if (ret)
+			return xtun_socket_send_end(skb, ret);
 		if (cache)
 			dst_cache_set_ip6(cache, dst, &fl.saddr);
 	}
 
-	skb->ignore_df = 1;
-	skb_set_inner_network_header(skb, 0);
 	xtun_udp_tunnel6_xmit_skb(dst, sock, skb, skb->dev, &fl.saddr,
 				  &fl.daddr, ds, ip6_dst_hoplimit(dst), 0,
 				  fl.fl6_sport, fl.fl6_dport, false);
-	goto out;
-
-err:
-	kfree_skb(skb);
-out:
-	rcu_read_unlock_bh();
-	return ret;
+	return xtun_socket_send_end(skb, 0);
 }
 
-static int xtun_send(struct xtun_device *xtun, struct sk_buff *skb,
-		     struct xtun_send_target *target, u8 ds,
-		     struct dst_cache *cache)
+static int xtun_socket_send_skb(struct xtun_device *xtun, struct sk_buff *skb,
+				struct xtun_send_target *target, u8 ds,
+				struct dst_cache *cache)
 {
 	switch (target->endpoint->addr.sa_family) {
 	case AF_INET:
-		return xtun_send4(xtun, skb, target, ds, cache);
+		return xtun_socket_send4(xtun, skb, target, ds, cache);
 	case AF_INET6:
-		return xtun_send6(xtun, skb, target, ds, cache);
+		return xtun_socket_send6(xtun, skb, target, ds, cache);
 	default:
 		kfree_skb(skb);
 		return -EDESTADDRREQ;	/* no endpoint known yet */
@@ -208,7 +226,8 @@ int xtun_socket_send_skb_to_peer(struct xtun_peer *peer, struct sk_buff *skb,
 	int ret;
 
 	read_lock_bh(&peer->endpoint_lock);
-	ret = xtun_send(peer->device, skb, &target, ds, &peer->endpoint_cache);
+	ret = xtun_socket_send_skb(peer->device, skb, &target, ds,
+				   &peer->endpoint_cache);
 	read_unlock_bh(&peer->endpoint_lock);
 	if (target.stale_src)
 		xtun_socket_clear_peer_endpoint_src(peer);
@@ -253,7 +272,7 @@ int xtun_socket_send_buffer_as_reply_to_skb(struct xtun_device *xtun,
 	skb = xtun_socket_skb_of_buffer(buffer, len);
 	if (unlikely(!skb))
 		return -ENOMEM;
-	return xtun_send(xtun, skb, &target, 0, NULL);
+	return xtun_socket_send_skb(xtun, skb, &target, 0, NULL);
 }
 
 /* The peer's address and our address it reached, from a received skb. */

@@ -107,7 +107,8 @@ static void xtun_expired_send_persistent_keepalive(struct timer_list *timer)
 	struct xtun_peer *peer = from_timer(peer, timer,
 					    timer_persistent_keepalive);
 
-	if (likely(peer->persistent_keepalive_interval))
+	/* Netlink may have turned it off since the timer was armed. */
+	if (likely(READ_ONCE(peer->persistent_keepalive_interval)))
 		xtun_send_keepalive(peer);
 }
 
@@ -168,10 +169,12 @@ void xtun_timers_session_derived(struct xtun_peer *peer)
 
 void xtun_timers_any_authenticated_packet_traversal(struct xtun_peer *peer)
 {
-	if (peer->persistent_keepalive_interval)
+	/* Read once: netlink sets it under update_lock, which we lack. */
+	u16 interval = READ_ONCE(peer->persistent_keepalive_interval);
+
+	if (interval)
 		xtun_mod_peer_timer(peer, &peer->timer_persistent_keepalive,
-				    jiffies +
-				    peer->persistent_keepalive_interval * HZ);
+				    jiffies + interval * HZ);
 }
 
 void xtun_timers_init(struct xtun_peer *peer)

@@ -3,9 +3,12 @@
 #
 # The module's netlink policies and ops table, kmod/netlink-gen.c and
 # kmod/netlink-gen.h, are generated from Documentation/netlink/specs/xtun.yaml
-# by the kernel's ynl-gen-c.py, taken from Debian's linux-source-6.12.
+# by the kernel's ynl-gen-c.py, taken from Debian's linux-source-6.12; the
+# attribute names xtunctl prints, tools/tunctl/netlink-gen.[ch], by
+# scripts/xtunctl-names-gen.py.
 #
-#   netlink-gen.sh          regenerate kmod/netlink-gen.[ch]
+#   netlink-gen.sh          regenerate kmod/netlink-gen.[ch] and
+#                           tools/tunctl/netlink-gen.[ch]
 #   netlink-gen.sh --check  fail when they differ from a fresh generation, or
 #                           when uapi/linux/xtun.h disagrees with the spec
 #
@@ -49,17 +52,21 @@ stage_tree() {
 	ln -sfn "$REPO/$SPEC" "$TREE/$SPEC"
 }
 
-# generate DIR: netlink-gen.c and netlink-gen.h into DIR.
+# generate DIR: netlink-gen.c and netlink-gen.h into DIR/kmod and
+# DIR/tools/tunctl.
 generate() {
 	local mode ext
 
+	mkdir -p "$1/kmod" "$1/tools/tunctl"
 	for mode in source header; do
 		ext=c
 		[ "$mode" = header ] && ext=h
 		"$PYTHON" "$TREE/tools/net/ynl/ynl-gen-c.py" --mode kernel --"$mode" \
-			--spec "$TREE/$SPEC" -o "$1/netlink-gen.$ext" ||
+			--spec "$TREE/$SPEC" -o "$1/kmod/netlink-gen.$ext" ||
 			die "ynl-gen-c.py refused $SPEC"
 	done
+	"$PYTHON" "$REPO/scripts/xtunctl-names-gen.py" "$REPO/$SPEC" "$1/tools/tunctl" ||
+		die "xtunctl-names-gen.py refused $SPEC"
 }
 
 main() {
@@ -70,12 +77,13 @@ main() {
 	trap 'rm -rf "$TMP"' EXIT
 	generate "$TMP"
 	if [ "${1:-}" != --check ]; then
-		cp "$TMP"/netlink-gen.[ch] "$REPO/kmod/"
+		cp "$TMP"/kmod/netlink-gen.[ch] "$REPO/kmod/"
+		cp "$TMP"/tools/tunctl/netlink-gen.[ch] "$REPO/tools/tunctl/"
 		return
 	fi
-	for f in netlink-gen.c netlink-gen.h; do
-		if ! diff -u "$REPO/kmod/$f" "$TMP/$f" >&2; then
-			echo "netlink-gen: kmod/$f is not what $SPEC generates: run make netlink-gen" >&2
+	for f in {kmod,tools/tunctl}/netlink-gen.{c,h}; do
+		if ! diff -u "$REPO/$f" "$TMP/$f" >&2; then
+			echo "netlink-gen: $f is not what $SPEC generates: run make netlink-gen" >&2
 			ret=1
 		fi
 	done

@@ -83,6 +83,56 @@ forced_fan_out_carries_floods_and_streams() {
 	drops_none
 }
 
+# receiver_index DIR: b's receiver index for a's data messages, from a data
+# packet captured on b's veth0 while a pings b.
+receiver_index() {
+	local dir=$1 cap
+
+	bg_start "$NS_B" "$dir/capture.log" "$XTUN_PKT" capture veth0 $PORT_B 4 48 "$dir/frame" 60
+	cap=$BG_PID
+	wait_until 20 test -e "$dir/frame.ready" || fail "no capture: $(cat "$dir/capture.log")"
+	check_ok pings "$NS_A" "$IN4_B"
+	bg_wait "$cap" 30 || fail "nothing captured: $(cat "$dir/capture.log")"
+	"$XTUN_PKT" frame-info "$dir/frame" | awk '{ print $6 }'
+}
+
+b_drop_auth() {
+	xtun_peer_field "$NS_B" "$IF_B" "$PUB_A" drop-auth
+}
+
+# Forged data messages that carry a's valid receiver index, far more than
+# the lowest threshold a second: they fail authentication, so they neither
+# count as a's load nor go to a cell that other peers' messages share.
+forged_flood_is_never_fanned_out() {
+	local dir index n i pids=() sent=0 auth
+
+	require_cpus
+	dir=$(tmp_dir)
+	fanout_set 250
+	fanout_pair
+	index=$(receiver_index "$dir")
+	[ -n "$index" ] || fail "no receiver index in the captured packet"
+	auth=$(b_drop_auth)
+	probe_start "$PROBE" xtun_receive_queued ||
+		fail "cannot place a kprobe on xtun_receive_queued"
+	for i in 1 2; do
+		ip netns exec "$NS_A" "$XTUN_PKT" forge-data "$OUT4_B" $PORT_B \
+			"$index" $((i * 1000000)) 3000 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || fail "forge-data failed"
+		sent=$((sent + 3000))
+	done
+	wait_for 30 '[ "$(b_drop_auth)" -ge $((auth + sent / 2)) ]' ||
+		fail "b's drop-auth went from $auth to only $(b_drop_auth) for $sent forgeries"
+	n=$(probe_count "$PROBE")
+	probe_stop "$PROBE"
+	check_eq "$n" 0 "forged messages decrypted through a cell"
+	check_eq "$(xtun_peer_field "$NS_B" "$IF_B" "$PUB_A" drop-replay)" 0 "b's drop-replay"
+	check_ok pings "$NS_A" "$IN4_B" 3
+}
+
 # flip_fanout SECONDS: switch between always and never every 0.1 s.
 flip_fanout() {
 	local v=0 deadline=$((SECONDS + $1))
@@ -137,6 +187,7 @@ peers_and_devices_go_with_messages_queued() {
 # The inline test runs on the stock kernels; the debug kernel's checkers
 # need the queued path, its switching and its teardown.
 DEBUG_KERNEL_TESTS="
+	forged_flood_is_never_fanned_out
 	forced_fan_out_carries_floods_and_streams
 	fan_out_switches_on_and_off_under_traffic
 	peers_and_devices_go_with_messages_queued"
@@ -145,6 +196,7 @@ trap 'probe_stop "$PROBE"; fanout_set 4000 2>/dev/null' EXIT
 
 ktap_run_tests \
 	idle_pings_are_decrypted_inline \
+	forged_flood_is_never_fanned_out \
 	forced_fan_out_carries_floods_and_streams \
 	fan_out_switches_on_and_off_under_traffic \
 	peers_and_devices_go_with_messages_queued

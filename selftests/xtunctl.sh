@@ -216,6 +216,31 @@ genpsk_makes_distinct_32_byte_keys() {
 	check_eq "$(base64 -d <<<"$a" | wc -c)" 32 "key length"
 }
 
+# base64_test (tools/tunctl) holds base64.c's arithmetic codec against a
+# reference: every byte in every place round-trips, every character of the
+# alphabet in every place decodes, every other byte and length is refused.
+key_codec_accepts_every_key_and_refuses_bad_text() {
+	check_ok "$(dirname "$XTUNCTL")/base64_test"
+	check_match "$OUT" 'agree with the reference' "base64_test's verdict"
+}
+
+# extack_test (tools/tunctl) has extack.c name attributes the kernel
+# reports missing, at each level of nesting, with the names of the spec
+# (tools/tunctl/netlink-gen.c); xtunctl's own requests never lack one.
+missing_attributes_are_named_as_the_spec_names_them() {
+	check_ok "$(dirname "$XTUNCTL")/extack_test"
+	check_match "$OUT" 'as the spec names it' "extack_test's verdict"
+}
+
+# fields_test (tools/tunctl) holds the field table every show format and
+# showconf print from: each output's rows in places 1..N without a gap or a
+# double, a name for each output a row is in, a counter group in one piece,
+# and wg's dump columns first, in wg's order.
+field_table_fits_every_output_and_keeps_wg_dump_columns() {
+	check_ok "$(dirname "$XTUNCTL")/fields_test"
+	check_match "$OUT" 'fit every output' "fields_test's verdict"
+}
+
 pubkey_rejects_malformed_keys() {
 	local good bad
 
@@ -660,6 +685,9 @@ ktap_run_tests \
 	genkey_makes_distinct_clamped_keys \
 	genkey_warns_when_others_can_read_the_file \
 	genpsk_makes_distinct_32_byte_keys \
+	key_codec_accepts_every_key_and_refuses_bad_text \
+	missing_attributes_are_named_as_the_spec_names_them \
+	field_table_fits_every_output_and_keeps_wg_dump_columns \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
 	version_matches_the_module_sources \

@@ -160,14 +160,17 @@ ynl_subscribed() {
 # ynl_notifications NS GROUP CMD...: what ynl, subscribed to GROUP in NS,
 # heard while CMD ran there; one "name ifname public-key|listen-port" line
 # each.  The listener is a process of its own: 6.12's ynl fails
-# when a notification arrives ahead of the reply to its own request.
+# when a notification arrives ahead of the reply to its own request.  It
+# prints what it heard once its --sleep is over, so that sleep stretches
+# with WAIT_SCALE: on the debug kernel the request's own python start
+# outlasted 6 s and the listener left before the notification came.
 ynl_notifications() {
 	local ns=$1 group=$2 log
 
 	shift 2
 	log=$(tmp_dir)/ntf.json
 	bg_start "$ns" "$log" python3 "$YNL_CLI" --spec "$YNL_SPEC" \
-		--output-json --subscribe "$group" --sleep 6
+		--output-json --subscribe "$group" --sleep $((6 * WAIT_SCALE))
 	wait_until 20 ynl_subscribed "$ns" || return 1
 	"$@" >/dev/null || return 1
 	wait "$BG_PID" || return 1

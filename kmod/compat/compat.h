@@ -60,7 +60,7 @@ static inline void xtun_dev_free_tstats(struct net_device *dev)
 #endif
 
 /* 6.2 embedded a struct genl_info in the dump state. */
-static inline struct nlattr **xtun_genl_dump_attrs(struct netlink_callback *cb)
+static inline struct nlattr **xtun_nl_dump_attrs(struct netlink_callback *cb)
 {
 #ifdef XTUN_HAVE_GENL_INFO_DUMP
 	return genl_info_dump(cb)->attrs;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Self-test of the handshake rate limiter, on a clock of its own: a burst
- * and then refusal, refill with time but never beyond a burst, which
- * sources share a bucket, and how many buckets a namespace and the table
- * may hold.  It runs before the limiter's garbage collector starts and
- * leaves the table empty.  (Filling the table to its real bounds would
- * take seconds on a debug kernel under TCG: the bounds are lowered for
- * that part.)
+ * and then refusal, refill with time but never beyond a burst nor from an
+ * older time, which sources share a bucket, and how many buckets a
+ * namespace and the table may hold.  It runs before the limiter's garbage
+ * collector starts and leaves the table empty.  (Filling the table to its
+ * real bounds would take seconds on a debug kernel under TCG: the bounds
+ * are lowered for that part.)
  */
 
 #include <linux/ip.h>
@@ -15,8 +15,8 @@
 #include "../ratelimiter.h"
 #include "selftest.h"
 
-#define XTUN_ST_COST	(NSEC_PER_SEC / XTUN_RL_PACKETS_PER_SECOND)
-#define XTUN_ST_BURST	XTUN_RL_PACKETS_BURSTABLE
+#define XTUN_ST_COST	(NSEC_PER_SEC / XTUN_RATELIMITER_PACKETS_PER_SECOND)
+#define XTUN_ST_BURST	XTUN_RATELIMITER_PACKETS_BURSTABLE
 
 /* The lowered bounds: the table's, and a namespace's share of it. */
 #define XTUN_ST_MAX_BUCKETS	12
@@ -132,7 +132,7 @@ static bool __init xtun_st_rl_steady(struct xtun_st_rl *st)
 	if (!xtun_st_rl_expect(st, 0, "198.51.100.1", XTUN_ST_BURST + 1,
 			       XTUN_ST_BURST))
 		return false;
-	for (i = 0; i < 2 * XTUN_RL_PACKETS_PER_SECOND; i++) {
+	for (i = 0; i < 2 * XTUN_RATELIMITER_PACKETS_PER_SECOND; i++) {
 		st->now += XTUN_ST_COST;
 		if (!xtun_st_rl_expect(st, 0, "198.51.100.1", 2, 1))
 			return false;
@@ -211,6 +211,29 @@ static bool __init xtun_st_rl_not_ip(struct xtun_st_rl *st)
 	return !got;
 }
 
+/*
+ * A CPU that read the time before another refilled the bucket comes to it
+ * with a time older than the bucket's.  That refills nothing, and does not
+ * set the bucket's time back, which would count the same time twice.
+ * (When the time was read before the bucket's lock, the negative
+ * difference wrapped and filled an exhausted bucket.)
+ */
+static bool __init xtun_st_rl_older_time(struct xtun_st_rl *st)
+{
+	const char *src = "198.51.100.2";
+	const u64 now = st->now;
+	bool passed;
+
+	st->phase = "an older time refills nothing";
+	if (!xtun_st_rl_expect(st, 0, src, XTUN_ST_BURST + 1, XTUN_ST_BURST))
+		return false;
+	st->now = now - XTUN_ST_COST;
+	passed = xtun_st_rl_expect(st, 0, src, 1, 0);
+	st->now = now + XTUN_ST_COST;
+	st->phase = "an older time leaves the bucket's time";
+	return passed && xtun_st_rl_expect(st, 0, src, 2, 1);
+}
+
 /* The data path's entry point, on the real clock. */
 static bool __init xtun_st_rl_real_clock(struct xtun_st_rl *st)
 {
@@ -230,6 +253,7 @@ bool __init xtun_selftest_ratelimiter(struct rnd_state *rnd)
 	st.skb6 = xtun_selftest_ip_skb(AF_INET6);
 	if (st.skb4 && st.skb6)
 		passed = xtun_st_rl_steps_run(&st) && xtun_st_rl_steady(&st) &&
+			 xtun_st_rl_older_time(&st) &&
 			 xtun_st_rl_not_ip(&st) && xtun_st_rl_bounds(&st) &&
 			 xtun_st_rl_real_clock(&st);
 	xtun_ratelimiter_forget_all();

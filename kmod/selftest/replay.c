@@ -13,7 +13,7 @@
 #include <linux/slab.h>
 
 #include "../messages.h"
-#include "../noise.h"
+#include "../replay.h"
 #include "selftest.h"
 
 #define XTUN_ST_WINDOW		XTUN_COUNTER_WINDOW
@@ -41,10 +41,10 @@ static bool __init xtun_st_window_reset(struct xtun_st_window *w,
 					const char *phase)
 {
 	kfree(w->replay);
-	w->replay = kzalloc(sizeof(*w->replay), GFP_KERNEL);
+	w->replay = kmalloc(sizeof(*w->replay), GFP_KERNEL);
 	if (!w->replay)
 		return false;
-	spin_lock_init(&w->replay->lock);
+	xtun_replay_init(w->replay);
 	w->phase = phase;
 	w->step = 0;
 	return true;

@@ -43,6 +43,8 @@ prepare_host() {
 	# puts the kernel's ynl tools in BUILD/ynl for selftests/ynl.sh.
 	YNL_DIR="$BUILD/ynl" "$XTUN_REPO/scripts/netlink-gen.sh" --check ||
 		die "the netlink spec and the generated files or uapi header disagree"
+	make -s -C "$XTUN_REPO" kernel-doc XTUN_BUILD="$BUILD" ||
+		die "kernel-doc -Wall found undocumented or misdocumented code"
 	make -s -C "$XTUN_REPO/tools/tunctl" EXTRA_CFLAGS=-Werror >/dev/null ||
 		die "building xtunctl failed"
 }

@@ -167,6 +167,9 @@ vm_boot() {
 # killed run frees its slot.
 VM_SLOTS=${VM_SLOTS:-2}
 VM_SLOT_DIR=${VM_SLOT_DIR:-/tmp/xtun-vm-slots}
+# Seconds between tries for a free slot; a run that polls more often
+# (VM_SLOT_POLL=0.2, the run that is about to land) goes first.
+VM_SLOT_POLL=${VM_SLOT_POLL:-2}
 
 # vm_slot_take: lock a free slot (every slot with VM_EXCLUSIVE=1), waiting
 # as long as it takes; the locks stay on this shell's descriptors.
@@ -191,7 +194,7 @@ vm_slot_take() {
 			fi
 			exec {fd}>&-
 		done
-		sleep 2
+		sleep "$VM_SLOT_POLL"
 	done
 }
 

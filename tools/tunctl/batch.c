@@ -23,8 +23,8 @@
 
 #include <linux/xtun.h>
 
+#include "base64.h"
 #include "batch.h"
-#include "key.h"
 #include "xtunctl.h"
 
 #define BUFLEN GENL_SESSION_BUFSIZE

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading configuration files in WireGuard's INI format (see config.h).
+ * Reading configuration files in WireGuard's INI format (see config_file.h).
  *
  * The whole file is parsed and checked before anything is sent to the
  * kernel, so a mistake on line 40 changes nothing on the device.  Every
@@ -17,6 +17,7 @@
 
 #include <linux/xtun.h>
 
+#include "array.h"
 #include "config_file.h"
 #include "xtunctl.h"
 
@@ -45,19 +46,6 @@ static int config_error(struct config_reader *r, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n");
 	return XTUNCTL_EUSAGE;
-}
-
-static bool grow(void **array, size_t n, size_t size)
-{
-	void *p;
-
-	/* Config files are small: growing one element at a time is fine. */
-	p = realloc(*array, (n + 1) * size);
-	if (!p)
-		return false;
-	*array = p;
-	memset((char *)p + n * size, 0, size);
-	return true;
 }
 
 static struct peer_change *current_peer(struct config_reader *r)
@@ -90,7 +78,7 @@ static int read_prefix_list(struct config_reader *r, char *value,
 		entry = parse_trim(entry);
 		if (!*entry)
 			return config_error(r, "empty entry in the list");
-		if (!grow((void **)list, *n, sizeof(**list)))
+		if (!array_grow(*list, *n))
 			return config_error(r, "out of memory");
 		if (parse_prefix(what, entry, &(*list)[*n]))
 			return XTUNCTL_EUSAGE;
@@ -175,7 +163,7 @@ static int add_hook(struct config_reader *r, enum config_hook hook,
 	struct config_strings *s = &r->config->hooks[hook];
 	char *copy = strdup(value);
 
-	if (!copy || !grow((void **)&s->v, s->n, sizeof(*s->v))) {
+	if (!copy || !array_grow(s->v, s->n)) {
 		free(copy);
 		return config_error(r, "out of memory");
 	}
@@ -402,8 +390,7 @@ static int read_section(struct config_reader *r, char *line)
 		return XTUNCTL_OK;
 	}
 	if (!strcasecmp(line, "Peer")) {
-		if (!grow((void **)&r->config->peers, r->config->n_peers,
-			  sizeof(*r->config->peers)))
+		if (!array_grow(r->config->peers, r->config->n_peers))
 			return config_error(r, "out of memory");
 		r->config->peers[r->config->n_peers++].cmd = XTUN_CMD_NEW_PEER;
 		r->section = SECTION_PEER;

@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base64.h"
 #include "genl.h"
-#include "key.h"
 
 /*
  * A change to a device's own settings, as "dev set" and the config file

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel's extended acks: its message, the attribute it blamed and the
- * attribute it found missing, printed the way iproute2 prints them.
+ * attribute it found missing, printed the way iproute2 prints them.  The
+ * attributes' names and nesting come from the spec, through netlink-gen.c.
  */
 
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <linux/xtun.h>
 
 #include "extack.h"
+#include "netlink-gen.h"
 
 static int parse_tlv(const struct nlattr *attr, void *data)
 {
@@ -49,62 +51,23 @@ void extack_parse(const struct nlmsghdr *nlh, unsigned int offset,
 }
 
 /*
- * The attribute names of Documentation/netlink/xtun.yaml, for messages.
- * Which set a nest holds follows from the attribute that holds it.
+ * The set of the attributes inside @type of @set, and whether @type is an
+ * array of such nests, as the spec says (netlink-gen.c).
  */
-enum attr_set { SET_DEVICE, SET_PEER, SET_ALLOWEDIP, SET_UNKNOWN };
-
-static const char *const device_names[XTUN_DEVICE_A_MAX + 1] = {
-	[XTUN_DEVICE_A_IFINDEX] = "ifindex",
-	[XTUN_DEVICE_A_IFNAME] = "ifname",
-	[XTUN_DEVICE_A_PRIVATE_KEY] = "private-key",
-	[XTUN_DEVICE_A_PUBLIC_KEY] = "public-key",
-	[XTUN_DEVICE_A_FLAGS] = "flags",
-	[XTUN_DEVICE_A_LISTEN_PORT] = "listen-port",
-	[XTUN_DEVICE_A_FWMARK] = "fwmark",
-	[XTUN_DEVICE_A_GENERATION] = "generation",
-	[XTUN_DEVICE_A_PEERS] = "peers",
-	[XTUN_DEVICE_A_PEER] = "peer",
-	[XTUN_DEVICE_A_NTF_MISSED] = "ntf-missed",
-};
-
-static const char *const peer_names[XTUN_PEER_A_MAX + 1] = {
-	[XTUN_PEER_A_PUBLIC_KEY] = "public-key",
-	[XTUN_PEER_A_PRESHARED_KEY] = "preshared-key",
-	[XTUN_PEER_A_HAS_PRESHARED_KEY] = "has-preshared-key",
-	[XTUN_PEER_A_FLAGS] = "flags",
-	[XTUN_PEER_A_ENDPOINT] = "endpoint",
-	[XTUN_PEER_A_PERSISTENT_KEEPALIVE] = "persistent-keepalive",
-	[XTUN_PEER_A_ALLOWEDIPS] = "allowedips",
-};
-
-static const char *const allowedip_names[XTUN_ALLOWEDIP_A_MAX + 1] = {
-	[XTUN_ALLOWEDIP_A_FAMILY] = "family",
-	[XTUN_ALLOWEDIP_A_ADDR] = "addr",
-	[XTUN_ALLOWEDIP_A_CIDR] = "cidr",
-	[XTUN_ALLOWEDIP_A_FLAGS] = "flags",
-};
-
-static const struct {
-	const char *const *names;
-	unsigned int max;
-} attr_sets[] = {
-	[SET_DEVICE] = { device_names, XTUN_DEVICE_A_MAX },
-	[SET_PEER] = { peer_names, XTUN_PEER_A_MAX },
-	[SET_ALLOWEDIP] = { allowedip_names, XTUN_ALLOWEDIP_A_MAX },
-};
-
-/* The set of the attributes inside @type of @set; an array's elements too. */
-static enum attr_set inner_set(enum attr_set set, unsigned int type,
-			       bool *is_array)
+static enum nl_set inner_set(enum nl_set set, unsigned int type,
+			     bool *is_array)
 {
-	*is_array = !(set == SET_DEVICE && type == XTUN_DEVICE_A_PEER);
-	if (set == SET_DEVICE &&
-	    (type == XTUN_DEVICE_A_PEER || type == XTUN_DEVICE_A_PEERS))
-		return SET_PEER;
-	if (set == SET_PEER && type == XTUN_PEER_A_ALLOWEDIPS)
-		return SET_ALLOWEDIP;
-	return SET_UNKNOWN;
+	const struct nl_set_info *info = &nl_sets[set];
+	unsigned int i;
+
+	*is_array = false;
+	for (i = 0; i < info->n_nests; i++) {
+		if (info->nests[i].type == type) {
+			*is_array = info->nests[i].array;
+			return info->nests[i].set;
+		}
+	}
+	return NL_SET_UNKNOWN;
 }
 
 /* The attribute between @attr and @end whose bytes hold @target, or NULL. */
@@ -124,12 +87,12 @@ static const struct nlattr *attr_holding(const struct nlattr *attr,
  * @request (NLMSGERR_ATTR_MISS_NEST): walk down from the top level, into
  * the attribute that holds that byte at each level.
  */
-static enum attr_set nest_set(const struct nlmsghdr *request, uint32_t offset)
+static enum nl_set nest_set(const struct nlmsghdr *request, uint32_t offset)
 {
 	const char *target = (const char *)request + offset;
 	const char *end = (const char *)request + request->nlmsg_len;
 	const struct nlattr *attr = mnl_nlmsg_get_payload_offset(request, GENL_HDRLEN);
-	enum attr_set set = SET_DEVICE, inner = SET_DEVICE;
+	enum nl_set set = NL_SET_DEVICE, inner = NL_SET_DEVICE;
 	bool in_array = false, is_array = false;
 
 	while (offset < request->nlmsg_len &&
@@ -138,27 +101,27 @@ static enum attr_set nest_set(const struct nlmsghdr *request, uint32_t offset)
 		if (!in_array)
 			inner = inner_set(set, mnl_attr_get_type(attr), &is_array);
 		if ((const char *)attr == target)
-			return in_array || !is_array ? inner : SET_UNKNOWN;
-		if (inner == SET_UNKNOWN)
+			return in_array || !is_array ? inner : NL_SET_UNKNOWN;
+		if (inner == NL_SET_UNKNOWN)
 			break;
 		in_array = !in_array && is_array;
 		set = inner;
 		end = (const char *)attr + attr->nla_len;
 		attr = mnl_attr_get_payload(attr);
 	}
-	return SET_UNKNOWN;
+	return NL_SET_UNKNOWN;
 }
 
 static const char *missing_name(const struct genl_error *err,
 				const struct nlmsghdr *request)
 {
-	enum attr_set set = SET_DEVICE;
+	enum nl_set set = NL_SET_DEVICE;
 
 	if (err->has_miss_nest)
-		set = request ? nest_set(request, err->miss_nest) : SET_UNKNOWN;
-	if (set == SET_UNKNOWN || err->miss_type > attr_sets[set].max)
+		set = request ? nest_set(request, err->miss_nest) : NL_SET_UNKNOWN;
+	if (set == NL_SET_UNKNOWN || err->miss_type > nl_sets[set].max)
 		return NULL;
-	return attr_sets[set].names[err->miss_type];
+	return nl_sets[set].names[err->miss_type];
 }
 
 void extack_report(const struct genl_error *err, const struct nlmsghdr *request,

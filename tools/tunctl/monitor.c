@@ -25,7 +25,6 @@
 #include "genl.h"
 #include "json.h"
 #include "parse.h"
-#include "show_json.h"
 #include "show_value.h"
 #include "state.h"
 #include "xtunctl.h"

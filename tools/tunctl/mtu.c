@@ -99,16 +99,16 @@ static unsigned int endpoint_mtu(const union inet_sockaddr *ep)
 	const void *a = family == AF_INET ? (const void *)&ep->sin.sin_addr :
 					    (const void *)&ep->sin6.sin6_addr;
 	unsigned int mtu;
-	struct cmd c;
+	struct cmdline c;
 
 	if (!inet_ntop(family, a, addr, sizeof(addr)))
 		return 0;
-	cmd_ip(&c, family);
-	cmd_add(&c, "-o");
-	cmd_add(&c, "route");
-	cmd_add(&c, "get");
-	cmd_add(&c, "%s", addr);
-	if (!cmd_capture(&c, out, sizeof(out)))
+	cmdline_ip(&c, family);
+	cmdline_add(&c, "-o");
+	cmdline_add(&c, "route");
+	cmdline_add(&c, "get");
+	cmdline_add(&c, "%s", addr);
+	if (!cmdline_capture(&c, out, sizeof(out)))
 		return 0;
 	mtu = route_mtu(out);
 	return mtu > overhead(family) ? mtu - overhead(family) : 0;
@@ -123,14 +123,14 @@ static unsigned int default_route_mtu(int family)
 {
 	char out[1024];
 	unsigned int mtu;
-	struct cmd c;
+	struct cmdline c;
 
-	cmd_ip(&c, family);
-	cmd_add(&c, "-o");
-	cmd_add(&c, "route");
-	cmd_add(&c, "show");
-	cmd_add(&c, "default");
-	if (!cmd_capture(&c, out, sizeof(out)))
+	cmdline_ip(&c, family);
+	cmdline_add(&c, "-o");
+	cmdline_add(&c, "route");
+	cmdline_add(&c, "show");
+	cmdline_add(&c, "default");
+	if (!cmdline_capture(&c, out, sizeof(out)))
 		return 0;
 	out[strcspn(out, "\n")] = '\0';
 	mtu = route_mtu(out);

@@ -116,6 +116,20 @@ int parse_public_key(const char *arg, uint8_t key[XTUN_KEY_LEN])
 	return XTUNCTL_OK;
 }
 
+bool parse_key_stream(FILE *f, uint8_t key[XTUN_KEY_LEN])
+{
+	char buf[128];
+	size_t len;
+	bool ok;
+
+	/* A full buffer is more than a key and the white space around it. */
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[len] = '\0';
+	ok = len < sizeof(buf) - 1 && key_from_base64(key, parse_trim(buf));
+	explicit_bzero(buf, sizeof(buf));
+	return ok;
+}
+
 int parse_key_file(const char *what, const char *path,
 		   uint8_t key[XTUN_KEY_LEN])
 {
@@ -127,7 +141,7 @@ int parse_key_file(const char *what, const char *path,
 	f = fopen(path, "r");
 	if (!f)
 		return parse_invalid(name, path, strerror(errno));
-	ok = key_read(f, key);
+	ok = parse_key_stream(f, key);
 	fclose(f);
 	if (!ok)
 		return parse_invalid(name, path,

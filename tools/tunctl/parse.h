@@ -4,9 +4,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "addr.h"
-#include "key.h"
+#include "base64.h"
 
 /*
  * Command line arguments.  Each parse_* function returns XTUNCTL_OK, or
@@ -38,6 +39,12 @@ char *parse_trim(char *s);
 
 int parse_ifname(const char *arg);
 int parse_public_key(const char *arg, uint8_t key[XTUN_KEY_LEN]);
+/*
+ * Read one key from @f: its base64 form, white space around it allowed, as
+ * written by genkey or "wg genkey".  Unlike the others, false on anything
+ * else, and it prints nothing.
+ */
+bool parse_key_stream(FILE *f, uint8_t key[XTUN_KEY_LEN]);
 /* A base64 key read from @path ("/dev/stdin" works); @what names it. */
 int parse_key_file(const char *what, const char *path,
 		   uint8_t key[XTUN_KEY_LEN]);

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base64.h"
 #include "genl.h"
-#include "key.h"
 #include "parse.h"
 
 /*

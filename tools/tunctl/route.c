@@ -38,6 +38,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr.h"
+#include "array.h"
 #include "dev_change.h"
 #include "genl.h"
 #include "route.h"
@@ -50,11 +51,11 @@
 #define FULL_TUNNEL_TABLE_TRIES	1000
 
 /* Add "table T" for a table other than main. */
-static void cmd_add_table(struct cmd *c, uint32_t table)
+static void cmdline_add_table(struct cmdline *c, uint32_t table)
 {
 	if (table != RT_TABLE_MAIN) {
-		cmd_add(c, "table");
-		cmd_add(c, "%u", table);
+		cmdline_add(c, "table");
+		cmdline_add(c, "%u", table);
 	}
 }
 
@@ -63,17 +64,17 @@ static bool route_exists(const struct up_run *u, int family,
 			 const char *prefix, uint32_t table)
 {
 	char out[256];
-	struct cmd c;
+	struct cmdline c;
 
-	cmd_ip(&c, family);
-	cmd_add(&c, "route");
-	cmd_add(&c, "show");
-	cmd_add_table(&c, table);
-	cmd_add(&c, "exact");
-	cmd_add(&c, "%s", prefix);
-	cmd_add(&c, "dev");
-	cmd_add(&c, "%s", u->ifname);
-	return cmd_capture(&c, out, sizeof(out)) && out[0];
+	cmdline_ip(&c, family);
+	cmdline_add(&c, "route");
+	cmdline_add(&c, "show");
+	cmdline_add_table(&c, table);
+	cmdline_add(&c, "exact");
+	cmdline_add(&c, "%s", prefix);
+	cmdline_add(&c, "dev");
+	cmdline_add(&c, "%s", u->ifname);
+	return cmdline_capture(&c, out, sizeof(out)) && out[0];
 }
 
 /*
@@ -84,13 +85,13 @@ static int add_route(struct up_run *u, const struct ip_prefix *p,
 		     uint32_t table)
 {
 	char prefix[PREFIX_STRLEN];
-	struct cmd c;
+	struct cmdline c;
 
 	prefix_to_str(prefix, sizeof(prefix), p);
 	if (route_exists(u, p->family, prefix, table))
 		return XTUNCTL_OK;
-	cmd_ip_add_dev(&c, p->family, "route", prefix, u->ifname);
-	cmd_add_table(&c, table);
+	cmdline_ip_add_dev(&c, p->family, "route", prefix, u->ifname);
+	cmdline_add_table(&c, table);
 	return up_run_step(u, &c, NULL);
 }
 
@@ -99,15 +100,15 @@ static int add_route(struct up_run *u, const struct ip_prefix *p,
 static bool ip_prints_nothing(int family, const char *what, uint32_t table)
 {
 	char out[64];
-	struct cmd c;
+	struct cmdline c;
 
-	cmd_ip(&c, family);
-	cmd_add(&c, "%s", what);
-	cmd_add(&c, "show");
-	cmd_add(&c, "table");
-	cmd_add(&c, "%u", table);
+	cmdline_ip(&c, family);
+	cmdline_add(&c, "%s", what);
+	cmdline_add(&c, "show");
+	cmdline_add(&c, "table");
+	cmdline_add(&c, "%u", table);
 	/* ip fails for a table that was never made: that is unused too. */
-	return !cmd_capture(&c, out, sizeof(out)) || !out[0];
+	return !cmdline_capture(&c, out, sizeof(out)) || !out[0];
 }
 
 static bool table_unused(uint32_t table)
@@ -176,12 +177,12 @@ static int second_rule_priority(struct up_run *u, int family, unsigned long *pri
 	unsigned long prios[2];
 	char out[4096], *line, *save;
 	unsigned int n = 0;
-	struct cmd c;
+	struct cmdline c;
 
-	cmd_ip(&c, family);
-	cmd_add(&c, "rule");
-	cmd_add(&c, "show");
-	if (!cmd_capture(&c, out, sizeof(out))) {
+	cmdline_ip(&c, family);
+	cmdline_add(&c, "rule");
+	cmdline_add(&c, "show");
+	if (!cmdline_capture(&c, out, sizeof(out))) {
 		fprintf(stderr, "%s: %s: 'ip %s rule show' failed\n", prog,
 			u->context, c.argv[1]);
 		return XTUNCTL_EKERNEL;
@@ -201,25 +202,25 @@ static int second_rule_priority(struct up_run *u, int family, unsigned long *pri
 }
 
 /* "ip -4 rule add|del priority PRIO ..." with the words in @selector. */
-static void rule_cmd(struct cmd *c, int family, const char *op,
+static void rule_cmd(struct cmdline *c, int family, const char *op,
 		     unsigned long prio, const char *selector)
 {
 	char words[128], *w, *save;
 
-	cmd_ip(c, family);
-	cmd_add(c, "rule");
-	cmd_add(c, "%s", op);
-	cmd_add(c, "priority");
-	cmd_add(c, "%lu", prio);
+	cmdline_ip(c, family);
+	cmdline_add(c, "rule");
+	cmdline_add(c, "%s", op);
+	cmdline_add(c, "priority");
+	cmdline_add(c, "%lu", prio);
 	snprintf(words, sizeof(words), "%s", selector);
 	for (w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		cmd_add(c, "%s", w);
+		cmdline_add(c, "%s", w);
 }
 
 static int add_rule(struct up_run *u, int family, unsigned long prio,
 		    const char *selector)
 {
-	struct cmd add, del;
+	struct cmdline add, del;
 
 	rule_cmd(&add, family, "add", prio, selector);
 	rule_cmd(&del, family, "del", prio, selector);
@@ -230,12 +231,12 @@ static int full_tunnel(struct up_run *u, int family, uint32_t table)
 {
 	char not_marked[64];
 	unsigned long prio;
-	struct cmd c;
+	struct cmdline c;
 	int ret;
 
-	cmd_ip_add_dev(&c, family, "route",
-		       family == AF_INET ? "0.0.0.0/0" : "::/0", u->ifname);
-	cmd_add_table(&c, table);
+	cmdline_ip_add_dev(&c, family, "route",
+			   family == AF_INET ? "0.0.0.0/0" : "::/0", u->ifname);
+	cmdline_add_table(&c, table);
 	ret = up_run_step(u, &c, NULL) ?:
 	      second_rule_priority(u, family, &prio);
 	if (ret)
@@ -270,7 +271,7 @@ static int full_tunnels(struct up_run *u, bool v4, bool v6)
 static struct ip_prefix *distinct_prefixes(const struct config *config,
 					     size_t *n)
 {
-	struct ip_prefix *list = NULL, *grown, p;
+	struct ip_prefix *list = NULL, p;
 	const struct peer_change *peer;
 	size_t i, j, k;
 
@@ -285,12 +286,10 @@ static struct ip_prefix *distinct_prefixes(const struct config *config,
 				;
 			if (k < *n)
 				continue;
-			grown = realloc(list, (*n + 1) * sizeof(*list));
-			if (!grown) {
+			if (!array_grow(list, *n)) {
 				free(list);
 				return NULL;
 			}
-			list = grown;
 			list[(*n)++] = p;
 		}
 	}

@@ -19,19 +19,19 @@
 #include "run.h"
 #include "xtunctl.h"
 
-void cmd_init(struct cmd *c, const char *program)
+void cmdline_init(struct cmdline *c, const char *program)
 {
 	memset(c, 0, sizeof(*c));
-	cmd_add(c, "%s", program);
+	cmdline_add(c, "%s", program);
 }
 
-void cmd_add(struct cmd *c, const char *fmt, ...)
+void cmdline_add(struct cmdline *c, const char *fmt, ...)
 {
 	size_t room = sizeof(c->store) - c->used;
 	va_list ap;
 	int len;
 
-	if (c->argc >= CMD_MAX_ARGS) {
+	if (c->argc >= CMDLINE_MAX_ARGS) {
 		c->too_long = true;
 		return;
 	}
@@ -47,7 +47,7 @@ void cmd_add(struct cmd *c, const char *fmt, ...)
 	c->used += len + 1;
 }
 
-void cmd_to_str(const struct cmd *c, char *buf, size_t size)
+void cmdline_to_str(const struct cmdline *c, char *buf, size_t size)
 {
 	size_t len = 0;
 	int i;
@@ -134,11 +134,11 @@ static int run_argv(const char *context, const char *what,
 	return XTUNCTL_EKERNEL;
 }
 
-int cmd_run(const struct cmd *c, const char *context)
+int cmdline_run(const struct cmdline *c, const char *context)
 {
-	char cmdline[sizeof(c->store) + CMD_MAX_ARGS];
+	char cmdline[sizeof(c->store) + CMDLINE_MAX_ARGS];
 
-	cmd_to_str(c, cmdline, sizeof(cmdline));
+	cmdline_to_str(c, cmdline, sizeof(cmdline));
 	if (c->too_long) {
 		fprintf(stderr, "%s: %s: '%s...' is too long a command\n",
 			prog, context, cmdline);
@@ -169,7 +169,7 @@ static void read_all(int fd, char *out, size_t size)
 	out[len] = '\0';
 }
 
-bool cmd_capture(const struct cmd *c, char *out, size_t size)
+bool cmdline_capture(const struct cmdline *c, char *out, size_t size)
 {
 	int status = -1, fds[2];
 	pid_t pid;
@@ -228,19 +228,19 @@ int hook_run(const char *context, const char *what, const char *hook,
 	return ret;
 }
 
-void cmd_ip(struct cmd *c, int family)
+void cmdline_ip(struct cmdline *c, int family)
 {
-	cmd_init(c, "ip");
-	cmd_add(c, family == AF_INET ? "-4" : "-6");
+	cmdline_init(c, "ip");
+	cmdline_add(c, family == AF_INET ? "-4" : "-6");
 }
 
-void cmd_ip_add_dev(struct cmd *c, int family, const char *object,
-		    const char *what, const char *ifname)
+void cmdline_ip_add_dev(struct cmdline *c, int family, const char *object,
+			const char *what, const char *ifname)
 {
-	cmd_ip(c, family);
-	cmd_add(c, "%s", object);
-	cmd_add(c, "add");
-	cmd_add(c, "%s", what);
-	cmd_add(c, "dev");
-	cmd_add(c, "%s", ifname);
+	cmdline_ip(c, family);
+	cmdline_add(c, "%s", object);
+	cmdline_add(c, "add");
+	cmdline_add(c, "%s", what);
+	cmdline_add(c, "dev");
+	cmdline_add(c, "%s", ifname);
 }

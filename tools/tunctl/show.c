@@ -2,15 +2,15 @@
 /*
  * xtunctl show: the state of xtun devices and their peers.
  *
- *   show [IFNAME | all]		for people, as "wg show" (show_human.c)
- *   show [IFNAME | all] -j		JSON (show_json.c)
- *   show IFNAME | all FIELD		one field, as "wg show" (show_field.c)
- *   show interfaces			the names of the devices (show_field.c)
- *   show IFNAME | all dump		the columns of "wg show dump" (show_dump.c)
+ *   show [IFNAME | all]		for people, as "wg show"
+ *   show [IFNAME | all] -j		JSON
+ *   show IFNAME | all FIELD		one field, as "wg show"
+ *   show interfaces			the names of the devices
+ *   show IFNAME | all dump		the columns of "wg show dump"
  *
  * This file reads the command line, reads the devices once with
- * dev_state_read() and hands them to the format asked for; every format
- * walks them with show_walk().
+ * dev_state_read() and hands them to show_print(), which prints every
+ * format from the one field table (fields.c).
  */
 
 #include <stdbool.h>
@@ -18,10 +18,7 @@
 #include <string.h>
 
 #include "parse.h"
-#include "show_dump.h"
-#include "show_field.h"
-#include "show_human.h"
-#include "show_json.h"
+#include "show_print.h"
 #include "state.h"
 #include "xtunctl.h"
 
@@ -30,7 +27,7 @@ struct show_args {
 	bool interfaces;
 	bool dump;
 	const char *json;		/* "-j" or "--json" as given, or NULL */
-	const struct show_field *field;
+	const char *field;		/* "show IFNAME FIELD" */
 };
 
 static int show_usage(void)
@@ -117,19 +114,19 @@ static int parse_show_args(int argc, char **argv, struct show_args *args)
 	return XTUNCTL_OK;
 }
 
-static void show_print(const struct dev_state_list *list,
-		       const struct show_args *args)
+static void show_format(const struct dev_state_list *list,
+			const struct show_args *args)
 {
 	if (args->interfaces)
 		show_interfaces(list);
 	else if (args->dump)
-		show_dump(list, !args->ifname);
+		show_print(list, SHOW_DUMP, NULL, !args->ifname);
 	else if (args->field)
-		show_field_print(list, args->field, !args->ifname);
+		show_print(list, SHOW_FIELD, args->field, !args->ifname);
 	else if (args->json)
-		show_json(list);
+		show_print(list, SHOW_JSON, NULL, false);
 	else
-		show_human(list);
+		show_print(list, SHOW_HUMAN, NULL, false);
 }
 
 int cmd_show(int argc, char **argv)
@@ -144,7 +141,7 @@ int cmd_show(int argc, char **argv)
 	ret = dev_state_read(&list, args.ifname);
 	if (ret)
 		return ret;
-	show_print(&list, &args);
+	show_format(&list, &args);
 	dev_state_free(&list);
 	return XTUNCTL_OK;
 }

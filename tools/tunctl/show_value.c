@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The values that the script formats and showconf print (see show_value.h).
+ * Values as scripts see them, and JSON members monitor shares (see
+ * show_value.h).
  */
 
 #include <inttypes.h>
@@ -50,19 +51,6 @@ void value_allowedips(const struct peer_state *peer, const char *sep)
 	}
 }
 
-void value_handshake(const struct peer_state *peer)
-{
-	printf("%" PRIu64, handshake_seconds(peer));
-}
-
-void value_keepalive(const struct peer_state *peer)
-{
-	if (peer->persistent_keepalive)
-		printf("%u", peer->persistent_keepalive);
-	else
-		fputs("off", stdout);
-}
-
 void value_fwmark(const struct dev_state *dev)
 {
 	if (dev->fwmark)
@@ -71,22 +59,23 @@ void value_fwmark(const struct dev_state *dev)
 		fputs("off", stdout);
 }
 
-void value_counters(const struct peer_state *peer, enum counter_group group,
-		    const char *sep)
+void json_public_key(struct json *j, const uint8_t key[XTUN_KEY_LEN])
 {
-	const char *before = "";
-	size_t i;
+	char b64[KEY_B64_LEN + 1];
 
-	for (i = 0; i < PEER_N_COUNTERS; i++) {
-		if (peer_counters[i].group != group)
-			continue;
-		printf("%s%" PRIu64, before, peer->counters[i]);
-		before = sep;
-	}
+	key_to_base64(b64, key);
+	json_key_string(j, "public_key", b64);
 }
 
-void value_ifname_tab(const struct dev_state *dev, bool with_ifname)
+void json_endpoint(struct json *j, const struct peer_state *peer)
 {
-	if (with_ifname)
-		printf("%s\t", dev->ifname);
+	char ep[ENDPOINT_STRLEN];
+
+	json_key(j, "endpoint");
+	if (!peer->endpoint.sa.sa_family) {
+		json_null(j);
+		return;
+	}
+	endpoint_to_str(ep, sizeof(ep), &peer->endpoint);
+	json_string(j, ep);
 }

@@ -5,12 +5,10 @@
 #include "state.h"
 
 /*
- * "xtunctl show" prints the devices it read in one of several formats: for
- * people (show_human.c), JSON (show_json.c), one field for scripts
- * (show_field.c) or a dump (show_dump.c).  All of them are a show_printer
- * driven by show_walk() (show_walk.c), so each format sees the same devices
- * and peers in the same order, and a new format is a new set of callbacks
- * rather than another loop.
+ * "xtunctl show" prints the devices it read in one of several formats, and
+ * "show interfaces" their names (show_print.c).  Each is a show_printer
+ * driven by show_walk() (show_walk.c), so every format sees the same
+ * devices and peers in the same order, and none has a loop of its own.
  */
 struct show_printer {
 	/* Each callback may be NULL; @ctx is the printer's own state. */

@@ -19,6 +19,8 @@
 #include <linux/genetlink.h>
 #include <linux/xtun.h>
 
+#include "array.h"
+#include "fields.h"
 #include "genl.h"
 #include "state.h"
 #include "xtunctl.h"
@@ -32,22 +34,6 @@ static int malformed(const char *what)
 	fprintf(stderr, "Error: the kernel sent a malformed %s\n", what);
 	errno = EPROTO;
 	return MNL_CB_ERROR;
-}
-
-/* Make room for one more element of @size in *@array; sets errno on failure. */
-static bool grow(void **array, size_t *cap, size_t n, size_t size)
-{
-	size_t new_cap = *cap ? *cap * 2 : 4;
-	void *p;
-
-	if (n < *cap)
-		return true;
-	p = reallocarray(*array, new_cap, size);
-	if (!p)
-		return false;
-	*array = p;
-	*cap = new_cap;
-	return true;
 }
 
 struct attr_table {
@@ -116,8 +102,7 @@ static int merge_allowedips(struct peer_state *peer, const struct nlattr *array)
 	int ret;
 
 	mnl_attr_for_each_nested(elem, array) {
-		if (!grow((void **)&peer->allowedips, &peer->allowedips_cap,
-			  peer->n_allowedips, sizeof(*peer->allowedips)))
+		if (!array_grow(peer->allowedips, peer->n_allowedips))
 			return MNL_CB_ERROR;
 		ret = parse_allowedip(elem, &peer->allowedips[peer->n_allowedips]);
 		if (ret < 0)
@@ -153,15 +138,19 @@ static int merge_u64(uint64_t *v, const struct nlattr *attr)
 	return MNL_CB_OK;
 }
 
-/* The latest handshake, and every counter of the table in peer_counter.c. */
+/* The latest handshake, and every counter of the field table (fields.c). */
 static int merge_counters(struct peer_state *peer, const struct nlattr **tb)
 {
+	unsigned int attr;
 	size_t i;
 	int ret;
 
 	ret = merge_u64(&peer->last_handshake_ns, tb[XTUN_PEER_A_LAST_HANDSHAKE]);
-	for (i = 0; ret == MNL_CB_OK && i < PEER_N_COUNTERS; i++)
-		ret = merge_u64(&peer->counters[i], tb[peer_counters[i].attr]);
+	for (i = 0; ret == MNL_CB_OK && i < n_peer_fields; i++) {
+		attr = peer_fields[i].attr;
+		if (attr && attr <= XTUN_PEER_A_MAX)
+			ret = merge_u64(&peer->counters[attr], tb[attr]);
+	}
 	return ret;
 }
 
@@ -210,8 +199,7 @@ static struct peer_state *peer_for(struct dev_state *dev,
 	if (dev->n_peers &&
 	    !memcmp(dev->peers[dev->n_peers - 1].public_key, key, XTUN_KEY_LEN))
 		return &dev->peers[dev->n_peers - 1];
-	if (!grow((void **)&dev->peers, &dev->peers_cap, dev->n_peers,
-		  sizeof(*dev->peers)))
+	if (!array_grow(dev->peers, dev->n_peers))
 		return NULL;
 	peer = &dev->peers[dev->n_peers++];
 	memset(peer, 0, sizeof(*peer));
@@ -303,8 +291,7 @@ static struct dev_state *device_for(struct dev_state_list *list,
 	for (i = list->n_devices; i-- > 0;)
 		if (list->devices[i].ifindex == ifindex)
 			return &list->devices[i];
-	if (!grow((void **)&list->devices, &list->devices_cap, list->n_devices,
-		  sizeof(*list->devices)))
+	if (!array_grow(list->devices, list->n_devices))
 		return NULL;
 	dev = &list->devices[list->n_devices++];
 	memset(dev, 0, sizeof(*dev));

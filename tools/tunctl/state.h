@@ -8,9 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "key.h"
-#include "peer_counter.h"
 #include "addr.h"
+#include "base64.h"
 
 /*
  * The state of xtun devices as GET_DEVICE reports it, merged from however
@@ -25,9 +24,10 @@ struct peer_state {
 	union inet_sockaddr endpoint;	/* sa_family 0: unknown */
 	uint16_t persistent_keepalive;
 	uint64_t last_handshake_ns;
-	uint64_t counters[PEER_N_COUNTERS];	/* see peer_counter.h */
+	/* The counters of fields.c, by attribute (XTUN_PEER_A_RX_BYTES...). */
+	uint64_t counters[XTUN_PEER_A_MAX + 1];
 	struct ip_prefix *allowedips;
-	size_t n_allowedips, allowedips_cap;
+	size_t n_allowedips;
 };
 
 struct dev_state {
@@ -39,12 +39,12 @@ struct dev_state {
 	uint32_t fwmark;
 	uint32_t ntf_missed;		/* notifications only */
 	struct peer_state *peers;
-	size_t n_peers, peers_cap;
+	size_t n_peers;
 };
 
 struct dev_state_list {
 	struct dev_state *devices;
-	size_t n_devices, devices_cap;
+	size_t n_devices;
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "undo.h"
 #include "xtunctl.h"
 
@@ -111,7 +112,7 @@ int undo_log_create(struct undo_log *log, const char *context,
 }
 
 int undo_log_cmd(struct undo_log *log, const char *context,
-		 const struct cmd *c)
+		 const struct cmdline *c)
 {
 	int i;
 
@@ -160,7 +161,7 @@ static void records_free(struct records *r)
 /* The file's records, comments and empty lines left out. */
 static int records_read(struct records *r, FILE *f)
 {
-	char *line = NULL, **v;
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 
@@ -169,10 +170,8 @@ static int records_read(struct records *r, FILE *f)
 			line[--len] = '\0';
 		if (!len || line[0] == '#')
 			continue;
-		v = realloc(r->v, (r->n + 1) * sizeof(*r->v));
-		if (!v)
+		if (!array_grow(r->v, r->n))
 			break;
-		r->v = v;
 		r->v[r->n++] = line;
 		line = NULL;
 		cap = 0;
@@ -211,21 +210,21 @@ static bool same_netns(const struct records *r)
 static int undo_one(const char *context, const char *args)
 {
 	char *copy = strdup(args), *rest = copy, *field;
-	struct cmd c;
+	struct cmdline c;
 
 	if (!copy)
 		return XTUNCTL_EKERNEL;
 	field = strsep(&rest, "\t");
-	cmd_init(&c, field);
+	cmdline_init(&c, field);
 	while ((field = strsep(&rest, "\t")))
-		cmd_add(&c, "%s", field);
+		cmdline_add(&c, "%s", field);
 	free(copy);
 	if (strcmp(c.argv[0], "ip")) {
 		fprintf(stderr, "%s: %s: not undoing '%s': only ip commands are undo records\n",
 			prog, context, args);
 		return XTUNCTL_EKERNEL;
 	}
-	return cmd_run(&c, context);
+	return cmdline_run(&c, context);
 }
 
 static int run_hooks(const struct records *r, const char *context,

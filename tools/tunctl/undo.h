@@ -42,7 +42,7 @@ int undo_log_create(struct undo_log *log, const char *context,
 
 /* Record @c as the undoing of the step just done. */
 int undo_log_cmd(struct undo_log *log, const char *context,
-		 const struct cmd *c);
+		 const struct cmdline *c);
 
 /* Record a hook that undoing runs: @kind is "predown" or "postdown". */
 int undo_log_hook(struct undo_log *log, const char *context,

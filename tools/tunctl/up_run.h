@@ -11,7 +11,7 @@
 
 /*
  * One run of "xtunctl up": the device, its config and the undo log, as the
- * steps of updown.c and route.c share it (up_run.c).
+ * steps of updown.c and route.c share it.
  */
 struct up_run {
 	char ifname[IF_NAMESIZE];
@@ -24,8 +24,9 @@ struct up_run {
 /*
  * Run @c; once it succeeded, record @undo (NULL: nothing to record).  If
  * the record cannot be written, @undo is run at once: nothing done may be
- * left unrecorded.
+ * left unrecorded.  In updown.c, with the steps it serves.
  */
-int up_run_step(struct up_run *u, const struct cmd *c, const struct cmd *undo);
+int up_run_step(struct up_run *u, const struct cmdline *c,
+		const struct cmdline *undo);
 
 #endif /* _XTUNCTL_UP_RUN_H */

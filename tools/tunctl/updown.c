@@ -80,6 +80,20 @@ static const char *const hook_names[CONFIG_N_HOOKS] = {
 	[CONFIG_PRE_DOWN] = "PreDown", [CONFIG_POST_DOWN] = "PostDown",
 };
 
+int up_run_step(struct up_run *u, const struct cmdline *c,
+		const struct cmdline *undo)
+{
+	int ret;
+
+	ret = cmdline_run(c, u->context);
+	if (ret || !undo)
+		return ret;
+	ret = undo_log_cmd(&u->log, u->context, undo);
+	if (ret)
+		cmdline_run(undo, u->context);
+	return ret;
+}
+
 static int run_hooks(struct up_run *u, enum config_hook hook)
 {
 	const struct config_strings *s = &u->config.hooks[hook];
@@ -119,24 +133,24 @@ static int step_post_up(struct up_run *u)
 }
 
 /* "ip link ... dev IFNAME" */
-static void cmd_link(struct cmd *c, const char *op, const char *ifname)
+static void cmdline_link(struct cmdline *c, const char *op, const char *ifname)
 {
-	cmd_init(c, "ip");
-	cmd_add(c, "link");
-	cmd_add(c, "%s", op);
-	cmd_add(c, "dev");
-	cmd_add(c, "%s", ifname);
+	cmdline_init(c, "ip");
+	cmdline_add(c, "link");
+	cmdline_add(c, "%s", op);
+	cmdline_add(c, "dev");
+	cmdline_add(c, "%s", ifname);
 }
 
 /* Deleting the device also takes its addresses, routes and settings. */
 static int step_create(struct up_run *u)
 {
-	struct cmd add, del;
+	struct cmdline add, del;
 
-	cmd_link(&add, "add", u->ifname);
-	cmd_add(&add, "type");
-	cmd_add(&add, "xtun");
-	cmd_link(&del, "del", u->ifname);
+	cmdline_link(&add, "add", u->ifname);
+	cmdline_add(&add, "type");
+	cmdline_add(&add, "xtun");
+	cmdline_link(&del, "del", u->ifname);
 	return up_run_step(u, &add, &del);
 }
 
@@ -165,11 +179,11 @@ static int step_configure(struct up_run *u)
 static int step_mtu(struct up_run *u)
 {
 	unsigned int mtu = u->config.mtu ?: mtu_derive(&u->config);
-	struct cmd c;
+	struct cmdline c;
 
-	cmd_link(&c, "set", u->ifname);
-	cmd_add(&c, "mtu");
-	cmd_add(&c, "%u", mtu);
+	cmdline_link(&c, "set", u->ifname);
+	cmdline_add(&c, "mtu");
+	cmdline_add(&c, "%u", mtu);
 	return up_run_step(u, &c, NULL);
 }
 
@@ -177,14 +191,14 @@ static int step_addresses(struct up_run *u)
 {
 	const struct ip_prefix *a;
 	char addr[PREFIX_STRLEN];
-	struct cmd c;
+	struct cmdline c;
 	size_t i;
 	int ret = XTUNCTL_OK;
 
 	for (i = 0; !ret && i < u->config.n_addresses; i++) {
 		a = &u->config.addresses[i];
 		prefix_to_str(addr, sizeof(addr), a);
-		cmd_ip_add_dev(&c, a->family, "address", addr, u->ifname);
+		cmdline_ip_add_dev(&c, a->family, "address", addr, u->ifname);
 		ret = up_run_step(u, &c, NULL);
 	}
 	return ret;
@@ -192,10 +206,10 @@ static int step_addresses(struct up_run *u)
 
 static int step_link_up(struct up_run *u)
 {
-	struct cmd c;
+	struct cmdline c;
 
-	cmd_link(&c, "set", u->ifname);
-	cmd_add(&c, "up");
+	cmdline_link(&c, "set", u->ifname);
+	cmdline_add(&c, "up");
 	return up_run_step(u, &c, NULL);
 }
 

@@ -149,6 +149,7 @@
  *	or the system was about to sleep or was restored from a snapshot.
  *	The next packet to the peer hand-shakes again.
  * Peer notifications carry the peer in XTUN_DEVICE_A_PEER.
+ * @__XTUN_CMD_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_cmd {
 	XTUN_CMD_UNSPEC,
@@ -212,6 +213,7 @@ enum xtun_device_flag {
  * @XTUN_DEVICE_A_NTF_MISSED: u32, notifications only: how many
  *	notifications of the same group and namespace the rate limit held
  *	back since the previous one that was sent.
+ * @__XTUN_DEVICE_A_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_device_attr {
 	XTUN_DEVICE_A_UNSPEC,
@@ -294,6 +296,7 @@ enum xtun_peer_flag {
  *	the device moves to this one.  Host bits below the prefix length are
  *	ignored.
  * @XTUN_PEER_A_PAD: padding for 64-bit attributes.
+ * @__XTUN_PEER_A_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_peer_attr {
 	XTUN_PEER_A_UNSPEC,
@@ -339,6 +342,7 @@ enum xtun_allowedip_flag {
  *	network byte order.
  * @XTUN_ALLOWEDIP_A_CIDR: u8, prefix length, at most 32 or 128.
  * @XTUN_ALLOWEDIP_A_FLAGS: u32, enum xtun_allowedip_flag bits (requests).
+ * @__XTUN_ALLOWEDIP_A_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_allowedip_attr {
 	XTUN_ALLOWEDIP_A_UNSPEC,
