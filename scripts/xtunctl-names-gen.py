@@ -14,12 +14,18 @@ it beside ynl-gen-c.py and checks its output with --check.
 A subset (peer-set-input), or a set that shares another's name-prefix and
 numbers (device-set-input), is that set for naming; attributes of type
 unused and pad, which no request carries, have no name.
+
+The spec is read by selftests/xtun_spec.py, as for the uapi check and the
+selftests.
 """
 
 import os
 import sys
 
-import yaml
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "selftests"))
+import xtun_spec  # noqa: E402 pylint: disable=wrong-import-position
+from xtun_spec import c_name  # noqa: E402 pylint: disable=wrong-import-position
 
 HEAD = """\
 /* SPDX-License-Identifier: GPL-2.0 */
@@ -27,10 +33,6 @@ HEAD = """\
 /*\tDocumentation/netlink/specs/{spec} */
 /* by scripts/xtunctl-names-gen.py */
 """
-
-
-def c_name(name):
-    return name.upper().replace("-", "_")
 
 
 def full_sets(spec):
@@ -131,8 +133,7 @@ def main():
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
     spec_path, out_dir = sys.argv[1:]
-    with open(spec_path, encoding="utf-8") as f:
-        spec = yaml.safe_load(f)
+    spec = xtun_spec.load(spec_path)
     spec_name = os.path.basename(spec_path)
     for name, text in (("netlink-gen.h", header(spec, spec_name)),
                        ("netlink-gen.c", source(spec, spec_name))):
