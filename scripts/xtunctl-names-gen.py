@@ -13,8 +13,10 @@ it beside ynl-gen-c.py and checks its output with --check.
 
 A subset (peer-set-input), or a set that shares another's name-prefix and
 numbers (device-set-input), is that set for naming; attributes of type
-unused and pad, which no request carries, have no name.  The spec is read
-by selftests/xtun_spec.py, as for netlink-uapi-check.py and the selftests.
+unused and pad, which no request carries, have no name.
+
+The spec is read by selftests/xtun_spec.py, as for the uapi check and the
+selftests.
 """
 
 import os
@@ -23,6 +25,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "selftests"))
 import xtun_spec  # noqa: E402 pylint: disable=wrong-import-position
+from xtun_spec import c_name  # noqa: E402 pylint: disable=wrong-import-position
 
 HEAD = """\
 /* SPDX-License-Identifier: GPL-2.0 */
@@ -30,9 +33,6 @@ HEAD = """\
 /*\tDocumentation/netlink/specs/{spec} */
 /* by scripts/xtunctl-names-gen.py */
 """
-
-
-c_name = xtun_spec.c_name
 
 
 def full_sets(spec):

@@ -55,7 +55,7 @@ report_draws_table_and_chart() {
 		WireGuard "IPsec ESP" xtun/WG "SCALE: 50 peers x 11" "SCALE: 50 peers x 2" \
 		setconf "show dump" "ip link del" "ip link add dummy" "private-key change" \
 		"add during key change - alone" "add during del - alone" "CPU cost" \
-		"cpu0 busy %" "cpu1 busy %" "CPU us/MB" "CPU us/datagram" "inline %" \
+		"cpu0 busy %" "cpu0 softirq %" "CPU us/MB" "CPU us/datagram" "inline %" \
 		"ONE PEER, 200 PREFIXES" "ONE PEER, 2,000 PREFIXES" "prefixes per second"; do
 		check_match "$table" "$word" "the table"
 	done
