@@ -330,6 +330,17 @@ parse_errors_name_the_line_and_change_nothing() {
 	[Peer]
 	PublicKey = $P1
 	EOF
+	# Of two repeated keys, the one repeated first in the file is named.
+	bad_conf "peers twice, interleaved" "^xtunctl: $f:5: \[Peer\] has the same PublicKey" <<-EOF
+	[Peer]
+	PublicKey = $P1
+	[Peer]
+	PublicKey = $P2
+	[Peer]
+	PublicKey = $P2
+	[Peer]
+	PublicKey = $P1
+	EOF
 	bad_conf "the device's own key as a peer" "peer ${PUB//+/\\+} is the device's own public key" <<-EOF
 	[Interface]
 	PrivateKey = $PRIV

@@ -448,30 +448,65 @@ static int read_key(struct config_reader *r, char *name, char *value)
 
 /* --- sections ------------------------------------------------------------ */
 
-/* The peer that ends here is complete and unique. */
+/* The peer that ends here is complete (check_unique_peers() follows). */
 static int finish_peer(struct config_reader *r)
 {
-	struct config *config = r->config;
-	struct peer_change *peer;
-	size_t i;
-
 	if (r->section != SECTION_PEER)
 		return XTUNCTL_OK;
-	peer = current_peer(r);
 	/* An error here is about the section, wherever the reader is. */
 	r->key = NULL;
 	if (!r->peer_has_public_key) {
 		r->line = r->section_line;
 		return config_error(r, "[Peer] has no PublicKey");
 	}
-	for (i = 0; i + 1 < config->n_peers; i++) {
-		if (memcmp(config->peers[i].public_key, peer->public_key,
+	return XTUNCTL_OK;
+}
+
+static int cmp_peer_ref(const void *a, const void *b)
+{
+	const struct peer_change *const *x = a, *const *y = b;
+	int d = memcmp((*x)->public_key, (*y)->public_key, XTUN_KEY_LEN);
+
+	if (d)
+		return d;
+	return *x < *y ? -1 : *x > *y;	/* file order among equal keys */
+}
+
+/*
+ * Refuse a public key given twice, naming the first [Peer] in the file
+ * that repeats an earlier one.  Sorting, not comparing each peer with the
+ * ones before it: that took 28 s of a 100,000-peer file.
+ */
+static int check_unique_peers(struct config_reader *r)
+{
+	struct config *config = r->config;
+	const struct peer_change **sorted;
+	size_t i, dup = SIZE_MAX, idx;
+
+	if (config->n_peers < 2)
+		return XTUNCTL_OK;
+	sorted = calloc(config->n_peers, sizeof(*sorted));
+	if (!sorted) {
+		r->key = NULL;
+		return config_error(r, "out of memory");
+	}
+	for (i = 0; i < config->n_peers; i++)
+		sorted[i] = &config->peers[i];
+	qsort(sorted, config->n_peers, sizeof(*sorted), cmp_peer_ref);
+	for (i = 1; i < config->n_peers; i++) {
+		if (memcmp(sorted[i - 1]->public_key, sorted[i]->public_key,
 			   XTUN_KEY_LEN))
 			continue;
-		r->line = r->section_line;
-		return config_error(r, "[Peer] has the same PublicKey as an earlier one");
+		idx = sorted[i] - config->peers;
+		if (idx < dup)
+			dup = idx;
 	}
-	return XTUNCTL_OK;
+	free(sorted);
+	if (dup == SIZE_MAX)
+		return XTUNCTL_OK;
+	r->key = NULL;
+	r->line = config->origins[dup].line;
+	return config_error(r, "[Peer] has the same PublicKey as an earlier one");
 }
 
 static int read_section(struct config_reader *r, char *line)
@@ -550,6 +585,8 @@ static int read_stream(struct config_reader *r, FILE *f)
 	}
 	if (!ret)
 		ret = finish_peer(r);
+	if (!ret)
+		ret = check_unique_peers(r);
 	/* Key material may be in the line buffer. */
 	if (line)
 		explicit_bzero(line, size);
