@@ -113,6 +113,36 @@ setconf_replaces_the_whole_configuration() {
 	check_eq "$(conf_state)" "(hidden)	$PUB	51841	off" "after setconf without peers"
 }
 
+# One peer list serves every node of a mesh: the node's own entry is left
+# out with a note, as wg leaves it out, and the others are applied.
+a_peer_with_the_devices_own_key_is_skipped() {
+	local cmd
+
+	with_device
+	cat > "$DIR/mesh.conf" <<-EOF
+	[Interface]
+	PrivateKey = $PRIV
+	[Peer]
+	PublicKey = $P1
+	AllowedIPs = 10.1.0.0/24
+	[Peer]
+	PublicKey = $PUB
+	AllowedIPs = 10.9.0.0/24
+	[Peer]
+	PublicKey = $P2
+	AllowedIPs = 10.2.0.0/24
+	EOF
+	for cmd in setconf syncconf addconf; do
+		check_ok xc "$cmd" xtun0 "$DIR/mesh.conf"
+		check_match "$OUT" "note: $DIR/mesh.conf:6: skipping peer ${PUB//+/\\+}, the device's own public key" \
+			"$cmd names the skipped peer"
+		check_eq "$(conf_state)" "$(printf '%s\n' "(hidden)	$PUB	$(conf_state | head -n1 | cut -f3)	off" \
+			"$(printf '%s\n' "$P1	(none)	(none)	10.1.0.0/24	off" \
+			"$P2	(none)	(none)	10.2.0.0/24	off" | sort)")" \
+			"the device after $cmd"
+	done
+}
+
 # --- addconf ------------------------------------------------------------
 
 addconf_adds_peers_and_allowed_ips() {
@@ -340,14 +370,6 @@ parse_errors_name_the_line_and_change_nothing() {
 	PublicKey = $P2
 	[Peer]
 	PublicKey = $P1
-	EOF
-	bad_conf "the device's own key as a peer" "peer ${PUB//+/\\+} is the device's own public key" <<-EOF
-	[Interface]
-	PrivateKey = $PRIV
-	[Peer]
-	PublicKey = $P1
-	[Peer]
-	PublicKey = $PUB
 	EOF
 	bad_conf "a line without =" "^xtunctl: $f:2: expected 'Key = Value'" <<-EOF
 	[Interface]
@@ -601,6 +623,7 @@ showconf_prints_a_file_that_setconf_reads_back() {
 ktap_run_tests \
 	setconf_applies_a_wireguard_config_file \
 	setconf_replaces_the_whole_configuration \
+	a_peer_with_the_devices_own_key_is_skipped \
 	addconf_adds_peers_and_allowed_ips \
 	syncconf_reaches_what_setconf_does \
 	syncconf_keeps_the_sessions_of_unchanged_peers \

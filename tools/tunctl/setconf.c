@@ -34,33 +34,40 @@
 /* --- checks before anything is sent -------------------------------------- */
 
 /*
- * The kernel would refuse a peer with the device's own key only after the
- * peers before it were applied; refuse the whole file instead.
+ * A peer with the device's own public key is left out, as wg leaves it
+ * out, so that one peer list can serve every node of a mesh; the kernel
+ * would skip it too, but saying so here names it.  Returns how many were
+ * left out.
  */
-int setconf_check_own_key(const struct config *config,
-			 const struct dev_state *dev)
+size_t setconf_skip_own_key(struct config *config, const struct dev_state *dev)
 {
 	uint8_t own[XTUN_KEY_LEN];
 	char b64[KEY_B64_LEN + 1];
-	bool has_own = false;
-	size_t i;
+	size_t i, kept = 0;
 
-	if (config->dev.has_private_key) {
+	if (config->dev.has_private_key)
 		curve25519_public(own, config->dev.private_key);
-		has_own = true;
-	} else if (dev && dev->has_public_key) {
+	else if (dev && dev->has_public_key)
 		memcpy(own, dev->public_key, XTUN_KEY_LEN);
-		has_own = true;
-	}
-	for (i = 0; has_own && i < config->n_peers; i++) {
-		if (memcmp(config->peers[i].public_key, own, XTUN_KEY_LEN))
+	else
+		return 0;
+	for (i = 0; i < config->n_peers; i++) {
+		if (memcmp(config->peers[i].public_key, own, XTUN_KEY_LEN)) {
+			config->peers[kept] = config->peers[i];
+			config->origins[kept++] = config->origins[i];
 			continue;
+		}
 		key_to_base64(b64, own);
-		fprintf(stderr, "%s: %s: peer %s is the device's own public key\n",
-			prog, config->path, b64);
-		return XTUNCTL_EUSAGE;
+		fprintf(stderr, "%s: note: %s:%u: skipping peer %s, the device's own public key\n",
+			prog, config->path, config->origins[i].line, b64);
+		free(config->peers[i].allowedips);
+		free(config->origins[i].aip_lines);
 	}
-	return XTUNCTL_OK;
+	i = config->n_peers - kept;
+	if (i)
+		explicit_bzero(&config->peers[kept], i * sizeof(*config->peers));
+	config->n_peers = kept;
+	return i;
 }
 
 /* --- setconf ------------------------------------------------------------- */
@@ -150,7 +157,7 @@ static int conf_send(struct genl_session *g, void *ctx)
 	return XTUNCTL_EUSAGE;
 }
 
-static int conf_apply(const char *ifname, const struct config *config,
+static int conf_apply(const char *ifname, struct config *config,
 		      enum conf_mode mode)
 {
 	struct conf_job job = { .ifname = ifname, .config = config, .mode = mode };
@@ -169,8 +176,8 @@ static int conf_apply(const char *ifname, const struct config *config,
 		}
 	}
 	job.dev = list.n_devices ? list.devices : NULL;
-	ret = setconf_check_own_key(config, job.dev) ?:
-	      genl_run(conf_send, &job);
+	setconf_skip_own_key(config, job.dev);
+	ret = genl_run(conf_send, &job);
 out_list:
 	dev_state_free(&list);
 	return ret;

@@ -335,11 +335,9 @@ int cmd_up(int argc, char **argv)
 	ret = config_read(&u.config, path);
 	if (ret)
 		return ret;
-	ret = setconf_check_own_key(&u.config, NULL);
-	if (!ret) {
-		warn_unmanaged(&u);
-		ret = up(&u);
-	}
+	setconf_skip_own_key(&u.config, NULL);
+	warn_unmanaged(&u);
+	ret = up(&u);
 	config_free(&u.config);
 	return ret;
 }
