@@ -642,11 +642,6 @@ main() {
 	for kind in $BENCH_KINDS; do
 		bench_kind "$kind"
 	done
-	# How many of xtun's received messages were decrypted inline.
-	for f in rx_packets_inline rx_packets_fanned_out; do
-		record meta "xtun_$f" "$(cat /sys/module/xtun/parameters/$f 2>/dev/null || echo -)"
-		progress "xtun $f: $(cat /sys/module/xtun/parameters/$f 2>/dev/null || echo -)"
-	done
 	bench_scale
 	# Part of the SCALE part: SCALE=none leaves them out too.
 	[ -n "$SCALE" ] && bench_prefixes

@@ -71,13 +71,11 @@ struct xtun_peer_stats {
  * @queued: its data messages queued to another CPU's cell, not processed
  * @stamp: the jiffy @count is of
  * @count: its data messages authenticated in that jiffy
- * @prev: the same for the jiffy before, if @stamp followed it
  */
 struct xtun_rx_load {
 	atomic_t queued;
 	unsigned long stamp;
 	unsigned int count;
-	unsigned int prev;
 };
 
 /**

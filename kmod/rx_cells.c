@@ -15,18 +15,13 @@
  * @process, which only it touches, under one lock hold per batch.
  *
  * Fan-out.  A data message is decrypted where it arrives, inline, as long
- * as that CPU keeps up: that costs no hop and keeps the latency low.  When
- * it does not (it was busy for most of the last few milliseconds while the
- * next CPU had room, or packets pile up in its backlog), the ciphertexts
- * of each peer that sends at least rx_fanout_pps authenticated packets a
- * second go, still in order, to the cell of the next online CPU, whose
- * poll decrypts and delivers them there.  The receiving CPU then carries
- * only the outer stack, and the other CPU decryption and the inner stack
- * (TCP, and the ACKs it sends).  A remote cell's poll is scheduled with
- * an IPI, as RPS schedules a remote backlog.  How busy a CPU was comes
- * from the kernel's idle accounting (get_cpu_idle_time_us()), so it sees
- * everything the CPU did, not only this tunnel's packets, on a slow host
- * and a fast one alike.
+ * as its peer sends little: that costs no hop and keeps the latency low.
+ * Once a peer sends more than rx_fanout_pps authenticated packets per
+ * second, its ciphertexts go, still in order, to the cell of the next online CPU,
+ * whose poll decrypts and delivers them there.  The receiving CPU then
+ * carries only the outer stack, and the other CPU decryption and the
+ * inner stack (TCP, and the ACKs it sends).  A remote cell's poll is
+ * scheduled with an IPI, as RPS schedules a remote backlog.
  *
  * Order.  One peer's packets that arrive on one CPU all go to one cell
  * and are taken from it in order.  A peer goes back inline only once
@@ -36,143 +31,19 @@
  */
 
 #include <linux/cpumask.h>
-#include <linux/ktime.h>
-#include <linux/math64.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
-#include <linux/percpu.h>
 #include <linux/smp.h>
-#include <linux/sysfs.h>
-#include <linux/tick.h>
 
 #include "device.h"
 #include "peer.h"
 #include "receive.h"
 #include "rx_cells.h"
 
-static unsigned int rx_fanout_pps = 1000;
+static unsigned int rx_fanout_pps = 4000;
 module_param(rx_fanout_pps, uint, 0644);
 MODULE_PARM_DESC(rx_fanout_pps,
-		 "authenticated packets per second a peer must send for its decryption to move to another CPU while the receiving CPU is busy (0: never, 1: always)");
-
-/*
- * How many data messages were decrypted inline and how many were handed to
- * another CPU's cell, module-wide: read-only parameters, so that the bench
- * and an operator can see the share that stayed inline.
- */
-struct xtun_rx_fanout_stats {
-	u64 inline_packets;
-	u64 fanned_out;
-};
-
-static DEFINE_PER_CPU(struct xtun_rx_fanout_stats, xtun_rx_fanout_stats);
-
-static int xtun_rx_stat_get(char *buffer, const struct kernel_param *kp)
-{
-	size_t offset = (size_t)kp->arg;
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(*(u64 *)((u8 *)per_cpu_ptr(&xtun_rx_fanout_stats,
-							    cpu) + offset));
-	return sysfs_emit(buffer, "%llu\n", sum);
-}
-
-static const struct kernel_param_ops xtun_rx_stat_ops = {
-	.get = xtun_rx_stat_get,
-};
-
-module_param_cb(rx_packets_inline, &xtun_rx_stat_ops,
-		(void *)offsetof(struct xtun_rx_fanout_stats, inline_packets),
-		0444);
-MODULE_PARM_DESC(rx_packets_inline,
-		 "data messages decrypted on the CPU they arrived on (read-only)");
-module_param_cb(rx_packets_fanned_out, &xtun_rx_stat_ops,
-		(void *)offsetof(struct xtun_rx_fanout_stats, fanned_out),
-		0444);
-MODULE_PARM_DESC(rx_packets_fanned_out,
-		 "data messages handed to another CPU to decrypt (read-only)");
-
-/*
- * How busy a CPU is, sampled by the CPU itself while it receives, at most
- * once per XTUN_LOAD_INTERVAL: the share of the last interval in which it
- * was not idle, and the same for the CPU it hands off to (@next).  Only
- * its own CPU touches it, with BH disabled.
- */
-struct xtun_cpu_load {
-	unsigned long stamp;
-	u64 wall_us;
-	u64 idle_us;
-	u64 next_idle_us;
-	int next;
-	bool busy;
-};
-
-static DEFINE_PER_CPU(struct xtun_cpu_load, xtun_cpu_load);
-
-/* Long enough for idle accounting to mean something, short to react. */
-#define XTUN_LOAD_INTERVAL	max(HZ / 100, 1)
-
-/* Busy above this share of the interval, with the other CPU this idle. */
-#define XTUN_LOAD_BUSY_PCT	85
-#define XTUN_LOAD_NEXT_IDLE_PCT	25
-/* Once handing off, stay so while the CPU is still this busy. */
-#define XTUN_LOAD_KEEP_PCT	50
-
-/* Packets waiting in this CPU's backlog that mean it is falling behind. */
-#define XTUN_LOAD_BACKLOG	32
-
-static void xtun_cpu_load_sample(struct xtun_cpu_load *load, int cpu,
-				 int next)
-{
-	u64 idle = get_cpu_idle_time_us(cpu, NULL);
-	u64 next_idle = get_cpu_idle_time_us(next, NULL);
-	u64 wall = ktime_to_us(ktime_get());
-	u64 span = wall - load->wall_us;
-	unsigned int busy_pct, next_idle_pct;
-
-	/* No idle accounting (nohz=off): the backlog alone decides. */
-	if (idle == (u64)-1 || next_idle == (u64)-1 || !load->wall_us ||
-	    !span || idle < load->idle_us) {
-		load->busy = false;
-		goto out;
-	}
-	busy_pct = 100 - min_t(u64, 100, div64_u64((idle - load->idle_us) * 100,
-						   span));
-	next_idle_pct = 100;
-	if (next == load->next && next_idle >= load->next_idle_us)
-		next_idle_pct = min_t(u64, 100,
-				      div64_u64((next_idle - load->next_idle_us) *
-						100, span));
-	if (load->busy)
-		load->busy = busy_pct >= XTUN_LOAD_KEEP_PCT;
-	else
-		load->busy = busy_pct >= XTUN_LOAD_BUSY_PCT &&
-			     next_idle_pct >= XTUN_LOAD_NEXT_IDLE_PCT;
-out:
-	load->stamp = jiffies;
-	load->wall_us = wall;
-	load->idle_us = idle;
-	load->next_idle_us = next_idle;
-	load->next = next;
-}
-
-/*
- * Whether this CPU does not keep up with what it receives: it was busy
- * for most of the last interval while @next had room, or packets pile up
- * in its backlog behind the one at hand.
- */
-static bool xtun_cpu_busy(int cpu, int next)
-{
-	struct xtun_cpu_load *load = this_cpu_ptr(&xtun_cpu_load);
-	struct softnet_data *sd = this_cpu_ptr(&softnet_data);
-
-	if (time_after_eq(jiffies, load->stamp + XTUN_LOAD_INTERVAL))
-		xtun_cpu_load_sample(load, cpu, next);
-	return load->busy ||
-	       skb_queue_len_lockless(&sd->input_pkt_queue) >= XTUN_LOAD_BACKLOG;
-}
+		 "packets per second of one peer above which its decryption moves to another CPU (0: never, 1: always)");
 
 /*
  * Both sides run with BH disabled: receive in softirq or in a threaded
@@ -197,55 +68,33 @@ struct xtun_rx_cells {
 };
 
 /*
- * Whether @peer sends enough authenticated packets to be worth a hop: at
- * least @pps a second, in this jiffy or the one before.  Only
- * authenticated packets count (xtun_rx_load_authenticated()): a forger
- * who knows a receiver index cannot make the peer eligible.
- */
-static bool xtun_rx_peer_active(const struct xtun_rx_load *load,
-				unsigned int pps, unsigned long now)
-{
-	unsigned int min = max(pps / HZ, 1U);
-	unsigned long stamp = READ_ONCE(load->stamp);
-
-	if (stamp == now)
-		return READ_ONCE(load->count) >= min ||
-		       READ_ONCE(load->prev) >= min;
-	return stamp == now - 1 && READ_ONCE(load->count) >= min;
-}
-
-/*
  * The CPU whose cell should decrypt @peer's packet that just arrived on
- * this CPU, or -1 to decrypt it here.  Inline while this CPU keeps up;
- * handed to the next CPU when it does not (xtun_cpu_busy()) and the peer
- * is busy too.  Racy reads of the load are good enough for a heuristic,
- * and cheaper than an atomic per packet.
+ * this CPU, or -1 to decrypt it here.  The load is the count of the
+ * peer's authenticated packets in the current jiffy
+ * (xtun_rx_load_authenticated()): a forger who knows a receiver index
+ * cannot push the peer into fan-out.  A racy count is good enough for a
+ * heuristic, and cheaper than an atomic per packet.
  */
 int xtun_rx_fan_out_cpu(struct xtun_peer *peer)
 {
 	struct xtun_rx_load *load = &peer->rx_load;
 	unsigned int pps = READ_ONCE(rx_fanout_pps);
 	unsigned long now = jiffies;
+	unsigned int count = 0;
 	int cpu, next;
+
+	if (READ_ONCE(load->stamp) == now)
+		count = READ_ONCE(load->count);
+
+	if (!atomic_read(&load->queued) &&
+	    (!pps || count < pps / HZ))
+		return -1;
 
 	cpu = smp_processor_id();
 	next = cpumask_next(cpu, cpu_online_mask);
 	if (next >= nr_cpu_ids)
 		next = cpumask_first(cpu_online_mask);
-
-	/*
-	 * A peer with packets still queued goes behind them, for the order;
-	 * "1" hands off always.
-	 */
-	if (next != cpu &&
-	    (atomic_read(&load->queued) || pps == 1 ||
-	     (pps && xtun_rx_peer_active(load, pps, now) &&
-	      xtun_cpu_busy(cpu, next)))) {
-		this_cpu_inc(xtun_rx_fanout_stats.fanned_out);
-		return next;
-	}
-	this_cpu_inc(xtun_rx_fanout_stats.inline_packets);
-	return -1;
+	return next == cpu ? -1 : next;
 }
 
 /* @peer's packet passed authentication and the replay check. */
@@ -253,16 +102,12 @@ void xtun_rx_load_authenticated(struct xtun_peer *peer)
 {
 	struct xtun_rx_load *load = &peer->rx_load;
 	unsigned long now = jiffies;
-	unsigned long stamp = READ_ONCE(load->stamp);
 	unsigned int count = 1;
 
-	if (stamp == now) {
+	if (READ_ONCE(load->stamp) == now)
 		count += READ_ONCE(load->count);
-	} else {
-		WRITE_ONCE(load->prev, stamp == now - 1 ?
-				       READ_ONCE(load->count) : 0);
+	else
 		WRITE_ONCE(load->stamp, now);
-	}
 	WRITE_ONCE(load->count, count);
 }
 
@@ -274,7 +119,6 @@ void xtun_rx_load_authenticated(struct xtun_peer *peer)
 void xtun_rx_load_forged(struct xtun_peer *peer)
 {
 	WRITE_ONCE(peer->rx_load.count, 0);
-	WRITE_ONCE(peer->rx_load.prev, 0);
 }
 
 /* In hard IRQ on the cell's CPU: poll the cell there. */
