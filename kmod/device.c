@@ -516,12 +516,38 @@ static int xtun_newlink(struct net *src_net, struct net_device *dev,
 	return register_netdevice(dev);
 }
 
+static size_t xtun_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u16)) +	/* IFLA_XTUN_LISTEN_PORT */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_XTUN_FWMARK */
+	       nla_total_size(sizeof(u32));	/* IFLA_XTUN_PEERS */
+}
+
+/*
+ * What "ip -d link show" is given.  Under RTNL but not update_lock, so a
+ * snapshot: each value as it was at some point during the call.
+ */
+static int xtun_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	struct xtun_device *xtun = netdev_priv(dev);
+	u16 port = READ_ONCE(xtun->incoming_port) ?:
+		   READ_ONCE(xtun->listen_port) ?: READ_ONCE(xtun->chosen_port);
+
+	if (nla_put_u16(skb, IFLA_XTUN_LISTEN_PORT, port) ||
+	    nla_put_u32(skb, IFLA_XTUN_FWMARK, READ_ONCE(xtun->fwmark)) ||
+	    nla_put_u32(skb, IFLA_XTUN_PEERS, READ_ONCE(xtun->num_peers)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 struct rtnl_link_ops xtun_link_ops __read_mostly = {
 	.kind		= XTUN_LINK_KIND,
 	.priv_size	= sizeof(struct xtun_device),
 	.setup		= xtun_setup,
 	.validate	= xtun_validate,
 	.newlink	= xtun_newlink,
+	.get_size	= xtun_get_size,
+	.fill_info	= xtun_fill_info,
 };
 
 /*

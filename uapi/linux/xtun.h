@@ -373,4 +373,30 @@ enum xtun_allowedip_attr {
 
 #define XTUN_ALLOWEDIP_A_MAX (__XTUN_ALLOWEDIP_A_MAX - 1)
 
+/**
+ * enum xtun_link_attr - rtnetlink: IFLA_INFO_DATA of an xtun link
+ *
+ * Read-only, in RTM_NEWLINK replies and notifications (what "ip -d link
+ * show" asks for), so that tools that know rtnetlink only see the
+ * device's settings; the configuration itself goes through the generic
+ * netlink family.  Not part of the family's spec.
+ *
+ * @IFLA_XTUN_UNSPEC: not an attribute
+ * @IFLA_XTUN_LISTEN_PORT: u16, the UDP port in use, or while the device is
+ *	down the one it will use (0: none chosen yet)
+ * @IFLA_XTUN_FWMARK: u32, the mark of the device's UDP packets (0: none)
+ * @IFLA_XTUN_PEERS: u32, how many peers the device has
+ * @__IFLA_XTUN_MAX: one more than the last value, for the _MAX below
+ */
+enum xtun_link_attr {
+	IFLA_XTUN_UNSPEC,
+	IFLA_XTUN_LISTEN_PORT,
+	IFLA_XTUN_FWMARK,
+	IFLA_XTUN_PEERS,
+
+	__IFLA_XTUN_MAX
+};
+
+#define IFLA_XTUN_MAX (__IFLA_XTUN_MAX - 1)
+
 #endif /* _UAPI_LINUX_XTUN_H */
