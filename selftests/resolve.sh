@@ -5,7 +5,8 @@
 # a name resolves through the namespace's own /etc/hosts; a name that does
 # not resolve, for good or for now, leaves its peer without an endpoint
 # with a warning naming it, and the command succeeds; a name that does not
-# resolve yet is tried again until XTUN_RESOLVE_TIMEOUT.
+# resolve yet is tried again until XTUN_RESOLVE_TIMEOUT; xtunctl reresolve
+# follows a name that moved.
 #
 # Each test has one namespace with only lo.  "ip netns exec" bind-mounts
 # the files of /etc/netns/NS/ over /etc, so each namespace has a hosts
@@ -154,9 +155,48 @@ up_with_an_unknown_name_comes_up_without_that_endpoint() {
 	done_names
 }
 
+# reresolve, as xtun-reresolve@.timer runs it: a peer with no handshake
+# follows its name to the new address; a peer whose name did not resolve
+# at setconf gets its endpoint once it does; the rest of the file is not
+# applied.
+reresolve_moves_the_endpoint_of_a_name_that_moved() {
+	with_names files
+	echo "192.0.2.7 peer-one.test" >> "$ETC/hosts"
+	ip -n "$NS" link add xtun0 type xtun || fail "creating xtun0"
+	write_conf "$DIR/a.conf" peer-one.test:51820
+	check_ok xc setconf xtun0 "$DIR/a.conf"
+	check_eq "$(peer_endpoint "$P1")" "192.0.2.7:51820" "p1's endpoint before"
+	check_ok xc reresolve xtun0 "$DIR/a.conf"
+	check_eq "$OUT" "" "reresolve with nothing moved"
+	printf '127.0.0.1 localhost\n192.0.2.8 peer-one.test\n' > "$ETC/hosts"
+	check_ok xc peer set xtun0 "$P2" endpoint 192.0.2.99:1
+	check_ok xc reresolve xtun0 "$DIR/a.conf"
+	check_match "$OUT" "peer $P1: endpoint 192.0.2.8:51820 from 'peer-one.test:51820'" "what reresolve says"
+	check_eq "$(peer_endpoint "$P1")" "192.0.2.8:51820" "p1's endpoint after the name moved"
+	check_eq "$(peer_endpoint "$P2")" "192.0.2.99:1" "p2, given as an address, untouched"
+	# A peer whose name did not resolve at setconf gets it later.
+	write_conf "$DIR/b.conf" peer-two.test:51821
+	check_ok xc setconf xtun0 "$DIR/b.conf"
+	check_eq "$(peer_endpoint "$P1")" "(none)" "p1 without a resolvable name"
+	echo "192.0.2.9 peer-two.test" >> "$ETC/hosts"
+	check_ok xc reresolve xtun0 "$DIR/b.conf"
+	check_eq "$(peer_endpoint "$P1")" "192.0.2.9:51821" "p1 once its name resolves"
+	# With a handshake age limit no peer's "never" can beat, nothing moves...
+	# except that "never" is always older: 0 s still re-resolves.
+	printf '127.0.0.1 localhost\n192.0.2.10 peer-two.test\n' > "$ETC/hosts"
+	check_ok env XTUN_RERESOLVE_AGE=0 ip netns exec "$NS" "$XTUNCTL" \
+		reresolve xtun0 "$DIR/b.conf"
+	check_eq "$(peer_endpoint "$P1")" "192.0.2.10:51821" "p1 with XTUN_RERESOLVE_AGE=0"
+	check_status 1 env XTUN_RERESOLVE_AGE=later ip netns exec "$NS" \
+		"$XTUNCTL" reresolve xtun0 "$DIR/b.conf"
+	check_match "$OUT" "XTUN_RERESOLVE_AGE 'later'" "the refusal"
+	done_names
+}
+
 ktap_run_tests \
 	setconf_resolves_a_name_from_the_hosts_file \
 	setconf_of_an_unknown_name_sets_the_peer_without_endpoint \
 	setconf_retries_a_name_that_does_not_resolve_yet_until_the_limit \
 	syncconf_gives_the_endpoint_once_the_name_resolves \
-	up_with_an_unknown_name_comes_up_without_that_endpoint
+	up_with_an_unknown_name_comes_up_without_that_endpoint \
+	reresolve_moves_the_endpoint_of_a_name_that_moved
