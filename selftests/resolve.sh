@@ -181,8 +181,7 @@ reresolve_moves_the_endpoint_of_a_name_that_moved() {
 	echo "192.0.2.9 peer-two.test" >> "$ETC/hosts"
 	check_ok xc reresolve xtun0 "$DIR/b.conf"
 	check_eq "$(peer_endpoint "$P1")" "192.0.2.9:51821" "p1 once its name resolves"
-	# With a handshake age limit no peer's "never" can beat, nothing moves...
-	# except that "never" is always older: 0 s still re-resolves.
+	# A peer that never had a handshake is stale whatever the age limit.
 	printf '127.0.0.1 localhost\n192.0.2.10 peer-two.test\n' > "$ETC/hosts"
 	check_ok env XTUN_RERESOLVE_AGE=0 ip netns exec "$NS" "$XTUNCTL" \
 		reresolve xtun0 "$DIR/b.conf"
