@@ -102,7 +102,7 @@ help_lists_every_command() {
 	local cmd
 
 	check_ok "$XTUNCTL" help
-	for cmd in show dev peer setconf addconf syncconf showconf up down \
+	for cmd in show dev peer setconf addconf syncconf reresolve showconf up down \
 		genkey pubkey genpsk help version; do
 		check_match "$OUT" "^  $cmd " "help for $cmd"
 	done

@@ -54,3 +54,16 @@ bool prefix_equal(const struct ip_prefix *a, const struct ip_prefix *b)
 	return a->family == b->family && a->cidr == b->cidr &&
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
+
+bool endpoint_equal(const union inet_sockaddr *a, const union inet_sockaddr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->sin.sin_port == b->sin.sin_port &&
+		       a->sin.sin_addr.s_addr == b->sin.sin_addr.s_addr;
+	return a->sin6.sin6_port == b->sin6.sin6_port &&
+	       !memcmp(&a->sin6.sin6_addr, &b->sin6.sin6_addr,
+		       sizeof(a->sin6.sin6_addr)) &&
+	       a->sin6.sin6_scope_id == b->sin6.sin6_scope_id;
+}

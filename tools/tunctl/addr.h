@@ -32,6 +32,8 @@ struct ip_prefix {
 /* "192.0.2.1:51820", "[fd00::1]:51820"; @buf of at least this size. */
 #define ENDPOINT_STRLEN	(NI_MAXHOST + 8)
 void endpoint_to_str(char *buf, size_t size, const union inet_sockaddr *ep);
+/* Same family, address, port (and IPv6 scope). */
+bool endpoint_equal(const union inet_sockaddr *a, const union inet_sockaddr *b);
 
 /* "10.0.0.0/24", "fd00::/64"; @buf of at least this size. */
 #define PREFIX_STRLEN	(INET6_ADDRSTRLEN + 4)

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 #include "array.h"
 #include "config_file.h"
+#include "config_resolve.h"
 #include "xtunctl.h"
 
 /* Where the reader is, for messages. */
@@ -352,10 +354,36 @@ static int key_preshared_key_file(struct config_reader *r, char *value)
 			     current_peer(r)->preshared_key);
 }
 
+/*
+ * An address is taken at once; a name waits for config_resolve(), which
+ * retries names that do not resolve yet, all together.
+ */
 static int key_endpoint(struct config_reader *r, char *value)
 {
-	current_peer(r)->has_endpoint = true;
-	return parse_endpoint(value, &current_peer(r)->endpoint);
+	struct peer_change *peer = current_peer(r);
+	struct config *config = r->config;
+	char host[NI_MAXHOST];
+	struct config_name *n;
+	uint16_t port;
+	int ret;
+
+	ret = parse_endpoint_host(value, host, sizeof(host), &port);
+	if (ret)
+		return ret;
+	if (!endpoint_lookup(host, port, AI_NUMERICHOST, &peer->endpoint)) {
+		peer->has_endpoint = true;
+		return XTUNCTL_OK;
+	}
+	if (!array_grow(config->names, config->n_names))
+		return config_error(r, "out of memory");
+	n = &config->names[config->n_names];
+	n->endpoint = strdup(value);
+	if (!n->endpoint)
+		return config_error(r, "out of memory");
+	n->peer = config->n_peers - 1;
+	n->line = r->line;
+	config->n_names++;
+	return XTUNCTL_OK;
 }
 
 static int key_allowed_ips(struct config_reader *r, char *value)
@@ -617,6 +645,8 @@ int config_read(struct config *config, const char *path)
 		config_warn_readable(fileno(f), path, "preshared key");
 	if (!is_stdin)
 		fclose(f);
+	if (!ret)
+		ret = config_resolve(config);
 	if (ret)
 		config_free(config);
 	return ret;
@@ -635,6 +665,9 @@ void config_free(struct config *config)
 		explicit_bzero(config->peers,
 			       config->n_peers * sizeof(*config->peers));
 	free(config->peers);
+	for (i = 0; i < config->n_names; i++)
+		free(config->names[i].endpoint);
+	free(config->names);
 	free(config->addresses);
 	for (i = 0; i < CONFIG_N_HOOKS; i++) {
 		for (j = 0; j < config->hooks[i].n; j++)

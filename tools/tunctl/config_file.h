@@ -52,12 +52,21 @@ struct config_origin {
 	unsigned int *aip_lines;	/* of each of its allowed IPs */
 };
 
+/* An Endpoint = HOST:PORT whose host is a name, resolved after reading. */
+struct config_name {
+	size_t peer;			/* index in config->peers */
+	unsigned int line;		/* of the Endpoint key */
+	char *endpoint;			/* as written */
+};
+
 struct config {
 	const char *path;		/* as given, for messages */
 	struct dev_change dev;		/* has_* set for keys present */
 	struct peer_change *peers;	/* cmd is XTUN_CMD_NEW_PEER */
 	struct config_origin *origins;	/* one for each of @peers */
 	size_t n_peers;
+	struct config_name *names;	/* see config_resolve.h */
+	size_t n_names;
 
 	/* up-only keys */
 	struct ip_prefix *addresses;	/* cidr as written (or /32, /128) */
@@ -70,7 +79,8 @@ struct config {
 };
 
 /*
- * Read @path ("-" for standard input) into @config.  On error, prints
+ * Read @path ("-" for standard input) into @config, then resolve the
+ * endpoints given as names (config_resolve.h).  On error, prints
  * "xtunctl: PATH:LINE: KEY: what is wrong" and returns XTUNCTL_EUSAGE;
  * @config then holds nothing to free.  A prefix under two [Peer] sections
  * is an error; a file holding a secret key that group or others may read

@@ -236,45 +236,73 @@ static const char *split_endpoint(const char *arg, char *host, size_t size,
 	return (*port)[0] ? NULL : "the port is missing";
 }
 
-static const char *resolve(const char *host, union inet_sockaddr *out)
+int endpoint_lookup(const char *host, uint16_t port, int flags,
+		    union inet_sockaddr *out)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
+		.ai_flags = flags,
+	};
 	struct addrinfo *res;
 	int ret;
 
 	ret = getaddrinfo(host, NULL, &hints, &res);
 	if (ret)
-		return ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret);
+		return ret;
 	memset(out, 0, sizeof(*out));
 	if (res->ai_family == AF_INET && res->ai_addrlen == sizeof(out->sin))
 		out->sin = *(struct sockaddr_in *)res->ai_addr;
 	else if (res->ai_family == AF_INET6 && res->ai_addrlen == sizeof(out->sin6))
 		out->sin6 = *(struct sockaddr_in6 *)res->ai_addr;
 	freeaddrinfo(res);
-	return out->sa.sa_family ? NULL : "resolves to neither IPv4 nor IPv6";
+	if (!out->sa.sa_family)
+		return EAI_FAMILY;
+	/* sin_port and sin6_port are at the same offset. */
+	if (out->sa.sa_family == AF_INET)
+		out->sin.sin_port = htons(port);
+	else
+		out->sin6.sin6_port = htons(port);
+	return 0;
+}
+
+const char *endpoint_lookup_error(int ret)
+{
+	if (ret == EAI_SYSTEM)
+		return strerror(errno);
+	if (ret == EAI_FAMILY)
+		return "resolves to neither IPv4 nor IPv6";
+	return gai_strerror(ret);
+}
+
+int parse_endpoint_host(const char *arg, char *host, size_t size,
+			uint16_t *port)
+{
+	const char *port_str, *why;
+	unsigned long v;
+
+	why = split_endpoint(arg, host, size, &port_str);
+	if (why)
+		return parse_invalid("endpoint", arg, why);
+	/* The kernel refuses port 0: a peer cannot be sent to it. */
+	if (!parse_ulong(port_str, 10, UINT16_MAX, &v) || !v)
+		return parse_invalid("endpoint", arg,
+				     "the port is not a number from 1 to 65535");
+	*port = v;
+	return XTUNCTL_OK;
 }
 
 int parse_endpoint(const char *arg, union inet_sockaddr *out)
 {
 	char host[NI_MAXHOST];
-	const char *port, *why;
-	unsigned long v;
+	uint16_t port;
+	int ret;
 
-	why = split_endpoint(arg, host, sizeof(host), &port);
-	if (why)
-		return parse_invalid("endpoint", arg, why);
-	/* The kernel refuses port 0: a peer cannot be sent to it. */
-	if (!parse_ulong(port, 10, UINT16_MAX, &v) || !v)
-		return parse_invalid("endpoint", arg,
-				     "the port is not a number from 1 to 65535");
-	why = resolve(host, out);
-	if (why)
-		return parse_invalid("endpoint", arg, why);
-	/* sin_port and sin6_port are at the same offset. */
-	if (out->sa.sa_family == AF_INET)
-		out->sin.sin_port = htons(v);
-	else
-		out->sin6.sin6_port = htons(v);
+	ret = parse_endpoint_host(arg, host, sizeof(host), &port);
+	if (ret)
+		return ret;
+	ret = endpoint_lookup(host, port, 0, out);
+	if (ret)
+		return parse_invalid("endpoint", arg, endpoint_lookup_error(ret));
 	return XTUNCTL_OK;
 }
 

@@ -3,6 +3,7 @@
 #define _XTUNCTL_PARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -54,6 +55,18 @@ int parse_u16(const char *what, const char *arg, bool allow_off, uint16_t *out);
 int parse_fwmark(const char *arg, uint32_t *out);
 /* IPV4:PORT, [IPV6]:PORT or HOSTNAME:PORT (first address it resolves to). */
 int parse_endpoint(const char *arg, union inet_sockaddr *out);
+/* HOST:PORT checked and split; the host is not looked up. */
+int parse_endpoint_host(const char *arg, char *host, size_t size,
+			uint16_t *port);
+/*
+ * getaddrinfo() of @host with @flags (AI_NUMERICHOST: addresses only):
+ * the first address, with @port, in @out.  Returns 0 or an EAI_* code,
+ * EAI_FAMILY for a name with neither IPv4 nor IPv6 addresses;
+ * endpoint_lookup_error() says it in words.
+ */
+int endpoint_lookup(const char *host, uint16_t port, int flags,
+		    union inet_sockaddr *out);
+const char *endpoint_lookup_error(int ret);
 /* ADDR[/CIDR]; without CIDR the prefix is one address.  @what names it. */
 int parse_prefix(const char *what, const char *arg, struct ip_prefix *out);
 

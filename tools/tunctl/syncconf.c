@@ -61,20 +61,6 @@ static bool same_allowedips(const struct peer_change *want,
 	return true;
 }
 
-static bool same_endpoint(const union inet_sockaddr *a,
-			  const union inet_sockaddr *b)
-{
-	if (a->sa.sa_family != b->sa.sa_family)
-		return false;
-	if (a->sa.sa_family == AF_INET)
-		return a->sin.sin_port == b->sin.sin_port &&
-		       a->sin.sin_addr.s_addr == b->sin.sin_addr.s_addr;
-	return a->sin6.sin6_port == b->sin6.sin6_port &&
-	       !memcmp(&a->sin6.sin6_addr, &b->sin6.sin6_addr,
-		       sizeof(a->sin6.sin6_addr)) &&
-	       a->sin6.sin6_scope_id == b->sin6.sin6_scope_id;
-}
-
 /*
  * The SET_PEER that turns @have into @want, in @c; false if there is
  * nothing to change.  A preshared key cannot be read back, so one in the
@@ -93,7 +79,7 @@ static bool peer_diff(const struct peer_change *want,
 		memcpy(c->preshared_key, want->preshared_key, XTUN_KEY_LEN);
 		changed = true;
 	}
-	if (want->has_endpoint && !same_endpoint(&want->endpoint, &have->endpoint)) {
+	if (want->has_endpoint && !endpoint_equal(&want->endpoint, &have->endpoint)) {
 		c->has_endpoint = true;
 		c->endpoint = want->endpoint;
 		changed = true;

@@ -38,6 +38,8 @@ static const struct subcommand subcommands[] = {
 	  "add a config file's peers and settings" },
 	{ "syncconf",	cmd_syncconf,	"IFNAME FILE",
 	  "apply only what differs; unchanged peers keep their sessions" },
+	{ "reresolve",	cmd_reresolve,	"IFNAME FILE",
+	  "look endpoint names up again for peers with no recent handshake" },
 	{ "showconf",	cmd_showconf,	"IFNAME",
 	  "print the configuration as a config file" },
 	{ "monitor",	cmd_monitor,	"[IFNAME] [-j]",

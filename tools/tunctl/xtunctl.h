@@ -19,6 +19,7 @@ int cmd_peer(int argc, char **argv);
 int cmd_setconf(int argc, char **argv);
 int cmd_addconf(int argc, char **argv);
 int cmd_syncconf(int argc, char **argv);
+int cmd_reresolve(int argc, char **argv);
 int cmd_showconf(int argc, char **argv);
 int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
