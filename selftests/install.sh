@@ -26,7 +26,9 @@ tools_install_puts_every_file_in_place() {
 	check_ok make -s -C "$XTUN_REPO" tools-install DESTDIR="$dest" PREFIX=/usr
 	for f in usr/sbin/xtunctl usr/share/man/man8/xtunctl.8 \
 		usr/share/bash-completion/completions/xtunctl \
-		lib/systemd/system/xtun@.service; do
+		lib/systemd/system/xtun@.service \
+		lib/systemd/system/xtun-reresolve@.service \
+		lib/systemd/system/xtun-reresolve@.timer; do
 		[ -s "$dest/$f" ] || fail "make tools-install did not install /$f"
 	done
 	[ -x "$dest/usr/sbin/xtunctl" ] || fail "xtunctl is not executable"
@@ -37,6 +39,9 @@ tools_install_puts_every_file_in_place() {
 	check_match "$unit" '^ExecReload=/usr/sbin/xtunctl syncconf %i /etc/xtun/%i.conf$' \
 		"the unit's ExecReload"
 	check_match "$unit" '^RemainAfterExit=yes$' "the unit stays active after up"
+	check_match "$(cat "$dest/lib/systemd/system/xtun-reresolve@.service")" \
+		'^ExecStart=/usr/sbin/xtunctl reresolve %i /etc/xtun/%i.conf$' \
+		"the re-resolve unit's ExecStart"
 	# Another SBINDIR is what the unit runs.
 	check_ok make -s -C "$XTUN_REPO" tools-install DESTDIR="$dest/alt" PREFIX=/opt/xtun
 	check_match "$(cat "$dest/alt/lib/systemd/system/xtun@.service")" \
