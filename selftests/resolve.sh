@@ -58,6 +58,10 @@ write_conf() {
 	Endpoint = 192.0.2.2:51820
 	AllowedIPs = 10.9.2.0/24
 	EOF
+	# Kept to its owner, as a file with a private key should be: the
+	# checks below read xtunctl's every line, and the permission warning
+	# (config.sh tests it) is not theirs.
+	chmod go= "$1"
 }
 
 peer_endpoint() {
