@@ -435,6 +435,117 @@ EOF
 		"the unreachable peer's drops"
 }
 
+# same_layout_as_wg XTUN_DUMP WG_DUMP: "xtunctl show all dump" has every
+# column of "wg show all dump" in wg's place, and its own columns after
+# them (XTUN_OWN_DEVICE and XTUN_OWN_PEER of them).  Settings read alike;
+# the keys the kernel keeps to itself are "(hidden)" where wg prints them.
+same_layout_as_wg() {
+	python3 - "$1" "$2" <<'EOF'
+import sys
+
+WG_DEVICE, WG_PEER = 5, 9	# wg's columns of "show all dump"
+XTUN_OWN_DEVICE, XTUN_OWN_PEER = 0, 6
+
+def lines(path):
+    with open(path) as f:
+        return [line.split("\t") for line in f.read().splitlines()]
+
+def fail(msg):
+    print(msg)
+    sys.exit(1)
+
+def secret(wg_col):
+    return "(none)" if wg_col == "(none)" else "(hidden)"
+
+xtun, wg = lines(sys.argv[1]), lines(sys.argv[2])
+if len(xtun) != len(wg):
+    fail(f"{len(xtun)} lines, wg {len(wg)}")
+# Peers in the order of their keys: the kernels keep their own order.
+def key(row):
+    peer = len(row) > WG_DEVICE + XTUN_OWN_DEVICE
+    return (row[0], peer, row[1] if peer else "")
+
+for x, w in zip(sorted(xtun, key=key), sorted(wg, key=key)):
+    if len(w) == WG_DEVICE:
+        own = XTUN_OWN_DEVICE
+        want = [w[0], secret(w[1])] + w[2:]
+    elif len(w) == WG_PEER:
+        own = XTUN_OWN_PEER
+        # ifname public-key preshared-key endpoint allowed-ips
+        # latest-handshake transfer-rx transfer-tx persistent-keepalive
+        # (the allowed IPs in any order).
+        w[4] = ",".join(sorted(w[4].split(",")))
+        x[4] = ",".join(sorted(x[4].split(",")))
+        want = w[:2] + [secret(w[2])] + w[3:]
+    else:
+        fail(f"wg printed a line of {len(w)} columns: {w}")
+    if len(x) != len(w) + own:
+        fail(f"{len(x)} columns where wg has {len(w)} (+{own} of xtun's): {x} / {w}")
+    for i, (got, exp) in enumerate(zip(x, want)):
+        if got != exp:
+            fail(f"column {i + 1}: '{got}', wg '{w[i]}' ({x} / {w})")
+EOF
+}
+
+# The same configuration file on an xtun and a WireGuard device, each
+# named tun0 in a namespace of its own (they listen on the same port).
+dump_columns_are_wg_show_all_dump_columns() {
+	local dir wg_ns
+
+	require_cmd wg
+	xtun_load
+	NS=$(ns_new a)
+	wg_ns=$(ns_new w)
+	dir=$(tmp_dir)
+	(umask 077 && "$XTUNCTL" genkey > "$dir/key" && "$XTUNCTL" genpsk > "$dir/psk")
+	P1=$(new_pub) P2=$(new_pub) P3=$(new_pub)
+	cat > "$dir/tun0.conf" <<EOF
+[Interface]
+PrivateKey = $(cat "$dir/key")
+ListenPort = 51820
+FwMark = 0x1234
+
+[Peer]
+PublicKey = $P1
+PresharedKey = $(cat "$dir/psk")
+Endpoint = 192.0.2.1:51820
+AllowedIPs = 10.0.0.0/24, fd00::/64, 10.9.9.9/32
+PersistentKeepalive = 25
+
+[Peer]
+PublicKey = $P2
+Endpoint = [2001:db8::7]:4242
+AllowedIPs = 10.0.1.0/24
+
+[Peer]
+PublicKey = $P3
+EOF
+	chmod 600 "$dir/tun0.conf"
+	check_ok ip -n "$NS" link add tun0 type xtun
+	check_ok ip -n "$wg_ns" link add tun0 type wireguard
+	check_ok xc setconf tun0 "$dir/tun0.conf"
+	check_ok ip netns exec "$wg_ns" wg setconf tun0 "$dir/tun0.conf"
+	# A device without a key or peers, and one with a peer, beside them.
+	check_ok ip -n "$NS" link add tun1 type xtun
+	check_ok ip -n "$wg_ns" link add tun1 type wireguard
+	check_ok xc peer add tun1 "$P2"
+	check_ok ip netns exec "$wg_ns" wg set tun1 peer "$P2"
+
+	check_ok xc show all dump
+	echo "$OUT" > "$dir/xtun.dump"
+	check_ok ip netns exec "$wg_ns" wg show all dump
+	echo "$OUT" > "$dir/wg.dump"
+	same_layout_as_wg "$dir/xtun.dump" "$dir/wg.dump" ||
+		fail "xtunctl show all dump differs from wg's: $(cat "$dir/xtun.dump") / $(cat "$dir/wg.dump")"
+	# One device: the same lines without the name.
+	check_ok xc show tun0 dump
+	sed 's/^/tun0\t/' <<<"$OUT" > "$dir/xtun.dump"
+	check_ok ip netns exec "$wg_ns" wg show tun0 dump
+	sed 's/^/tun0\t/' <<<"$OUT" > "$dir/wg.dump"
+	same_layout_as_wg "$dir/xtun.dump" "$dir/wg.dump" ||
+		fail "xtunctl show tun0 dump differs from wg's"
+}
+
 # completions WORD...: what _xtunctl offers for the last WORD of the command
 # line "xtunctl WORD...", one per line, completed in $NS by plain bash.
 completions() {
@@ -517,5 +628,6 @@ ktap_run_tests \
 	colour_on_a_terminal_unless_NO_COLOR \
 	human_output_shows_handshake_and_transfer_after_traffic \
 	json_is_the_dump_after_traffic_and_drops \
+	dump_columns_are_wg_show_all_dump_columns \
 	completion_offers_commands_devices_and_peers \
 	completion_offers_files_and_configurations
