@@ -250,6 +250,13 @@ peers_are_found_by_key_as_a_linear_search_finds_them() {
 	check_match "$OUT" 'finds every key at its first peer' "key_index_test's verdict"
 }
 
+# addr_test (tools/tunctl) holds the prefix text every show format prints
+# (IPv4 written by hand, for the speed of dumps) against inet_ntop().
+prefixes_print_as_inet_ntop_prints_them() {
+	check_ok "$(dirname "$XTUNCTL")/addr_test"
+	check_match "$OUT" 'prefixes read as inet_ntop writes them' "addr_test's verdict"
+}
+
 pubkey_rejects_malformed_keys() {
 	local good bad
 
@@ -698,6 +705,7 @@ ktap_run_tests \
 	missing_attributes_are_named_as_the_spec_names_them \
 	field_table_fits_every_output_and_keeps_wg_dump_columns \
 	peers_are_found_by_key_as_a_linear_search_finds_them \
+	prefixes_print_as_inet_ntop_prints_them \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
 	version_matches_the_module_sources \
