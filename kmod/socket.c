@@ -218,17 +218,21 @@ static int xtun_socket_send_skb(struct xtun_device *xtun, struct sk_buff *skb,
 	}
 }
 
-/* Consumes @skb. */
+/* Consumes @skb, a datagram or a train of them (send_gso.c). */
 int xtun_socket_send_skb_to_peer(struct xtun_peer *peer, struct sk_buff *skb,
 				 u8 ds)
 {
 	struct xtun_send_target target = { .endpoint = &peer->endpoint };
+	unsigned int n = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	unsigned int len = skb->len;
 	int ret;
 
 	read_lock_bh(&peer->endpoint_lock);
 	ret = xtun_socket_send_skb(peer->device, skb, &target, ds,
 				   &peer->endpoint_cache);
 	read_unlock_bh(&peer->endpoint_lock);
+	if (likely(!ret))
+		xtun_peer_link_tx(peer, n, len);
 	if (target.stale_src)
 		xtun_socket_clear_peer_endpoint_src(peer);
 	return ret;

@@ -234,11 +234,11 @@ mismatched_preshared_keys_never_connect() {
 		"b's latest handshake"
 }
 
-# counters NS IFNAME PUBKEY: "rx-bytes tx-bytes rx-packets tx-packets".
+# counters NS IFNAME PUBKEY: inner "rx-bytes tx-bytes rx-packets tx-packets".
 counters() {
 	local col cols=()
 
-	for col in transfer-rx transfer-tx rx-packets tx-packets; do
+	for col in rx-inner-bytes tx-inner-bytes rx-packets tx-packets; do
 		cols+=("$(column_index $col "$XTUN_PEER_COLUMNS")")
 	done
 	tun_dump "$1" "$2" | awk -F'\t' -v key="$3" -v c="${cols[*]}" '
@@ -271,10 +271,10 @@ counts_pings() {
 	check_ok ip netns exec "$NS_A" ping -U -n -q -c $n -s $size -i 0.2 -W 5 "$dst"
 	wait_until 20 settled || fail "counters never agree: a $a_rx $a_tx $a_rxp $a_txp, b $b_rx $b_tx $b_rxp $b_txp"
 	want=$((n * (size + 8 + hdr)))
-	check_eq "$((a_tx - a_tx0))" $want "a's transfer-tx for $n requests"
-	check_eq "$((b_rx - b_rx0))" $want "b's transfer-rx for $n requests"
-	check_eq "$((b_tx - b_tx0))" $want "b's transfer-tx for $n replies"
-	check_eq "$((a_rx - a_rx0))" $want "a's transfer-rx for $n replies"
+	check_eq "$((a_tx - a_tx0))" $want "a's tx-inner-bytes for $n requests"
+	check_eq "$((b_rx - b_rx0))" $want "b's rx-inner-bytes for $n requests"
+	check_eq "$((b_tx - b_tx0))" $want "b's tx-inner-bytes for $n replies"
+	check_eq "$((a_rx - a_rx0))" $want "a's rx-inner-bytes for $n replies"
 	# Keepalives carry no bytes but are packets.
 	[ $((a_txp - a_txp0)) -ge $n ] || fail "a's tx-packets grew by $((a_txp - a_txp0)), sent $n"
 	[ $((b_rxp - b_rxp0)) -ge $n ] || fail "b's rx-packets grew by $((b_rxp - b_rxp0)), sent $n"
