@@ -242,6 +242,15 @@ field_table_fits_every_output_and_keeps_wg_dump_columns() {
 	check_match "$OUT" 'fit every output' "fields_test's verdict"
 }
 
+# key_index_test (tools/tunctl) holds the sorted key index that setconf's
+# duplicate check, syncconf, addconf and reresolve find peers with against
+# a linear search: each key found at the first peer that has it, repeats
+# as a scan finds them, absent keys not found.
+peers_are_found_by_key_as_a_linear_search_finds_them() {
+	check_ok "$(dirname "$XTUNCTL")/key_index_test"
+	check_match "$OUT" 'finds every key at its first peer' "key_index_test's verdict"
+}
+
 pubkey_rejects_malformed_keys() {
 	local good bad
 
@@ -689,6 +698,7 @@ ktap_run_tests \
 	key_codec_accepts_every_key_and_refuses_bad_text \
 	missing_attributes_are_named_as_the_spec_names_them \
 	field_table_fits_every_output_and_keeps_wg_dump_columns \
+	peers_are_found_by_key_as_a_linear_search_finds_them \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
 	version_matches_the_module_sources \

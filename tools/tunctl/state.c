@@ -330,6 +330,7 @@ void dev_state_free(struct dev_state_list *list)
 		for (j = 0; j < list->devices[i].n_peers; j++)
 			free(list->devices[i].peers[j].allowedips);
 		free(list->devices[i].peers);
+		key_index_free(&list->devices[i].by_key);
 	}
 	free(list->devices);
 	memset(list, 0, sizeof(*list));
@@ -368,6 +369,23 @@ static int dump_until_consistent(struct genl_session *g, void *ctx)
 	return XTUNCTL_EKERNEL;
 }
 
+/* Index each device's peers by key, now that the arrays no longer move. */
+static int index_peers(struct dev_state_list *list)
+{
+	struct dev_state *dev;
+	size_t i;
+
+	for (i = 0; i < list->n_devices; i++) {
+		dev = &list->devices[i];
+		if (!key_index_of(&dev->by_key, dev->peers, dev->n_peers,
+				  public_key)) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			return XTUNCTL_EUSAGE;
+		}
+	}
+	return XTUNCTL_OK;
+}
+
 int dev_state_read(struct dev_state_list *list, const char *ifname)
 {
 	struct read_job job = { .list = list, .ifname = ifname };
@@ -375,6 +393,8 @@ int dev_state_read(struct dev_state_list *list, const char *ifname)
 
 	memset(list, 0, sizeof(*list));
 	ret = genl_run(dump_until_consistent, &job);
+	if (!ret)
+		ret = index_peers(list);
 	if (ret)
 		dev_state_free(list);
 	return ret;
@@ -383,10 +403,5 @@ int dev_state_read(struct dev_state_list *list, const char *ifname)
 const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
 					     const uint8_t key[XTUN_KEY_LEN])
 {
-	size_t i;
-
-	for (i = 0; dev && i < dev->n_peers; i++)
-		if (!memcmp(dev->peers[i].public_key, key, XTUN_KEY_LEN))
-			return &dev->peers[i];
-	return NULL;
+	return dev ? key_index_find(&dev->by_key, key) : NULL;
 }

@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "base64.h"
+#include "key_index.h"
 
 /*
  * The state of xtun devices as GET_DEVICE reports it, merged from however
@@ -40,6 +41,7 @@ struct dev_state {
 	uint32_t ntf_missed;		/* notifications only */
 	struct peer_state *peers;
 	size_t n_peers;
+	struct key_index by_key;	/* of peers, once dev_state_read() is done */
 };
 
 struct dev_state_list {
