@@ -19,9 +19,28 @@
 #include "state.h"
 #include "xtunctl.h"
 
-/* A number: "LABEL: N" for people, "KEY = N" in a config, N elsewhere. */
-static void out_uint(struct show_out *o, const struct field *f,
-		     const char *fmt, uint64_t v)
+/*
+ * @v in decimal, without printf(): a dump prints several counters for each
+ * peer, and parsing the format was a third of a 100,000-peer dump's time.
+ */
+static void put_u64(uint64_t v)
+{
+	char buf[21], *p = buf + sizeof(buf);
+
+	*--p = '\0';
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	fputs(p, stdout);
+}
+
+/*
+ * A number, in hexadecimal if @hex: "LABEL: N" for people, "KEY = N" in a
+ * config, N elsewhere.
+ */
+static void out_uint(struct show_out *o, const struct field *f, bool hex,
+		     uint64_t v)
 {
 	switch (o->mode) {
 	case SHOW_JSON:
@@ -37,7 +56,10 @@ static void out_uint(struct show_out *o, const struct field *f,
 	case SHOW_FIELD:
 		break;
 	}
-	printf(fmt, v);
+	if (hex)
+		printf("0x%" PRIx64, v);
+	else
+		put_u64(v);
 	if (o->mode == SHOW_HUMAN || o->mode == SHOW_CONF)
 		putchar('\n');
 }
@@ -137,7 +159,7 @@ static void print_ifindex(struct show_out *o, const struct field *f,
 {
 	const struct dev_state *dev = obj;
 
-	out_uint(o, f, "%" PRIu64, dev->ifindex);
+	out_uint(o, f, false, dev->ifindex);
 }
 
 /* A device has a public key exactly when it has a private key. */
@@ -168,7 +190,7 @@ static void print_listen_port(struct show_out *o, const struct field *f,
 
 	if (o->mode == SHOW_HUMAN && !dev->listen_port)
 		return;
-	out_uint(o, f, "%" PRIu64, dev->listen_port);
+	out_uint(o, f, false, dev->listen_port);
 }
 
 static void print_fwmark(struct show_out *o, const struct field *f,
@@ -179,7 +201,7 @@ static void print_fwmark(struct show_out *o, const struct field *f,
 	if (!dev->fwmark && o->mode != SHOW_JSON)
 		out_script(o, "off");
 	else
-		out_uint(o, f, "0x%" PRIx64, dev->fwmark);
+		out_uint(o, f, true, dev->fwmark);
 }
 
 /* --- peer ---------------------------------------------------------------- */
@@ -273,7 +295,7 @@ static void print_handshake(struct show_out *o, const struct field *f,
 	const struct peer_state *peer = obj;
 
 	if (o->mode != SHOW_HUMAN) {
-		out_uint(o, f, "%" PRIu64, handshake_seconds(peer));
+		out_uint(o, f, false, handshake_seconds(peer));
 		return;
 	}
 	if (!peer->last_handshake_ns)
@@ -297,7 +319,7 @@ static void print_keepalive(struct show_out *o, const struct field *f,
 		printf("every %u %ssecond%s%s\n", s, pal->unit, s == 1 ? "" : "s",
 		       pal->reset);
 	} else {
-		out_uint(o, f, "%" PRIu64, s);
+		out_uint(o, f, false, s);
 	}
 }
 
@@ -308,9 +330,9 @@ static void print_counter(struct show_out *o, const struct field *f,
 	const struct peer_state *peer = obj;
 
 	if (o->mode == SHOW_HUMAN)
-		printf("%" PRIu64, peer->counters[f->attr]);
+		put_u64(peer->counters[f->attr]);
 	else
-		out_uint(o, f, "%" PRIu64, peer->counters[f->attr]);
+		out_uint(o, f, false, peer->counters[f->attr]);
 }
 
 /* A counter of bytes, which people see as a size: "1.50 KiB". */

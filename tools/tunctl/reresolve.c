@@ -122,6 +122,9 @@ int cmd_reresolve(int argc, char **argv)
 	ret = dev_state_read(&list, argv[1]);
 	if (ret)
 		goto out_config;
+	ret = dev_state_index_peers(&list);
+	if (ret)
+		goto out_list;
 	if (list.n_devices != 1) {
 		fprintf(stderr, "%s: %s: no such xtun device\n", prog, argv[1]);
 		ret = XTUNCTL_EKERNEL;

@@ -169,6 +169,9 @@ static int conf_apply(const char *ifname, struct config *config,
 		ret = dev_state_read(&list, ifname);
 		if (ret)
 			return ret;
+		ret = dev_state_index_peers(&list);
+		if (ret)
+			goto out_list;
 		if (list.n_devices != 1) {
 			fprintf(stderr, "%s: %s: no such xtun device\n", prog, ifname);
 			ret = XTUNCTL_EKERNEL;

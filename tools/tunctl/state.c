@@ -369,8 +369,7 @@ static int dump_until_consistent(struct genl_session *g, void *ctx)
 	return XTUNCTL_EKERNEL;
 }
 
-/* Index each device's peers by key, now that the arrays no longer move. */
-static int index_peers(struct dev_state_list *list)
+int dev_state_index_peers(struct dev_state_list *list)
 {
 	struct dev_state *dev;
 	size_t i;
@@ -393,8 +392,6 @@ int dev_state_read(struct dev_state_list *list, const char *ifname)
 
 	memset(list, 0, sizeof(*list));
 	ret = genl_run(dump_until_consistent, &job);
-	if (!ret)
-		ret = index_peers(list);
 	if (ret)
 		dev_state_free(list);
 	return ret;
@@ -403,5 +400,15 @@ int dev_state_read(struct dev_state_list *list, const char *ifname)
 const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
 					     const uint8_t key[XTUN_KEY_LEN])
 {
-	return dev ? key_index_find(&dev->by_key, key) : NULL;
+	size_t i;
+
+	if (!dev)
+		return NULL;
+	if (dev->by_key.n == dev->n_peers)
+		return key_index_find(&dev->by_key, key);
+	/* Not indexed (dev_state_index_peers()): one lookup is O(N) anyway. */
+	for (i = 0; i < dev->n_peers; i++)
+		if (!memcmp(dev->peers[i].public_key, key, XTUN_KEY_LEN))
+			return &dev->peers[i];
+	return NULL;
 }
