@@ -213,7 +213,8 @@ XTUN_PKT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/xtun_pkt.py"
 XTUN_DEVICE_COLUMNS="private-key public-key listen-port fwmark"
 XTUN_PEER_COLUMNS="public-key preshared-key endpoint allowed-ips latest-handshake
 	transfer-rx transfer-tx persistent-keepalive drop-replay drop-auth
-	drop-source drop-no-session rx-packets tx-packets"
+	drop-source drop-no-session rx-packets tx-packets rx-datagrams
+	tx-datagrams rx-inner-bytes tx-inner-bytes"
 
 # column_index NAME COLUMNS: 1-based position of NAME in COLUMNS.
 column_index() {
@@ -360,7 +361,7 @@ tunnel_pair() {
 }
 
 # xtun_counters: the devices under test have xtun's counters (the drop-*,
-# rx-packets and tx-packets columns, and inner bytes in transfer-*);
+# rx-/tx-packets, rx-/tx-datagrams and rx-/tx-inner-bytes columns);
 # WireGuard has not.
 xtun_counters() {
 	[ "$TUN" = xtun ]

@@ -62,11 +62,14 @@ DEVICE = {"ifname", "ifindex", "private_key", "public_key", "listen_port",
 PEER = {"public_key", "preshared_key", "endpoint", "allowed_ips",
         "latest_handshake", "rx_bytes", "tx_bytes", "rx_packets",
         "tx_packets", "persistent_keepalive", "drop_replay", "drop_auth",
-        "drop_source", "drop_no_session"}
+        "drop_source", "drop_no_session", "rx_datagrams", "tx_datagrams",
+        "rx_inner_bytes", "tx_inner_bytes"}
 # Peer members that are a dump column read as a number, and the column.
 NUMBERS = {"latest_handshake": 4, "rx_bytes": 5, "tx_bytes": 6,
            "drop_replay": 8, "drop_auth": 9, "drop_source": 10,
-           "drop_no_session": 11, "rx_packets": 12, "tx_packets": 13}
+           "drop_no_session": 11, "rx_packets": 12, "tx_packets": 13,
+           "rx_datagrams": 14, "tx_datagrams": 15, "rx_inner_bytes": 16,
+           "tx_inner_bytes": 17}
 
 def fail(msg):
     print(msg)
@@ -89,7 +92,7 @@ dumped = []
 for row in rows:
     if len(row) == 5:
         dumped.append((row[1:], []))
-    elif len(row) == 15:
+    elif len(row) == 19:
         dumped[-1][1].append(row[1:])
     else:
         fail(f"a dump line of {len(row)} columns: {row}")
@@ -247,13 +250,13 @@ field_from_dump() {
 	NF == 5 && f == "public-key" { out($3) }
 	NF == 5 && f == "listen-port" { out($4) }
 	NF == 5 && f == "fwmark" { out($5) }
-	NF == 15 && f == "peers" { out($2) }
-	NF == 15 && f == "preshared-keys" { out($2 "\t" $3) }
-	NF == 15 && f == "endpoints" { out($2 "\t" $4) }
-	NF == 15 && f == "allowed-ips" { ips = $5; gsub(",", " ", ips); out($2 "\t" ips) }
-	NF == 15 && f == "latest-handshakes" { out($2 "\t" $6) }
-	NF == 15 && f == "transfer" { out($2 "\t" $7 "\t" $8) }
-	NF == 15 && f == "persistent-keepalive" { out($2 "\t" $9) }' <<<"$DUMP"
+	NF == 19 && f == "peers" { out($2) }
+	NF == 19 && f == "preshared-keys" { out($2 "\t" $3) }
+	NF == 19 && f == "endpoints" { out($2 "\t" $4) }
+	NF == 19 && f == "allowed-ips" { ips = $5; gsub(",", " ", ips); out($2 "\t" ips) }
+	NF == 19 && f == "latest-handshakes" { out($2 "\t" $6) }
+	NF == 19 && f == "transfer" { out($2 "\t" $7 "\t" $8) }
+	NF == 19 && f == "persistent-keepalive" { out($2 "\t" $9) }' <<<"$DUMP"
 }
 
 every_field_is_its_dump_column() {
@@ -368,11 +371,18 @@ human_output_shows_handshake_and_transfer_after_traffic() {
 	stable_reads "$NS_A" show xtun0
 	check_match "$OUT" '^  latest handshake: (Now|[0-9]+ (seconds?|minutes?)(, [0-9]+ seconds?)? ago)$' \
 		"latest handshake"
-	rx=$(awk -F'\t' 'NF == 15 { print $7 }' <<<"$DUMP")
-	tx=$(awk -F'\t' 'NF == 15 { print $8 }' <<<"$DUMP")
+	rx=$(awk -F'\t' 'NF == 19 { print $7 }' <<<"$DUMP")
+	tx=$(awk -F'\t' 'NF == 19 { print $8 }' <<<"$DUMP")
 	[ "$rx" -ge 6140 ] && [ "$tx" -ge 6140 ] || fail "transfer $rx, $tx: less than the pings"
 	grep -qxF "  transfer: $(kib "$rx") received, $(kib "$tx") sent" <<<"$OUT" ||
 		fail "no transfer line for $rx and $tx bytes: $OUT"
+	check_match "$OUT" '^  datagrams: [1-9][0-9]* received, [1-9][0-9]* sent$' "datagrams"
+	# The inner bytes: the pings without the protocol around them.
+	rx=$(awk -F'\t' 'NF == 19 { print $18 }' <<<"$DUMP")
+	tx=$(awk -F'\t' 'NF == 19 { print $19 }' <<<"$DUMP")
+	[ "$rx" -ge 6140 ] && [ "$tx" -ge 6140 ] || fail "inner transfer $rx, $tx: less than the pings"
+	grep -qxF "  inner transfer: $(kib "$rx") received, $(kib "$tx") sent" <<<"$OUT" ||
+		fail "no inner transfer line for $rx and $tx bytes: $OUT"
 	check_match "$OUT" '^  packets: [1-9][0-9]* received, [1-9][0-9]* sent$' "packets"
 	check_no_match "$OUT" 'drops:' "drops while none were dropped"
 
@@ -382,7 +392,7 @@ human_output_shows_handshake_and_transfer_after_traffic() {
 	hs=$(python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["peers"][0]["latest_handshake"])' <<<"$OUT")
 	[ "$hs" -gt $((now - 300)) ] && [ "$hs" -le "$now" ] ||
 		fail "latest_handshake $hs, now $now"
-	check_eq "$hs" "$(awk -F'\t' 'NF == 15 { print $6 }' <<<"$DUMP")" "latest_handshake"
+	check_eq "$hs" "$(awk -F'\t' 'NF == 19 { print $6 }' <<<"$DUMP")" "latest_handshake"
 }
 
 # peer_block KEY: the lines of peer KEY in the human output $OUT.
@@ -444,7 +454,7 @@ same_layout_as_wg() {
 import sys
 
 WG_DEVICE, WG_PEER = 5, 9	# wg's columns of "show all dump"
-XTUN_OWN_DEVICE, XTUN_OWN_PEER = 0, 6
+XTUN_OWN_DEVICE, XTUN_OWN_PEER = 0, 10
 
 def lines(path):
     with open(path) as f:

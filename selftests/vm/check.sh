@@ -59,7 +59,7 @@ result_of() {
 # run once, on 6.12, and so do the real 120-second rekey wait and the
 # bench's smoke run (ONCE_SKIP): they test userspace, the same binary on
 # every kernel, or a timer.
-DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh interop.sh hostile.sh lifecycle.sh netlink.sh monitor.sh fuzz.sh faults.sh threaded.sh fanout.sh races.sh}
+DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh transfer.sh interop.sh hostile.sh lifecycle.sh netlink.sh monitor.sh fuzz.sh faults.sh threaded.sh fanout.sh races.sh}
 ONCE_SKIP=${ONCE_SKIP-xtunctl.sh show.sh config.sh updown.sh install.sh rekey.sh bench_smoke.sh}
 scripts_for() {
 	local rel=$1 script out=

@@ -33,6 +33,8 @@ void value_allowedips(const struct peer_state *peer, const char *sep)
 		fputs("(none)", stdout);
 	for (i = 0; i < peer->n_allowedips; i++) {
 		prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
-		printf("%s%s", i ? sep : "", buf);
+		if (i)
+			fputs(sep, stdout);
+		fputs(buf, stdout);
 	}
 }
