@@ -114,19 +114,6 @@ spoofed_inner_ipv6_source_is_dropped_and_counted() {
 	spoofs 6
 }
 
-# capture_data DIR: a pings b once while b's veth0 captures the data packet
-# carrying the echo request; DIR/frame holds it, DIR/info its frame-info.
-capture_data() {
-	local dir=$1 cap
-
-	bg_start "$NS_B" "$dir/capture.log" "$XTUN_PKT" capture veth0 $PORT_B 4 48 "$dir/frame" 60
-	cap=$BG_PID
-	wait_until 20 test -e "$dir/frame.ready" || fail "no capture: $(cat "$dir/capture.log")"
-	check_ok pings "$NS_A" "$IN4_B"
-	bg_wait "$cap" 30 || fail "nothing captured: $(cat "$dir/capture.log")"
-	$XTUN_PKT frame-info "$dir/frame" > "$dir/info"
-}
-
 replayed_data_packet_is_dropped_and_counted() {
 	local dir info echos udp replay
 

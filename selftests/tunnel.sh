@@ -94,31 +94,10 @@ tcp_leaves_in_trains_over_ipv6() {
 	trains_work 6
 }
 
-# wfree_probe_start: count the skbs longer than one segment of the
-# 1420-byte MTU that TCP's destructor, tcp_wfree(), releases: an fprobe
-# that reads the skb's length through BTF (6.12 has it, the debug kernel
-# and 6.1 not).
+# The skbs longer than one segment of the 1420-byte MTU that TCP's
+# destructor, tcp_wfree(), releases: an fprobe that reads the skb's length
+# through BTF (6.12 has it, the debug kernel and 6.1 not).
 WFREE=xtst_wfree
-wfree_probe_start() {
-	wfree_probe_stop
-	[ -d "$TRACE/instances" ] || mount -t tracefs nodev "$TRACE" || return 1
-	echo "f:$WFREE tcp_wfree len=skb->len" >> "$TRACE/dynamic_events" 2>/dev/null ||
-		return 1
-	mkdir "$TRACE/instances/$WFREE" &&
-		echo 'len > 1600' > "$TRACE/instances/$WFREE/events/fprobes/$WFREE/filter" &&
-		echo 1 > "$TRACE/instances/$WFREE/events/fprobes/$WFREE/enable"
-}
-
-wfree_probe_stop() {
-	if [ -d "$TRACE/instances/$WFREE" ]; then
-		echo 0 > "$TRACE/instances/$WFREE/events/fprobes/$WFREE/enable"
-		rmdir "$TRACE/instances/$WFREE"
-	fi
-	if grep -qs "$WFREE" "$TRACE/dynamic_events"; then
-		echo "-:$WFREE" >> "$TRACE/dynamic_events"
-	fi
-	return 0
-}
 
 # A train belongs to the TCP socket whose segments it carries: TCP's
 # destructor releases the whole train when it leaves, so TCP small queues
@@ -128,12 +107,13 @@ tcp_trains_complete_through_tcp_destructor() {
 	local n
 
 	[ "$TUN" = xtun ] || skip "trains are xtun's"
-	wfree_probe_start || { wfree_probe_stop; skip "no BTF fprobe on tcp_wfree here"; }
+	probe_start "$WFREE" tcp_wfree 'len=skb->len' 'len > 1600' ||
+		{ probe_stop "$WFREE"; skip "no BTF fprobe on tcp_wfree here"; }
 	tunnel_pair xtun xtun 4
 	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
 	check_ok tcp_transfer "$NS_A" "$NS_B" "$IN4_B" 4
 	n=$(probe_count "$WFREE")
-	wfree_probe_stop
+	probe_stop "$WFREE"
 	echo "tcp_wfree() released $n skbs longer than one segment"
 	[ "$n" -gt 0 ] || fail "no train was released through tcp_wfree()"
 }

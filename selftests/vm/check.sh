@@ -25,20 +25,14 @@
 # Oops or splat.
 
 set -u
-VM_DIR=$(cd "$(dirname "$0")" && pwd)
-XTUN_REPO=$(cd "$VM_DIR/../.." && pwd)
-BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
 PROG=check
 ONLY=
 # A guest runs at most this long (the slowest part, the debug kernel, took
 # about 33 minutes beside another guest); CI stops everything at 90
 # minutes.
 VM_TIMEOUT=${VM_TIMEOUT:-4500}
-export XTUN_REPO
-# shellcheck source=vm.sh
-source "$VM_DIR/vm.sh"
 # shellcheck source=prepare.sh
-source "$VM_DIR/prepare.sh"
+source "$(dirname "$0")/prepare.sh"
 
 total_passed=0 total_failed=0 total_skipped=0
 

@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/xtun.h>
 
@@ -453,4 +454,15 @@ const size_t n_peer_fields = ARRAY_LEN(peer_fields);
 bool field_in(const struct field *f, enum show_mode mode)
 {
 	return mode == SHOW_FIELD ? f->wg != NULL : f->pos[mode] != 0;
+}
+
+const struct field *field_by_column(const struct field *table, size_t n,
+				    const char *column)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (table[i].column && !strcmp(table[i].column, column))
+			return &table[i];
+	return NULL;
 }
