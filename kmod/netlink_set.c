@@ -340,20 +340,39 @@ static unsigned int xtun_nl_count_nested(const struct nlattr *list)
 	return n;
 }
 
+/*
+ * A zeroed array with an entry of @size bytes for each attribute of the
+ * nest @list; NULL for an empty nest, ERR_PTR(-ENOMEM) when it cannot be
+ * had.
+ */
+static void *xtun_nl_alloc_nested(const struct nlattr *list, size_t size,
+				  struct netlink_ext_ack *extack)
+{
+	unsigned int n = xtun_nl_count_nested(list);
+	void *array;
+
+	if (!n)
+		return NULL;
+	array = kvcalloc(n, size, GFP_KERNEL);
+	if (!array) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the request");
+		return ERR_PTR(-ENOMEM);
+	}
+	return array;
+}
+
 static int xtun_nl_parse_aips(struct xtun_nl_peer_req *req,
 			      struct nlattr *list,
 			      struct netlink_ext_ack *extack)
 {
-	unsigned int n = xtun_nl_count_nested(list);
+	struct xtun_aip_change *aips;
 	struct nlattr *attr;
 	int rem, ret;
 
-	if (!n)
-		return 0;
-
-	req->aips = kvcalloc(n, sizeof(*req->aips), GFP_KERNEL);
-	if (!req->aips)
-		return -ENOMEM;
+	aips = xtun_nl_alloc_nested(list, sizeof(*aips), extack);
+	if (IS_ERR_OR_NULL(aips))
+		return PTR_ERR_OR_ZERO(aips);
+	req->aips = aips;
 	nla_for_each_nested(attr, list, rem) {
 		ret = xtun_nl_parse_aip(&req->aips[req->n_aips], attr, extack);
 		if (ret)
@@ -708,18 +727,14 @@ static int xtun_nl_parse_batch(struct xtun_nl_batch *batch,
 			       struct nlattr *list,
 			       struct netlink_ext_ack *extack)
 {
-	unsigned int n = xtun_nl_count_nested(list);
+	struct xtun_nl_peer_req *reqs;
 	struct nlattr *attr;
 	int rem, ret;
 
-	if (!n)
-		return 0;
-
-	batch->reqs = kvcalloc(n, sizeof(*batch->reqs), GFP_KERNEL);
-	if (!batch->reqs) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the peers");
-		return -ENOMEM;
-	}
+	reqs = xtun_nl_alloc_nested(list, sizeof(*reqs), extack);
+	if (IS_ERR_OR_NULL(reqs))
+		return PTR_ERR_OR_ZERO(reqs);
+	batch->reqs = reqs;
 	nla_for_each_nested(attr, list, rem) {
 		/* Counted first, so that a failed parse is freed too. */
 		batch->n_reqs++;
