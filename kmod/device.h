@@ -87,7 +87,8 @@ struct xtun_rx_cells;
  * @chosen_port: with @listen_port 0, the port the kernel picked the first
  *	time the device went up, bound again on every later up so that peers
  *	keep reaching us; 0 when none was picked yet
- * @fwmark: the mark of our outer packets, for policy routing
+ * @fwmark: the mark of our outer packets, for policy routing; written
+ *	under @update_lock with WRITE_ONCE(), read by senders with READ_ONCE()
  * @generation: counts configuration changes, so that a dump split over
  *	several messages can tell it saw one state
  * @handshake_queue: received handshake messages, processed by

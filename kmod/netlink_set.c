@@ -72,7 +72,8 @@ static void xtun_nl_set_fwmark(struct xtun_device *xtun, u32 fwmark)
 
 	if (xtun->fwmark == fwmark)
 		return;
-	xtun->fwmark = fwmark;
+	/* Senders and fill_info read it without update_lock. */
+	WRITE_ONCE(xtun->fwmark, fwmark);
 	/*
 	 * Cached routes were looked up with the old mark.  A sender reads the
 	 * mark and caches its route under the peer's endpoint_lock, so the

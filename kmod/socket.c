@@ -44,7 +44,7 @@ static struct sock *xtun_socket_send_begin(struct xtun_device *xtun,
 {
 	skb_mark_not_on_list(skb);
 	skb->dev = xtun->dev;
-	skb->mark = xtun->fwmark;
+	skb->mark = READ_ONCE(xtun->fwmark);
 	skb->ignore_df = 1;
 	skb_set_inner_network_header(skb, 0);
 	rcu_read_lock_bh();
@@ -130,7 +130,7 @@ static int xtun_socket_send4(struct xtun_device *xtun, struct sk_buff *skb,
 		.saddr = endpoint->src4.s_addr,
 		.daddr = endpoint->addr4.sin_addr.s_addr,
 		.fl4_dport = endpoint->addr4.sin_port,
-		.flowi4_mark = xtun->fwmark,
+		.flowi4_mark = READ_ONCE(xtun->fwmark),
 		.flowi4_proto = IPPROTO_UDP,
 	};
 	struct rtable *rt = NULL;
@@ -187,7 +187,7 @@ static int xtun_socket_send6(struct xtun_device *xtun, struct sk_buff *skb,
 		.saddr = endpoint->src6,
 		.daddr = endpoint->addr6.sin6_addr,
 		.fl6_dport = endpoint->addr6.sin6_port,
-		.flowi6_mark = xtun->fwmark,
+		.flowi6_mark = READ_ONCE(xtun->fwmark),
 		.flowi6_oif = endpoint->addr6.sin6_scope_id,
 		.flowi6_proto = IPPROTO_UDP,
 	};
