@@ -17,14 +17,9 @@
 
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
-XTUN_REPO=$(cd "$BENCH_DIR/.." && pwd)
-BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
 PROG=bench
-export XTUN_REPO
-# shellcheck source=../selftests/vm/vm.sh
-source "$XTUN_REPO/selftests/vm/vm.sh"
 # shellcheck source=../selftests/vm/prepare.sh
-source "$XTUN_REPO/selftests/vm/prepare.sh"
+source "$BENCH_DIR/../selftests/vm/prepare.sh"
 
 BENCH_VM_TIMEOUT=${BENCH_VM_TIMEOUT:-5400}
 

@@ -11,14 +11,9 @@
 
 set -u
 DEMO_DIR=$(cd "$(dirname "$0")" && pwd)
-XTUN_REPO=$(cd "$DEMO_DIR/.." && pwd)
-BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
 PROG=demo
-export XTUN_REPO
-# shellcheck source=../selftests/vm/vm.sh
-source "$XTUN_REPO/selftests/vm/vm.sh"
 # shellcheck source=../selftests/vm/prepare.sh
-source "$XTUN_REPO/selftests/vm/prepare.sh"
+source "$DEMO_DIR/../selftests/vm/prepare.sh"
 
 main() {
 	local rel

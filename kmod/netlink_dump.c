@@ -153,7 +153,15 @@ static int xtun_nl_put_peer_state(struct sk_buff *skb, struct xtun_peer *peer)
 	    xtun_nl_put_u64(skb, XTUN_PEER_A_DROP_AUTH, &stats->drop_auth) ||
 	    xtun_nl_put_u64(skb, XTUN_PEER_A_DROP_SOURCE, &stats->drop_source) ||
 	    xtun_nl_put_u64(skb, XTUN_PEER_A_DROP_NO_SESSION,
-			    &stats->drop_no_session))
+			    &stats->drop_no_session) ||
+	    xtun_nl_put_u64(skb, XTUN_PEER_A_LINK_RX_BYTES,
+			    &stats->link_rx_bytes) ||
+	    xtun_nl_put_u64(skb, XTUN_PEER_A_LINK_TX_BYTES,
+			    &stats->link_tx_bytes) ||
+	    xtun_nl_put_u64(skb, XTUN_PEER_A_LINK_RX_PACKETS,
+			    &stats->link_rx_packets) ||
+	    xtun_nl_put_u64(skb, XTUN_PEER_A_LINK_TX_PACKETS,
+			    &stats->link_tx_packets))
 		return -EMSGSIZE;
 	return 0;
 }

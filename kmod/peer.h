@@ -55,12 +55,20 @@ struct xtun_endpoint {
 	};
 };
 
-/* Per-peer counters; atomics so that every CPU may update them. */
+/*
+ * Per-peer counters; atomics so that every CPU may update them.  The
+ * link_ ones count UDP datagrams and their payload, every message type,
+ * as WireGuard's transfer counters do; the others count inner packets.
+ */
 struct xtun_peer_stats {
 	atomic64_t rx_bytes;
 	atomic64_t tx_bytes;
 	atomic64_t rx_packets;
 	atomic64_t tx_packets;
+	atomic64_t link_rx_bytes;
+	atomic64_t link_tx_bytes;
+	atomic64_t link_rx_packets;
+	atomic64_t link_tx_packets;
 	atomic64_t drop_replay;
 	atomic64_t drop_auth;
 	atomic64_t drop_source;
@@ -159,6 +167,21 @@ struct xtun_peer {
 	u64 internal_id;
 	bool is_dead;
 };
+
+/* @n datagrams of @len bytes of UDP payload in all went to the peer. */
+static inline void xtun_peer_link_tx(struct xtun_peer *peer, unsigned int n,
+				     unsigned int len)
+{
+	atomic64_add(n, &peer->stats.link_tx_packets);
+	atomic64_add(len, &peer->stats.link_tx_bytes);
+}
+
+/* A datagram of @len bytes of UDP payload was accepted from the peer. */
+static inline void xtun_peer_link_rx(struct xtun_peer *peer, unsigned int len)
+{
+	atomic64_inc(&peer->stats.link_rx_packets);
+	atomic64_add(len, &peer->stats.link_rx_bytes);
+}
 
 struct xtun_peer *xtun_peer_create(struct xtun_device *xtun,
 				   const u8 public_key[XTUN_KEY_SIZE],

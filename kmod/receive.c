@@ -199,6 +199,8 @@ static void xtun_receive_handshake(struct xtun_device *xtun,
 	if (!peer)
 		return;
 
+	/* As WireGuard: a cookie reply names no peer and is not counted. */
+	xtun_peer_link_rx(peer, skb->len);
 	xtun_timers_any_authenticated_packet_received(peer);
 	xtun_timers_any_authenticated_packet_traversal(peer);
 	xtun_peer_put(peer);
@@ -344,8 +346,11 @@ static bool xtun_inner_packet_valid(struct sk_buff *skb)
 	return true;
 }
 
-/* Deliver an authenticated, decrypted packet to the stack. */
-static void xtun_deliver(struct xtun_device *xtun, struct xtun_peer *peer,
+/*
+ * Deliver an authenticated, decrypted packet to the stack.  Returns
+ * whether the peer may send it, for the link counters.
+ */
+static bool xtun_deliver(struct xtun_device *xtun, struct xtun_peer *peer,
 			 struct sk_buff *skb, u8 outer_ds,
 			 struct napi_struct *napi)
 {
@@ -394,10 +399,11 @@ static void xtun_deliver(struct xtun_device *xtun, struct xtun_peer *peer,
 		dev_sw_netstats_rx_add(dev, len);
 	else
 		DEV_STATS_INC(dev, rx_dropped);
-	return;
+	return true;
 
 drop:
 	kfree_skb(skb);
+	return false;
 }
 
 static u8 xtun_outer_ds(struct sk_buff *skb)
@@ -455,6 +461,7 @@ static void xtun_receive_data_finish(struct xtun_device *xtun,
 	struct xtun_rx_cb *cb = XTUN_RX_CB(skb);
 	struct xtun_keypair *keypair = cb->keypair;
 	struct xtun_peer *peer = cb->peer;
+	unsigned int msg_len = skb->len;	/* the whole UDP payload */
 	u64 counter = cb->counter;
 	u8 outer_ds = cb->outer_ds;
 
@@ -490,11 +497,13 @@ static void xtun_receive_data_finish(struct xtun_device *xtun,
 
 	if (skb->len == 0) {
 		/* A keepalive: nothing to deliver. */
+		xtun_peer_link_rx(peer, msg_len);
 		consume_skb(skb);
 		return;
 	}
 	xtun_timers_data_received(peer);
-	xtun_deliver(xtun, peer, skb, outer_ds, napi);
+	if (xtun_deliver(xtun, peer, skb, outer_ds, napi))
+		xtun_peer_link_rx(peer, msg_len);
 	return;
 
 drop:

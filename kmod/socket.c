@@ -100,6 +100,27 @@ static int xtun_socket_route_ok(struct xtun_device *xtun,
 	return 0;
 }
 
+/*
+ * Whether the route @rt from our remembered source is wrong for it: IPv4
+ * refused that source (-EINVAL, it went after our check), or the route
+ * leaves by another interface than the one the peer reached us on, as
+ * when a better route appears there.  The source belongs to the old
+ * interface; sending it out of the new one keeps the peer answering the
+ * old path, or makes its reverse-path filter drop us.  WireGuard's
+ * src_if4 does the same.
+ */
+static bool xtun_socket_src4_wrong(const struct xtun_send_target *target,
+				   const struct rtable *rt)
+{
+	const struct xtun_endpoint *endpoint = target->endpoint;
+
+	if (!endpoint->src4.s_addr || target->stale_src)
+		return false;
+	if (IS_ERR(rt))
+		return PTR_ERR(rt) == -EINVAL;
+	return endpoint->src_if4 && rt->dst.dev->ifindex != endpoint->src_if4;
+}
+
 static int xtun_socket_send4(struct xtun_device *xtun, struct sk_buff *skb,
 			     struct xtun_send_target *target, u8 ds,
 			     struct dst_cache *cache)
@@ -132,13 +153,13 @@ static int xtun_socket_send4(struct xtun_device *xtun, struct sk_buff *skb,
 		}
 		rt = ip_route_output_flow(sock_net(sock), &fl, sock);
 		/*
-		 * IPv4 checks the source again in the lookup, and fails it
-		 * with -EINVAL when it went after the check above: retry
-		 * once from any source.  IPv6 has no such retry because
-		 * its lookup takes a given source as it is and never fails
-		 * for it: the check is the only one there.
+		 * Retry once from any source.  IPv6 has no such retry: its
+		 * lookup takes a given source as it is and never fails for
+		 * it, and it remembers no interface.
 		 */
-		if (IS_ERR(rt) && PTR_ERR(rt) == -EINVAL && fl.saddr) {
+		if (unlikely(xtun_socket_src4_wrong(target, rt))) {
+			if (!IS_ERR(rt))
+				ip_rt_put(rt);
 			fl.saddr = 0;
 			xtun_socket_forget_src(target, cache);
 			rt = ip_route_output_flow(sock_net(sock), &fl, sock);
@@ -218,17 +239,21 @@ static int xtun_socket_send_skb(struct xtun_device *xtun, struct sk_buff *skb,
 	}
 }
 
-/* Consumes @skb. */
+/* Consumes @skb, a datagram or a train of them (send_gso.c). */
 int xtun_socket_send_skb_to_peer(struct xtun_peer *peer, struct sk_buff *skb,
 				 u8 ds)
 {
 	struct xtun_send_target target = { .endpoint = &peer->endpoint };
+	unsigned int n = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	unsigned int len = skb->len;
 	int ret;
 
 	read_lock_bh(&peer->endpoint_lock);
 	ret = xtun_socket_send_skb(peer->device, skb, &target, ds,
 				   &peer->endpoint_cache);
 	read_unlock_bh(&peer->endpoint_lock);
+	if (likely(!ret))
+		xtun_peer_link_tx(peer, n, len);
 	if (target.stale_src)
 		xtun_socket_clear_peer_endpoint_src(peer);
 	return ret;

@@ -20,7 +20,7 @@ import struct
 import sys
 
 import xtun_nl
-from xtun_nl import Genl, abi, attr, nlmsg, nlmsgs, parse_attrs
+from xtun_nl import Genl, abi, attr
 
 KEY = bytes([0x42] * 32)
 CHUNK = 1000        # prefixes a request: its nest stays below 64 kB
@@ -81,22 +81,14 @@ def main(ifname, count=20000):
         cmd = "XTUN_CMD_SET_PEER" if i else "XTUN_CMD_NEW_PEER"
         change(changer, family, x, ifname, cmd, adds=every[i:i + CHUNK])
 
-    dumper.sock.send(nlmsg(family, x["XTUN_CMD_GET_DEVICE"],
-                           attr(x["XTUN_DEVICE_A_IFNAME"], ifname.encode() + b"\0"),
-                           xtun_nl.NLM_F_REQUEST | xtun_nl.NLM_F_DUMP, 1))
     got, added, removed = [], set(), set()
     datagrams = interrupted = 0
-    done = False
-    while not done:
+    for msgs, done in dumper.dump(family, x["XTUN_CMD_GET_DEVICE"],
+                                  attr(x["XTUN_DEVICE_A_IFNAME"], ifname.encode() + b"\0")):
         datagrams += 1
-        for typ, flags, _, payload in nlmsgs(dumper.sock.recv(1 << 20)):
-            if typ == xtun_nl.NLMSG_DONE:
-                done = True
-                break
-            if typ == xtun_nl.NLMSG_ERROR:
-                die(f"dump failed: errno {-struct.unpack('i', payload[:4])[0]}")
-            interrupted += bool(flags & 0x10)	# NLM_F_DUMP_INTR
-            got += dump_prefixes(parse_attrs(payload[4:]), x)
+        for attrs, intr in msgs:
+            interrupted += intr
+            got += dump_prefixes(attrs, x)
         if done or not got:
             continue
         # Behind the dump, and the prefix the next message resumes at.

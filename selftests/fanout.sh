@@ -86,14 +86,8 @@ forced_fan_out_carries_floods_and_streams() {
 # receiver_index DIR: b's receiver index for a's data messages, from a data
 # packet captured on b's veth0 while a pings b.
 receiver_index() {
-	local dir=$1 cap
-
-	bg_start "$NS_B" "$dir/capture.log" "$XTUN_PKT" capture veth0 $PORT_B 4 48 "$dir/frame" 60
-	cap=$BG_PID
-	wait_until 20 test -e "$dir/frame.ready" || fail "no capture: $(cat "$dir/capture.log")"
-	check_ok pings "$NS_A" "$IN4_B"
-	bg_wait "$cap" 30 || fail "nothing captured: $(cat "$dir/capture.log")"
-	"$XTUN_PKT" frame-info "$dir/frame" | awk '{ print $6 }'
+	capture_data "$1"
+	awk '{ print $6 }' "$1/info"
 }
 
 b_drop_auth() {

@@ -119,10 +119,10 @@ settled() {
 	local tx_packets tx_bytes
 
 	read_dump "$NS_A" "$IF_A" || return 1
-	tx_packets=${FIELD[$PUB_B.tx-packets]} tx_bytes=${FIELD[$PUB_B.transfer-tx]}
+	tx_packets=${FIELD[$PUB_B.tx-packets]} tx_bytes=${FIELD[$PUB_B.tx-inner-bytes]}
 	read_dump "$NS_B" "$IF_B" &&
 		[ "$tx_packets" = "${FIELD[$PUB_A.rx-packets]}" ] &&
-		[ "$tx_bytes" = "${FIELD[$PUB_A.transfer-rx]}" ]
+		[ "$tx_bytes" = "${FIELD[$PUB_A.rx-inner-bytes]}" ]
 }
 
 # read_b_stats: b's device statistics rx_packets and rx_errors, in

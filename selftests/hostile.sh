@@ -40,7 +40,7 @@ a_field() {
 # settled: b received every data packet a sent, no more (xtun's counters).
 settled() {
 	[ "$(a_field tx-packets)" = "$(b_field rx-packets)" ] &&
-		[ "$(a_field transfer-tx)" = "$(b_field transfer-rx)" ]
+		[ "$(a_field tx-inner-bytes)" = "$(b_field rx-inner-bytes)" ]
 }
 
 # no_handshake_for SECONDS: a's pings get no answer for that long, and
@@ -114,19 +114,6 @@ spoofed_inner_ipv6_source_is_dropped_and_counted() {
 	spoofs 6
 }
 
-# capture_data DIR: a pings b once while b's veth0 captures the data packet
-# carrying the echo request; DIR/frame holds it, DIR/info its frame-info.
-capture_data() {
-	local dir=$1 cap
-
-	bg_start "$NS_B" "$dir/capture.log" "$XTUN_PKT" capture veth0 $PORT_B 4 48 "$dir/frame" 60
-	cap=$BG_PID
-	wait_until 20 test -e "$dir/frame.ready" || fail "no capture: $(cat "$dir/capture.log")"
-	check_ok pings "$NS_A" "$IN4_B"
-	bg_wait "$cap" 30 || fail "nothing captured: $(cat "$dir/capture.log")"
-	$XTUN_PKT frame-info "$dir/frame" > "$dir/info"
-}
-
 replayed_data_packet_is_dropped_and_counted() {
 	local dir info echos udp replay
 
@@ -154,8 +141,8 @@ replayed_data_packet_is_dropped_and_counted() {
 			fail "b's drop-replay went from $replay to $(b_field drop-replay) for one replay"
 		# A replay counted as received would leave b one packet ahead.
 		wait_until 20 settled || fail "b counted the replay as received:" \
-			"a sent $(a_field tx-packets) packets, $(a_field transfer-tx) bytes;" \
-			"b received $(b_field rx-packets), $(b_field transfer-rx)"
+			"a sent $(a_field tx-packets) packets, $(a_field tx-inner-bytes) bytes;" \
+			"b received $(b_field rx-packets), $(b_field rx-inner-bytes)"
 	fi
 	check_eq "$(snmp "$NS_B" Icmp InEchos)" "$echos" "echo requests b received after the replay"
 	check_eq "$(b_field endpoint)" "$EP_A" "b's endpoint for a"
@@ -221,8 +208,8 @@ survives_junk() {
 	check_ok pings "$NS_B" "$IN4_A" 2
 	if xtun_counters; then
 		wait_until 20 settled || fail "b counted junk as received:" \
-			"a sent $(a_field tx-packets) packets, $(a_field transfer-tx) bytes;" \
-			"b received $(b_field rx-packets), $(b_field transfer-rx)"
+			"a sent $(a_field tx-packets) packets, $(a_field tx-inner-bytes) bytes;" \
+			"b received $(b_field rx-packets), $(b_field rx-inner-bytes)"
 		check_eq "$(b_field drop-replay)" 0 "b's drop-replay"
 		check_eq "$(b_field drop-source)" 0 "b's drop-source"
 	fi

@@ -213,7 +213,8 @@ XTUN_PKT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/xtun_pkt.py"
 XTUN_DEVICE_COLUMNS="private-key public-key listen-port fwmark"
 XTUN_PEER_COLUMNS="public-key preshared-key endpoint allowed-ips latest-handshake
 	transfer-rx transfer-tx persistent-keepalive drop-replay drop-auth
-	drop-source drop-no-session rx-packets tx-packets"
+	drop-source drop-no-session rx-packets tx-packets rx-datagrams
+	tx-datagrams rx-inner-bytes tx-inner-bytes"
 
 # column_index NAME COLUMNS: 1-based position of NAME in COLUMNS.
 column_index() {
@@ -360,7 +361,7 @@ tunnel_pair() {
 }
 
 # xtun_counters: the devices under test have xtun's counters (the drop-*,
-# rx-packets and tx-packets columns, and inner bytes in transfer-*);
+# rx-/tx-packets, rx-/tx-datagrams and rx-/tx-inner-bytes columns);
 # WireGuard has not.
 xtun_counters() {
 	[ "$TUN" = xtun ]
@@ -486,18 +487,41 @@ streams_cross() {
 	wait "$pid" || fail "$(cat "$log")"
 }
 
+# capture_data DIR: a pings b once while b's veth0 captures the data packet
+# carrying the echo request; DIR/frame holds it, DIR/info its frame-info
+# (SRC SPORT DST DPORT TYPE INDEX COUNTER LEN).
+capture_data() {
+	local dir=$1 cap
+
+	bg_start "$NS_B" "$dir/capture.log" "$XTUN_PKT" capture veth0 $PORT_B 4 48 "$dir/frame" 60
+	cap=$BG_PID
+	wait_until 20 test -e "$dir/frame.ready" || fail "no capture: $(cat "$dir/capture.log")"
+	check_ok pings "$NS_A" "$IN4_B"
+	bg_wait "$cap" 30 || fail "nothing captured: $(cat "$dir/capture.log")"
+	"$XTUN_PKT" frame-info "$dir/frame" > "$dir/info"
+}
+
 # --- counting calls of a kernel function -----------------------------------
 
 TRACE=/sys/kernel/tracing
 
-# probe_start NAME SYMBOL: count calls of the kernel function SYMBOL from now
-# on, with a kprobe NAME recorded in a trace instance of its own.
+# probe_start NAME SYMBOL [FETCH FILTER]: count calls of the kernel function
+# SYMBOL from now on, with a kprobe NAME recorded in a trace instance of its
+# own.  With FETCH ("len=skb->len") the probe is an fprobe that reads an
+# argument through BTF, and only the calls that FILTER ("len > 1600") lets
+# through count.
 probe_start() {
-	probe_stop "$1"
+	local name=$1 def="p:$1 $2" kind=kprobes
+
+	[ -n "${3:-}" ] && def="f:$1 $2 $3" kind=fprobes
+	probe_stop "$name"
 	[ -d "$TRACE/instances" ] || mount -t tracefs nodev "$TRACE" || return 1
-	echo "p:$1 $2" >> "$TRACE/kprobe_events" || return 1
-	mkdir "$TRACE/instances/$1" &&
-		echo 1 > "$TRACE/instances/$1/events/kprobes/$1/enable"
+	echo "$def" >> "$TRACE/dynamic_events" 2>/dev/null || return 1
+	mkdir "$TRACE/instances/$name" || return 1
+	if [ -n "${4:-}" ]; then
+		echo "$4" > "$TRACE/instances/$name/events/$kind/$name/filter" || return 1
+	fi
+	echo 1 > "$TRACE/instances/$name/events/$kind/$name/enable"
 }
 
 # probe_count NAME: calls since probe_start, kept in the buffer or overwritten.
@@ -507,12 +531,16 @@ probe_count() {
 }
 
 probe_stop() {
+	local f
+
 	if [ -d "$TRACE/instances/$1" ]; then
-		echo 0 > "$TRACE/instances/$1/events/kprobes/$1/enable"
+		for f in "$TRACE/instances/$1"/events/[kf]probes/"$1"/enable; do
+			[ -e "$f" ] && echo 0 > "$f"
+		done
 		rmdir "$TRACE/instances/$1"
 	fi
-	if grep -qs "$1" "$TRACE/kprobe_events"; then
-		echo "-:$1" >> "$TRACE/kprobe_events"
+	if grep -qs "$1" "$TRACE/dynamic_events"; then
+		echo "-:$1" >> "$TRACE/dynamic_events"
 	fi
 	return 0
 }

@@ -6,8 +6,7 @@
 # race is lost only now and then: the debug build has hooks that set each
 # one up on demand (module parameters: run_notifier, handshake_delay_ms,
 # clear_before_begin_session, precompute_delay_ms), and the tests skip
-# with any other build.
-# Kprobes tell the order of the calls that matter.
+# with any other build.  Kprobes tell the order of the calls that matter.
 #
 #   namespace "a"                               namespace "b"
 #   xtun0 10.241.0.1/24 fd00:f1::1/64           xtun0 10.241.0.2/24 fd00:f1::2/64
@@ -21,6 +20,28 @@ RUN_NOTIFIER=/sys/module/xtun/parameters/run_notifier
 HANDSHAKE_DELAY=/sys/module/xtun/parameters/handshake_delay_ms
 CLEAR_BEFORE=/sys/module/xtun/parameters/clear_before_begin_session
 PRECOMPUTE_DELAY=/sys/module/xtun/parameters/precompute_delay_ms
+
+# race_tunnel HOOK: the tunnel of tunnel_pair between two xtun devices,
+# whose module must be the debug build, with the hook HOOK (the file of a
+# module parameter above); skips otherwise.
+race_tunnel() {
+	[ "$TUN" = xtun ] || skip "a hook of xtun's debug build"
+	tunnel_pair xtun xtun 4
+	[ -w "$1" ] || skip "not the debug build: no ${1##*/}"
+}
+
+# race_arm HOOK VALUE NAME SYMBOL...: record each call of every SYMBOL in
+# trace instance NAME (calls_start), then set HOOK to VALUE, and back to 0
+# when the test ends.
+race_arm() {
+	local hook=$1 value=$2
+
+	shift 2
+	calls_start "$@" || skip "no kprobes on this kernel"
+	# shellcheck disable=SC2064 # the hook's path, now
+	trap "echo 0 > $hook" EXIT
+	echo "$value" > "$hook"
+}
 
 # notifier_ends_sessions WHICH: once the notifier WHICH ("vmfork" or
 # "suspend") ran, the tunnel's next packet needs a new handshake; before,
@@ -59,14 +80,10 @@ suspend_clears_every_session() {
 stop_with_a_handshake_in_hand_leaves_no_session() {
 	local calls
 
-	[ "$TUN" = xtun ] || skip "xtun's own handshake worker"
-	tunnel_pair xtun xtun 4
-	[ -w "$HANDSHAKE_DELAY" ] || skip "not the debug build: no handshake_delay_ms"
-	calls_start stopq xtun_receive_handshake_work \
-		xtun_noise_handshake_begin_session xtun_noise_keypairs_clear ||
-		skip "no kprobes on this kernel"
-	trap 'echo 0 > "$HANDSHAKE_DELAY"' EXIT
-	echo $((2000 * WAIT_SCALE)) > "$HANDSHAKE_DELAY"
+	race_tunnel "$HANDSHAKE_DELAY"
+	race_arm "$HANDSHAKE_DELAY" $((2000 * WAIT_SCALE)) stopq \
+		xtun_receive_handshake_work xtun_noise_handshake_begin_session \
+		xtun_noise_keypairs_clear
 	# b's ping sends a's device an initiation, which its worker holds.
 	ip netns exec "$NS_B" ping -c 1 -W 1 "$IN4_A" >/dev/null 2>&1 &
 	wait_for 10 'calls_seen stopq | grep -q xtun_receive_handshake_work' ||
@@ -91,14 +108,9 @@ stop_with_a_handshake_in_hand_leaves_no_session() {
 session_without_its_index_is_not_installed() {
 	local calls
 
-	[ "$TUN" = xtun ] || skip "xtun's own index table"
-	tunnel_pair xtun xtun 4
-	[ -w "$CLEAR_BEFORE" ] || skip "not the debug build: no clear_before_begin_session"
-	calls_start nx xtun_noise_handshake_begin_session \
-		xtun_noise_handshake_consume_response ||
-		skip "no kprobes on this kernel"
-	trap 'echo 0 > "$CLEAR_BEFORE"' EXIT
-	echo 1 > "$CLEAR_BEFORE"
+	race_tunnel "$CLEAR_BEFORE"
+	race_arm "$CLEAR_BEFORE" 1 nx xtun_noise_handshake_begin_session \
+		xtun_noise_handshake_consume_response
 	tunnel_works "$NS_B" "$IN4_A" || fail "no ping reply after b's retry"
 	check_eq "$(cat "$CLEAR_BEFORE")" 0 "the clear was played"
 	calls=$(calls_seen nx | head -n 2 | paste -sd,)
@@ -119,19 +131,15 @@ session_without_its_index_is_not_installed() {
 private_key_change_waits_for_its_static_static() {
 	local calls
 
-	[ "$TUN" = xtun ] || skip "xtun's own identity lock"
-	tunnel_pair xtun xtun 4
-	[ -w "$PRECOMPUTE_DELAY" ] || skip "not the debug build: no precompute_delay_ms"
+	race_tunnel "$PRECOMPUTE_DELAY"
 	key_pair "$KEYS" a2 || fail "making a's new key"
 	check_ok tun_peer "$NS_B" "$IF_B" del "$PUB_A"
 	check_ok tun_peer "$NS_B" "$IF_B" add "$(cat "$KEYS/a2.pub")" \
 		endpoint "$EP_A" allowed-ips "$IN4_A/32,$IN6_A/128"
-	calls_start pk xtun_noise_precompute_static_static \
+	race_arm "$PRECOMPUTE_DELAY" $((2000 * WAIT_SCALE)) pk \
+		xtun_noise_precompute_static_static \
 		xtun_noise_handshake_create_initiation \
-		xtun_noise_handshake_create_response ||
-		skip "no kprobes on this kernel"
-	trap 'echo 0 > "$PRECOMPUTE_DELAY"' EXIT
-	echo $((2000 * WAIT_SCALE)) > "$PRECOMPUTE_DELAY"
+		xtun_noise_handshake_create_response
 	ip netns exec "$NS_A" "$XTUNCTL" dev set "$IF_A" private-key "$KEYS/a2.key" &
 	wait_for 10 'calls_seen pk | grep -q precompute' ||
 		fail "a's new key was not recomputed for its peer"

@@ -20,7 +20,7 @@ import struct
 import sys
 
 import xtun_nl
-from xtun_nl import Genl, abi, attr, nested_array, nlmsg, nlmsgs, parse_attrs
+from xtun_nl import Genl, abi, attr, nested_array
 
 AHEAD = 200
 
@@ -53,21 +53,13 @@ def main(ifname, keys_file):
 
     dumper, changer = Genl(), Genl()
     family = dumper.family("xtun")
-    dumper.sock.send(nlmsg(family, x["XTUN_CMD_GET_DEVICE"],
-                           attr(x["XTUN_DEVICE_A_IFNAME"], ifname.encode() + b"\0"),
-                           xtun_nl.NLM_F_REQUEST | xtun_nl.NLM_F_DUMP, 1))
-    msgs, removed, interrupted, datagrams, done = [], set(), 0, 0, False
-    while not done:
+    msgs, removed, interrupted, datagrams = [], set(), 0, 0
+    for datagram, done in dumper.dump(family, x["XTUN_CMD_GET_DEVICE"],
+                                      attr(x["XTUN_DEVICE_A_IFNAME"], ifname.encode() + b"\0")):
         datagrams += 1
         last = -1
-        for typ, flags, _, payload in nlmsgs(dumper.sock.recv(1 << 20)):
-            if typ == xtun_nl.NLMSG_DONE:
-                done = True
-                break
-            if typ == xtun_nl.NLMSG_ERROR:
-                die(f"dump failed: errno {-struct.unpack('i', payload[:4])[0]}")
-            interrupted += bool(flags & 0x10)	# NLM_F_DUMP_INTR
-            attrs = parse_attrs(payload[4:])
+        for attrs, intr in datagram:
+            interrupted += intr
             msgs.append(attrs)
             for peer in nested_array(attrs.get(x["XTUN_DEVICE_A_PEERS"], b"")):
                 key = peer.get(x["XTUN_PEER_A_PUBLIC_KEY"])

@@ -62,11 +62,14 @@ DEVICE = {"ifname", "ifindex", "private_key", "public_key", "listen_port",
 PEER = {"public_key", "preshared_key", "endpoint", "allowed_ips",
         "latest_handshake", "rx_bytes", "tx_bytes", "rx_packets",
         "tx_packets", "persistent_keepalive", "drop_replay", "drop_auth",
-        "drop_source", "drop_no_session"}
+        "drop_source", "drop_no_session", "rx_datagrams", "tx_datagrams",
+        "rx_inner_bytes", "tx_inner_bytes"}
 # Peer members that are a dump column read as a number, and the column.
 NUMBERS = {"latest_handshake": 4, "rx_bytes": 5, "tx_bytes": 6,
            "drop_replay": 8, "drop_auth": 9, "drop_source": 10,
-           "drop_no_session": 11, "rx_packets": 12, "tx_packets": 13}
+           "drop_no_session": 11, "rx_packets": 12, "tx_packets": 13,
+           "rx_datagrams": 14, "tx_datagrams": 15, "rx_inner_bytes": 16,
+           "tx_inner_bytes": 17}
 
 def fail(msg):
     print(msg)
@@ -89,7 +92,7 @@ dumped = []
 for row in rows:
     if len(row) == 5:
         dumped.append((row[1:], []))
-    elif len(row) == 15:
+    elif len(row) == 19:
         dumped[-1][1].append(row[1:])
     else:
         fail(f"a dump line of {len(row)} columns: {row}")
@@ -247,13 +250,13 @@ field_from_dump() {
 	NF == 5 && f == "public-key" { out($3) }
 	NF == 5 && f == "listen-port" { out($4) }
 	NF == 5 && f == "fwmark" { out($5) }
-	NF == 15 && f == "peers" { out($2) }
-	NF == 15 && f == "preshared-keys" { out($2 "\t" $3) }
-	NF == 15 && f == "endpoints" { out($2 "\t" $4) }
-	NF == 15 && f == "allowed-ips" { ips = $5; gsub(",", " ", ips); out($2 "\t" ips) }
-	NF == 15 && f == "latest-handshakes" { out($2 "\t" $6) }
-	NF == 15 && f == "transfer" { out($2 "\t" $7 "\t" $8) }
-	NF == 15 && f == "persistent-keepalive" { out($2 "\t" $9) }' <<<"$DUMP"
+	NF == 19 && f == "peers" { out($2) }
+	NF == 19 && f == "preshared-keys" { out($2 "\t" $3) }
+	NF == 19 && f == "endpoints" { out($2 "\t" $4) }
+	NF == 19 && f == "allowed-ips" { ips = $5; gsub(",", " ", ips); out($2 "\t" ips) }
+	NF == 19 && f == "latest-handshakes" { out($2 "\t" $6) }
+	NF == 19 && f == "transfer" { out($2 "\t" $7 "\t" $8) }
+	NF == 19 && f == "persistent-keepalive" { out($2 "\t" $9) }' <<<"$DUMP"
 }
 
 every_field_is_its_dump_column() {
@@ -368,11 +371,18 @@ human_output_shows_handshake_and_transfer_after_traffic() {
 	stable_reads "$NS_A" show xtun0
 	check_match "$OUT" '^  latest handshake: (Now|[0-9]+ (seconds?|minutes?)(, [0-9]+ seconds?)? ago)$' \
 		"latest handshake"
-	rx=$(awk -F'\t' 'NF == 15 { print $7 }' <<<"$DUMP")
-	tx=$(awk -F'\t' 'NF == 15 { print $8 }' <<<"$DUMP")
+	rx=$(awk -F'\t' 'NF == 19 { print $7 }' <<<"$DUMP")
+	tx=$(awk -F'\t' 'NF == 19 { print $8 }' <<<"$DUMP")
 	[ "$rx" -ge 6140 ] && [ "$tx" -ge 6140 ] || fail "transfer $rx, $tx: less than the pings"
 	grep -qxF "  transfer: $(kib "$rx") received, $(kib "$tx") sent" <<<"$OUT" ||
 		fail "no transfer line for $rx and $tx bytes: $OUT"
+	check_match "$OUT" '^  datagrams: [1-9][0-9]* received, [1-9][0-9]* sent$' "datagrams"
+	# The inner bytes: the pings without the protocol around them.
+	rx=$(awk -F'\t' 'NF == 19 { print $18 }' <<<"$DUMP")
+	tx=$(awk -F'\t' 'NF == 19 { print $19 }' <<<"$DUMP")
+	[ "$rx" -ge 6140 ] && [ "$tx" -ge 6140 ] || fail "inner transfer $rx, $tx: less than the pings"
+	grep -qxF "  inner transfer: $(kib "$rx") received, $(kib "$tx") sent" <<<"$OUT" ||
+		fail "no inner transfer line for $rx and $tx bytes: $OUT"
 	check_match "$OUT" '^  packets: [1-9][0-9]* received, [1-9][0-9]* sent$' "packets"
 	check_no_match "$OUT" 'drops:' "drops while none were dropped"
 
@@ -382,7 +392,7 @@ human_output_shows_handshake_and_transfer_after_traffic() {
 	hs=$(python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["peers"][0]["latest_handshake"])' <<<"$OUT")
 	[ "$hs" -gt $((now - 300)) ] && [ "$hs" -le "$now" ] ||
 		fail "latest_handshake $hs, now $now"
-	check_eq "$hs" "$(awk -F'\t' 'NF == 15 { print $6 }' <<<"$DUMP")" "latest_handshake"
+	check_eq "$hs" "$(awk -F'\t' 'NF == 19 { print $6 }' <<<"$DUMP")" "latest_handshake"
 }
 
 # peer_block KEY: the lines of peer KEY in the human output $OUT.
@@ -433,6 +443,117 @@ EOF
 	check_match "$(peer_block "$p3")" \
 		"^  drops: replay 0, authentication 0, source 0, no session $no_session\$" \
 		"the unreachable peer's drops"
+}
+
+# same_layout_as_wg XTUN_DUMP WG_DUMP: "xtunctl show all dump" has every
+# column of "wg show all dump" in wg's place, and its own columns after
+# them (XTUN_OWN_DEVICE and XTUN_OWN_PEER of them).  Settings read alike;
+# the keys the kernel keeps to itself are "(hidden)" where wg prints them.
+same_layout_as_wg() {
+	python3 - "$1" "$2" <<'EOF'
+import sys
+
+WG_DEVICE, WG_PEER = 5, 9	# wg's columns of "show all dump"
+XTUN_OWN_DEVICE, XTUN_OWN_PEER = 0, 10
+
+def lines(path):
+    with open(path) as f:
+        return [line.split("\t") for line in f.read().splitlines()]
+
+def fail(msg):
+    print(msg)
+    sys.exit(1)
+
+def secret(wg_col):
+    return "(none)" if wg_col == "(none)" else "(hidden)"
+
+xtun, wg = lines(sys.argv[1]), lines(sys.argv[2])
+if len(xtun) != len(wg):
+    fail(f"{len(xtun)} lines, wg {len(wg)}")
+# Peers in the order of their keys: the kernels keep their own order.
+def key(row):
+    peer = len(row) > WG_DEVICE + XTUN_OWN_DEVICE
+    return (row[0], peer, row[1] if peer else "")
+
+for x, w in zip(sorted(xtun, key=key), sorted(wg, key=key)):
+    if len(w) == WG_DEVICE:
+        own = XTUN_OWN_DEVICE
+        want = [w[0], secret(w[1])] + w[2:]
+    elif len(w) == WG_PEER:
+        own = XTUN_OWN_PEER
+        # ifname public-key preshared-key endpoint allowed-ips
+        # latest-handshake transfer-rx transfer-tx persistent-keepalive
+        # (the allowed IPs in any order).
+        w[4] = ",".join(sorted(w[4].split(",")))
+        x[4] = ",".join(sorted(x[4].split(",")))
+        want = w[:2] + [secret(w[2])] + w[3:]
+    else:
+        fail(f"wg printed a line of {len(w)} columns: {w}")
+    if len(x) != len(w) + own:
+        fail(f"{len(x)} columns where wg has {len(w)} (+{own} of xtun's): {x} / {w}")
+    for i, (got, exp) in enumerate(zip(x, want)):
+        if got != exp:
+            fail(f"column {i + 1}: '{got}', wg '{w[i]}' ({x} / {w})")
+EOF
+}
+
+# The same configuration file on an xtun and a WireGuard device, each
+# named tun0 in a namespace of its own (they listen on the same port).
+dump_columns_are_wg_show_all_dump_columns() {
+	local dir wg_ns
+
+	require_cmd wg
+	xtun_load
+	NS=$(ns_new a)
+	wg_ns=$(ns_new w)
+	dir=$(tmp_dir)
+	(umask 077 && "$XTUNCTL" genkey > "$dir/key" && "$XTUNCTL" genpsk > "$dir/psk")
+	P1=$(new_pub) P2=$(new_pub) P3=$(new_pub)
+	cat > "$dir/tun0.conf" <<EOF
+[Interface]
+PrivateKey = $(cat "$dir/key")
+ListenPort = 51820
+FwMark = 0x1234
+
+[Peer]
+PublicKey = $P1
+PresharedKey = $(cat "$dir/psk")
+Endpoint = 192.0.2.1:51820
+AllowedIPs = 10.0.0.0/24, fd00::/64, 10.9.9.9/32
+PersistentKeepalive = 25
+
+[Peer]
+PublicKey = $P2
+Endpoint = [2001:db8::7]:4242
+AllowedIPs = 10.0.1.0/24
+
+[Peer]
+PublicKey = $P3
+EOF
+	chmod 600 "$dir/tun0.conf"
+	check_ok ip -n "$NS" link add tun0 type xtun
+	check_ok ip -n "$wg_ns" link add tun0 type wireguard
+	check_ok xc setconf tun0 "$dir/tun0.conf"
+	check_ok ip netns exec "$wg_ns" wg setconf tun0 "$dir/tun0.conf"
+	# A device without a key or peers, and one with a peer, beside them.
+	check_ok ip -n "$NS" link add tun1 type xtun
+	check_ok ip -n "$wg_ns" link add tun1 type wireguard
+	check_ok xc peer add tun1 "$P2"
+	check_ok ip netns exec "$wg_ns" wg set tun1 peer "$P2"
+
+	check_ok xc show all dump
+	echo "$OUT" > "$dir/xtun.dump"
+	check_ok ip netns exec "$wg_ns" wg show all dump
+	echo "$OUT" > "$dir/wg.dump"
+	same_layout_as_wg "$dir/xtun.dump" "$dir/wg.dump" ||
+		fail "xtunctl show all dump differs from wg's: $(cat "$dir/xtun.dump") / $(cat "$dir/wg.dump")"
+	# One device: the same lines without the name.
+	check_ok xc show tun0 dump
+	sed 's/^/tun0\t/' <<<"$OUT" > "$dir/xtun.dump"
+	check_ok ip netns exec "$wg_ns" wg show tun0 dump
+	sed 's/^/tun0\t/' <<<"$OUT" > "$dir/wg.dump"
+	same_layout_as_wg "$dir/xtun.dump" "$dir/wg.dump" ||
+		fail "xtunctl show tun0 dump differs from wg's"
 }
 
 # completions WORD...: what _xtunctl offers for the last WORD of the command
@@ -517,5 +638,6 @@ ktap_run_tests \
 	colour_on_a_terminal_unless_NO_COLOR \
 	human_output_shows_handshake_and_transfer_after_traffic \
 	json_is_the_dump_after_traffic_and_drops \
+	dump_columns_are_wg_show_all_dump_columns \
 	completion_offers_commands_devices_and_peers \
 	completion_offers_files_and_configurations

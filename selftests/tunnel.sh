@@ -94,31 +94,10 @@ tcp_leaves_in_trains_over_ipv6() {
 	trains_work 6
 }
 
-# wfree_probe_start: count the skbs longer than one segment of the
-# 1420-byte MTU that TCP's destructor, tcp_wfree(), releases: an fprobe
-# that reads the skb's length through BTF (6.12 has it, the debug kernel
-# and 6.1 not).
+# The skbs longer than one segment of the 1420-byte MTU that TCP's
+# destructor, tcp_wfree(), releases: an fprobe that reads the skb's length
+# through BTF (6.12 has it, the debug kernel and 6.1 not).
 WFREE=xtst_wfree
-wfree_probe_start() {
-	wfree_probe_stop
-	[ -d "$TRACE/instances" ] || mount -t tracefs nodev "$TRACE" || return 1
-	echo "f:$WFREE tcp_wfree len=skb->len" >> "$TRACE/dynamic_events" 2>/dev/null ||
-		return 1
-	mkdir "$TRACE/instances/$WFREE" &&
-		echo 'len > 1600' > "$TRACE/instances/$WFREE/events/fprobes/$WFREE/filter" &&
-		echo 1 > "$TRACE/instances/$WFREE/events/fprobes/$WFREE/enable"
-}
-
-wfree_probe_stop() {
-	if [ -d "$TRACE/instances/$WFREE" ]; then
-		echo 0 > "$TRACE/instances/$WFREE/events/fprobes/$WFREE/enable"
-		rmdir "$TRACE/instances/$WFREE"
-	fi
-	if grep -qs "$WFREE" "$TRACE/dynamic_events"; then
-		echo "-:$WFREE" >> "$TRACE/dynamic_events"
-	fi
-	return 0
-}
 
 # A train belongs to the TCP socket whose segments it carries: TCP's
 # destructor releases the whole train when it leaves, so TCP small queues
@@ -128,12 +107,13 @@ tcp_trains_complete_through_tcp_destructor() {
 	local n
 
 	[ "$TUN" = xtun ] || skip "trains are xtun's"
-	wfree_probe_start || { wfree_probe_stop; skip "no BTF fprobe on tcp_wfree here"; }
+	probe_start "$WFREE" tcp_wfree 'len=skb->len' 'len > 1600' ||
+		{ probe_stop "$WFREE"; skip "no BTF fprobe on tcp_wfree here"; }
 	tunnel_pair xtun xtun 4
 	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
 	check_ok tcp_transfer "$NS_A" "$NS_B" "$IN4_B" 4
 	n=$(probe_count "$WFREE")
-	wfree_probe_stop
+	probe_stop "$WFREE"
 	echo "tcp_wfree() released $n skbs longer than one segment"
 	[ "$n" -gt 0 ] || fail "no train was released through tcp_wfree()"
 }
@@ -234,11 +214,11 @@ mismatched_preshared_keys_never_connect() {
 		"b's latest handshake"
 }
 
-# counters NS IFNAME PUBKEY: "rx-bytes tx-bytes rx-packets tx-packets".
+# counters NS IFNAME PUBKEY: inner "rx-bytes tx-bytes rx-packets tx-packets".
 counters() {
 	local col cols=()
 
-	for col in transfer-rx transfer-tx rx-packets tx-packets; do
+	for col in rx-inner-bytes tx-inner-bytes rx-packets tx-packets; do
 		cols+=("$(column_index $col "$XTUN_PEER_COLUMNS")")
 	done
 	tun_dump "$1" "$2" | awk -F'\t' -v key="$3" -v c="${cols[*]}" '
@@ -271,10 +251,10 @@ counts_pings() {
 	check_ok ip netns exec "$NS_A" ping -U -n -q -c $n -s $size -i 0.2 -W 5 "$dst"
 	wait_until 20 settled || fail "counters never agree: a $a_rx $a_tx $a_rxp $a_txp, b $b_rx $b_tx $b_rxp $b_txp"
 	want=$((n * (size + 8 + hdr)))
-	check_eq "$((a_tx - a_tx0))" $want "a's transfer-tx for $n requests"
-	check_eq "$((b_rx - b_rx0))" $want "b's transfer-rx for $n requests"
-	check_eq "$((b_tx - b_tx0))" $want "b's transfer-tx for $n replies"
-	check_eq "$((a_rx - a_rx0))" $want "a's transfer-rx for $n replies"
+	check_eq "$((a_tx - a_tx0))" $want "a's tx-inner-bytes for $n requests"
+	check_eq "$((b_rx - b_rx0))" $want "b's rx-inner-bytes for $n requests"
+	check_eq "$((b_tx - b_tx0))" $want "b's tx-inner-bytes for $n replies"
+	check_eq "$((a_rx - a_rx0))" $want "a's rx-inner-bytes for $n replies"
 	# Keepalives carry no bytes but are packets.
 	[ $((a_txp - a_txp0)) -ge $n ] || fail "a's tx-packets grew by $((a_txp - a_txp0)), sent $n"
 	[ $((b_rxp - b_rxp0)) -ge $n ] || fail "b's rx-packets grew by $((b_rxp - b_rxp0)), sent $n"
@@ -295,11 +275,73 @@ counters_match_ipv6_traffic_sent() {
 	counts_pings 6
 }
 
+# two_paths: a reaches b's endpoint, an address on b's loopback, over two
+# veth pairs; the route over the first is the better one.  b learns a's
+# endpoint from a's packets and does no reverse-path filtering, so that
+# b's endpoint for a shows the source a sends from.
+#
+#   namespace "a"                          namespace "b"
+#   veth1 192.168.241.1/24  <----------->  veth1 192.168.241.2/24
+#   veth2 192.168.242.1/24  <----------->  veth2 192.168.242.2/24
+#   10.99.0.2 via veth1 metric 100,        lo 10.99.0.2/32, port $PORT_B
+#             via veth2 metric 200
+two_paths() {
+	local i
+
+	NS_A=$(ns_new a) && NS_B=$(ns_new b) && KEYS=$(tmp_dir) || return 1
+	for i in 1 2; do
+		ip link add veth$i netns "$NS_A" type veth peer name veth$i netns "$NS_B" &&
+			ip -n "$NS_A" addr add 192.168.24$i.1/24 dev veth$i &&
+			ip -n "$NS_B" addr add 192.168.24$i.2/24 dev veth$i &&
+			ip -n "$NS_A" link set veth$i up && ip -n "$NS_B" link set veth$i up &&
+			ip -n "$NS_A" route add 10.99.0.2/32 via 192.168.24$i.2 metric ${i}00 ||
+			return 1
+	done
+	ip -n "$NS_B" addr add 10.99.0.2/32 dev lo &&
+		ip netns exec "$NS_B" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.veth1.rp_filter=0 net.ipv4.conf.veth2.rp_filter=0 || return 1
+	key_pair "$KEYS" a && key_pair "$KEYS" b || return 1
+	PUB_A=$(cat "$KEYS/a.pub") PUB_B=$(cat "$KEYS/b.pub")
+	IF_A=xtun0 IF_B=xtun0
+	[ "$TUN" = wg ] && IF_A=wg0 IF_B=wg0
+	tun_dev "$NS_A" "$TUN" "$IF_A" "$KEYS/a.key" $PORT_A "$IN4_A" "$IN6_A" &&
+		tun_dev "$NS_B" "$TUN" "$IF_B" "$KEYS/b.key" $PORT_B "$IN4_B" "$IN6_B" &&
+		tun_peer "$NS_A" "$IF_A" add "$PUB_B" endpoint 10.99.0.2:$PORT_B \
+			allowed-ips "$IN4_B/32" &&
+		tun_peer "$NS_B" "$IF_B" add "$PUB_A" allowed-ips "$IN4_A/32"
+}
+
+# b_sees_a_from ADDR: after a ping, b's endpoint for a is ADDR.
+b_sees_a_from() {
+	pings "$NS_A" "$IN4_B" &&
+		[ "$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)" = "$1:$PORT_A" ]
+}
+
+# A better route to the peer through another interface takes the source
+# with it: a forgets the address on the old path that b answered to
+# (WireGuard's src_if4), and b sees a from the new path's address.  When
+# the route goes away, a goes back.
+source_follows_a_better_route_to_another_interface() {
+	two_paths || fail "setting up two paths"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	wait_until 10 b_sees_a_from 192.168.241.1 ||
+		fail "b sees a at $(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint), not on veth1"
+	check_ok ip -n "$NS_A" route add 10.99.0.2/32 via 192.168.242.2 metric 50
+	wait_until 10 b_sees_a_from 192.168.242.1 ||
+		fail "after the better route over veth2, b sees a at" \
+			"$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)"
+	check_ok ip -n "$NS_A" route del 10.99.0.2/32 via 192.168.242.2 metric 50
+	wait_until 10 b_sees_a_from 192.168.241.1 ||
+		fail "with veth1's route the better again, b sees a at" \
+			"$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)"
+}
+
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	tcp_streams_arrive_intact_over_ipv6
 	tcp_leaves_in_trains_over_ipv4
 	peer_roams_to_new_ipv4_endpoint
+	source_follows_a_better_route_to_another_interface
 "
 
 ktap_run_tests \
@@ -315,6 +357,7 @@ ktap_run_tests \
 	responder_learns_initiator_endpoint \
 	peer_roams_to_new_ipv4_endpoint \
 	peer_roams_to_new_ipv6_endpoint \
+	source_follows_a_better_route_to_another_interface \
 	matching_preshared_keys_connect \
 	mismatched_preshared_keys_never_connect \
 	counters_match_ipv4_traffic_sent \

@@ -17,8 +17,9 @@ selectors.  --names prints "NAME VALUE" for every number of the spec.
 As a module it is the selftests' netlink library: abi() gives the numbers
 of the ABI as xtun_spec.py reads them from the spec, the one table of them
 (make netlink-check holds uapi/linux/xtun.h to it through the same module);
-Genl sends requests, alone or in batches, and merge_dump() puts a device
-split across the messages of a dump back together.
+Genl sends requests, alone or in batches, and reads dumps a datagram at a
+time; merge_dump() puts a device split across the messages of a dump back
+together.
 """
 
 import errno
@@ -220,6 +221,26 @@ class Genl:
                     err, text = nlmsg_status(typ, mflags, msg)
                     return msgs, err, text
                 msgs.append(parse_attrs(msg[4:]))
+
+    def dump(self, family, cmd, payload):
+        """Start a dump and yield it a datagram at a time, as (messages,
+        done): the attributes of each message before NLMSG_DONE with whether
+        it has NLM_F_DUMP_INTR, and whether NLMSG_DONE came, so that a
+        caller can change what is dumped between datagrams."""
+        self.seq += 1
+        self.sock.send(nlmsg(family, cmd, payload, NLM_F_REQUEST | NLM_F_DUMP,
+                             self.seq))
+        done = False
+        while not done:
+            msgs = []
+            for typ, flags, _, msg in nlmsgs(self.sock.recv(1 << 20)):
+                if typ == NLMSG_DONE:
+                    done = True
+                    break
+                if typ == NLMSG_ERROR:
+                    raise SystemExit(f"dump failed: errno {-struct.unpack('i', msg[:4])[0]}")
+                msgs.append((parse_attrs(msg[4:]), bool(flags & NLM_F_DUMP_INTR)))
+            yield msgs, done
 
     def family(self, name):
         msgs, err, text = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,

@@ -19,7 +19,8 @@ source "$(dirname "$0")/lib.sh"
 DEV_COLUMNS="private-key public-key listen-port fwmark"
 PEER_COLUMNS="public-key preshared-key endpoint allowed-ips latest-handshake
 	transfer-rx transfer-tx persistent-keepalive drop-replay drop-auth
-	drop-source drop-no-session rx-packets tx-packets"
+	drop-source drop-no-session rx-packets tx-packets rx-datagrams
+	tx-datagrams rx-inner-bytes tx-inner-bytes"
 
 # xc ARGS...: xtunctl in the test's namespace $NS.
 xc() {
@@ -241,6 +242,22 @@ field_table_fits_every_output_and_keeps_wg_dump_columns() {
 	check_match "$OUT" 'fit every output' "fields_test's verdict"
 }
 
+# key_index_test (tools/tunctl) holds the sorted key index that setconf's
+# duplicate check, syncconf, addconf and reresolve find peers with against
+# a linear search: each key found at the first peer that has it, repeats
+# as a scan finds them, absent keys not found.
+peers_are_found_by_key_as_a_linear_search_finds_them() {
+	check_ok "$(dirname "$XTUNCTL")/key_index_test"
+	check_match "$OUT" 'finds every key at its first peer' "key_index_test's verdict"
+}
+
+# addr_test (tools/tunctl) holds the prefix text every show format prints
+# (IPv4 written by hand, for the speed of dumps) against inet_ntop().
+prefixes_print_as_inet_ntop_prints_them() {
+	check_ok "$(dirname "$XTUNCTL")/addr_test"
+	check_match "$OUT" 'prefixes read as inet_ntop writes them' "addr_test's verdict"
+}
+
 pubkey_rejects_malformed_keys() {
 	local good bad
 
@@ -442,7 +459,7 @@ dump_has_wg_columns_then_xtun_counters() {
 	check_eq "$(wc -l <<<"$OUT")" 2 "lines"
 	check_eq "$(sed -n 1p <<<"$OUT")" "(none)$tab(none)${tab}0${tab}off" "device line"
 	check_eq "$(sed -n 2p <<<"$OUT")" \
-		"$a${tab}(none)${tab}[fd00::1]:51820${tab}fd00:1::/64${tab}0${tab}0${tab}0${tab}off${tab}0${tab}0${tab}0${tab}0${tab}0${tab}0" \
+		"$a${tab}(none)${tab}[fd00::1]:51820${tab}fd00:1::/64${tab}0${tab}0${tab}0${tab}off${tab}0${tab}0${tab}0${tab}0${tab}0${tab}0${tab}0${tab}0${tab}0${tab}0" \
 		"peer line"
 }
 
@@ -462,7 +479,7 @@ show_lists_peers_with_their_settings() {
 	check_match "$OUT" '^  allowed ips: 10\.0\.0\.0/24$' "allowed ips"
 	check_match "$OUT" '^  allowed ips: \(none\)$' "no allowed ips"
 	check_match "$OUT" '^  persistent keepalive: every 25 seconds$' "keepalive"
-	check_no_match "$OUT" 'latest handshake|transfer:|packets:|drops:|preshared key' \
+	check_no_match "$OUT" 'latest handshake|transfer:|datagrams:|packets:|drops:|preshared key' \
 		"lines about what never happened"
 	check_eq "$(grep -c '^$' <<<"$OUT")" 2 "blank lines before the peers"
 }
@@ -476,7 +493,7 @@ show_all_dump_starts_every_line_with_the_interface() {
 	check_ok xc peer add xtun1 "$a"
 	check_ok xc show all dump
 	check_eq "$(cut -f1 <<<"$OUT" | sort | tr '\n' ' ')" "xtun0 xtun1 xtun1 " "first column"
-	check_eq "$(awk -F'\t' '{ print NF }' <<<"$OUT" | sort | tr '\n' ' ')" "15 5 5 " "columns"
+	check_eq "$(awk -F'\t' '{ print NF }' <<<"$OUT" | sort | tr '\n' ' ')" "19 5 5 " "columns"
 	check_ok xc show all
 	check_eq "$(grep -c '^interface: ' <<<"$OUT")" 2 "show all"
 }
@@ -688,6 +705,8 @@ ktap_run_tests \
 	key_codec_accepts_every_key_and_refuses_bad_text \
 	missing_attributes_are_named_as_the_spec_names_them \
 	field_table_fits_every_output_and_keeps_wg_dump_columns \
+	peers_are_found_by_key_as_a_linear_search_finds_them \
+	prefixes_print_as_inet_ntop_prints_them \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
 	version_matches_the_module_sources \

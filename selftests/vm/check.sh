@@ -25,20 +25,14 @@
 # Oops or splat.
 
 set -u
-VM_DIR=$(cd "$(dirname "$0")" && pwd)
-XTUN_REPO=$(cd "$VM_DIR/../.." && pwd)
-BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
 PROG=check
 ONLY=
 # A guest runs at most this long (the slowest part, the debug kernel, took
 # about 33 minutes beside another guest); CI stops everything at 90
 # minutes.
 VM_TIMEOUT=${VM_TIMEOUT:-4500}
-export XTUN_REPO
-# shellcheck source=vm.sh
-source "$VM_DIR/vm.sh"
 # shellcheck source=prepare.sh
-source "$VM_DIR/prepare.sh"
+source "$(dirname "$0")/prepare.sh"
 
 total_passed=0 total_failed=0 total_skipped=0
 
@@ -65,7 +59,7 @@ result_of() {
 # run once, on 6.12, and so do the real 120-second rekey wait and the
 # bench's smoke run (ONCE_SKIP): they test userspace, the same binary on
 # every kernel, or a timer.
-DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh interop.sh hostile.sh lifecycle.sh netlink.sh monitor.sh fuzz.sh faults.sh threaded.sh fanout.sh races.sh}
+DEBUG_SCRIPTS=${DEBUG_SCRIPTS-module.sh device.sh tunnel.sh transfer.sh interop.sh hostile.sh lifecycle.sh netlink.sh monitor.sh fuzz.sh faults.sh threaded.sh fanout.sh races.sh}
 ONCE_SKIP=${ONCE_SKIP-xtunctl.sh show.sh config.sh updown.sh install.sh rekey.sh bench_smoke.sh}
 scripts_for() {
 	local rel=$1 script out=

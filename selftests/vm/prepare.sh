@@ -3,8 +3,9 @@
 #
 # What every host-side runner does before it boots a guest, shared by
 # selftests/vm/check.sh (`make check`), bench/run.sh (`make bench`) and
-# demo/run.sh (`make demo`).  Sourced after vm.sh; the runner sets
-# XTUN_REPO, BUILD and PROG (its name in messages).
+# demo/run.sh (`make demo`).  The runner sets PROG (its name in messages)
+# and sources this, which sets XTUN_REPO (this checkout, exported for the
+# guest) and BUILD (XTUN_BUILD, default .build in it) and sources vm.sh.
 #
 #   prepare_host          root, the packages deps.sh installs, the netlink
 #                         spec check and xtunctl
@@ -13,6 +14,12 @@
 #
 # Environment: XTUN_KMOD_REPO (default XTUN_REPO) is the tree the module is
 # built from.
+
+XTUN_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${XTUN_BUILD:-$XTUN_REPO/.build}
+export XTUN_REPO
+# shellcheck source=vm.sh
+source "$XTUN_REPO/selftests/vm/vm.sh"
 
 KMOD_REPO=${XTUN_KMOD_REPO:-$XTUN_REPO}
 

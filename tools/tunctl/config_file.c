@@ -25,6 +25,7 @@
 #include "array.h"
 #include "config_file.h"
 #include "config_resolve.h"
+#include "key_index.h"
 #include "xtunctl.h"
 
 /* Where the reader is, for messages. */
@@ -490,16 +491,6 @@ static int finish_peer(struct config_reader *r)
 	return XTUNCTL_OK;
 }
 
-static int cmp_peer_ref(const void *a, const void *b)
-{
-	const struct peer_change *const *x = a, *const *y = b;
-	int d = memcmp((*x)->public_key, (*y)->public_key, XTUN_KEY_LEN);
-
-	if (d)
-		return d;
-	return *x < *y ? -1 : *x > *y;	/* file order among equal keys */
-}
-
 /*
  * Refuse a public key given twice, naming the first [Peer] in the file
  * that repeats an earlier one.  Sorting, not comparing each peer with the
@@ -508,28 +499,15 @@ static int cmp_peer_ref(const void *a, const void *b)
 static int check_unique_peers(struct config_reader *r)
 {
 	struct config *config = r->config;
-	const struct peer_change **sorted;
-	size_t i, dup = SIZE_MAX, idx;
+	struct key_index ix;
+	size_t dup;
 
-	if (config->n_peers < 2)
-		return XTUNCTL_OK;
-	sorted = calloc(config->n_peers, sizeof(*sorted));
-	if (!sorted) {
+	if (!key_index_of(&ix, config->peers, config->n_peers, public_key)) {
 		r->key = NULL;
 		return config_error(r, "out of memory");
 	}
-	for (i = 0; i < config->n_peers; i++)
-		sorted[i] = &config->peers[i];
-	qsort(sorted, config->n_peers, sizeof(*sorted), cmp_peer_ref);
-	for (i = 1; i < config->n_peers; i++) {
-		if (memcmp(sorted[i - 1]->public_key, sorted[i]->public_key,
-			   XTUN_KEY_LEN))
-			continue;
-		idx = sorted[i] - config->peers;
-		if (idx < dup)
-			dup = idx;
-	}
-	free(sorted);
+	dup = key_index_first_repeat(&ix);
+	key_index_free(&ix);
 	if (dup == SIZE_MAX)
 		return XTUNCTL_OK;
 	r->key = NULL;

@@ -15,33 +15,11 @@
 
 #include "base64.h"
 #include "config_resolve.h"
+#include "parse.h"
 #include "xtunctl.h"
 
 #define RESOLVE_TIMEOUT_DEFAULT	60
 #define RESOLVE_DELAY_MAX	16
-
-/* Seconds to keep trying, or -1 for no limit. */
-static int resolve_limit(long *limit)
-{
-	const char *env = getenv("XTUN_RESOLVE_TIMEOUT");
-	char *end;
-
-	*limit = RESOLVE_TIMEOUT_DEFAULT;
-	if (!env || !*env)
-		return XTUNCTL_OK;
-	if (!strcmp(env, "infinity")) {
-		*limit = -1;
-		return XTUNCTL_OK;
-	}
-	errno = 0;
-	*limit = strtol(env, &end, 10);
-	if (*end || errno || *limit < 0) {
-		fprintf(stderr, "%s: XTUN_RESOLVE_TIMEOUT '%s' is not a number of seconds or 'infinity'\n",
-			prog, env);
-		return XTUNCTL_EUSAGE;
-	}
-	return XTUNCTL_OK;
-}
 
 /* Failures that retrying cannot mend, as glibc's resolver documents. */
 static bool lookup_permanent(int ret)
@@ -113,7 +91,9 @@ int config_resolve(struct config *config)
 
 	if (!config->n_names)
 		return XTUNCTL_OK;
-	ret = resolve_limit(&limit);
+	/* Seconds to keep trying, or -1 for no limit. */
+	ret = parse_env_seconds("XTUN_RESOLVE_TIMEOUT", RESOLVE_TIMEOUT_DEFAULT,
+				true, &limit);
 	if (ret)
 		return ret;
 	err = malloc(config->n_names * sizeof(*err));

@@ -68,4 +68,8 @@ extern const size_t n_peer_fields;
 /* Whether @f is in @mode's output. */
 bool field_in(const struct field *f, enum show_mode mode);
 
+/* The row of @table (@n rows) with the dump column @column, or NULL. */
+const struct field *field_by_column(const struct field *table, size_t n,
+				    const char *column);
+
 #endif /* _XTUNCTL_FIELDS_H */

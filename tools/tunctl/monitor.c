@@ -23,10 +23,10 @@
 #include <linux/netlink.h>
 #include <linux/xtun.h>
 
+#include "fields.h"
 #include "genl.h"
 #include "json.h"
 #include "parse.h"
-#include "show_value.h"
 #include "state.h"
 #include "xtunctl.h"
 
@@ -127,23 +127,61 @@ static uint32_t peer_missed(const struct nlmsghdr *nlh)
 	return 0;
 }
 
+/*
+ * What a line tells of the device or the peer an event is about: the rows
+ * of the field table (fields.c) with these dump columns, each after its
+ * word on a line for people, and as the row's member in JSON.
+ */
+struct monitor_field {
+	const char *word;
+	const char *column;
+};
+
+static const struct monitor_field dev_line[] = {
+	{ "public-key", "public-key" },
+	{ "listen-port", "listen-port" },
+	{ "fwmark", "fwmark" },
+};
+
+static const struct monitor_field peer_line[] = {
+	{ "peer", "public-key" },
+	{ "endpoint", "endpoint" },
+};
+
+/* People see the values as "show IFNAME FIELD" prints them. */
+static void print_fields(struct show_out *o, const struct field *table,
+			 size_t n_table, const struct monitor_field *line,
+			 size_t n, const void *obj)
+{
+	const struct field *f;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		f = field_by_column(table, n_table, line[i].column);
+		if (o->mode == SHOW_FIELD)
+			printf(" %s ", line[i].word);
+		f->print(o, f, obj);
+	}
+}
+
+/* The device's fields, or those of the peer when the event is about one. */
+static void print_subject(struct show_out *o, const struct dev_state *dev)
+{
+	if (dev->n_peers)
+		print_fields(o, peer_fields, n_peer_fields, peer_line,
+			     ARRAY_LEN(peer_line), &dev->peers[0]);
+	else
+		print_fields(o, dev_fields, n_dev_fields, dev_line,
+			     ARRAY_LEN(dev_line), dev);
+}
+
 static void print_human(const char *time, const char *event,
 			const struct dev_state *dev, uint32_t peer_held)
 {
-	const struct peer_state *peer = dev->n_peers ? &dev->peers[0] : NULL;
+	struct show_out o = { .mode = SHOW_FIELD };
 
 	printf("%s %s %s", time, dev->ifname, event);
-	if (peer) {
-		fputs(" peer ", stdout);
-		value_key(peer->public_key, true);
-		fputs(" endpoint ", stdout);
-		value_endpoint(peer);
-	} else {
-		fputs(" public-key ", stdout);
-		value_key(dev->public_key, dev->has_public_key);
-		printf(" listen-port %u fwmark ", dev->listen_port);
-		value_fwmark(dev);
-	}
+	print_subject(&o, dev);
 	if (dev->ntf_missed)
 		printf(" missed %u", dev->ntf_missed);
 	if (peer_held)
@@ -154,36 +192,28 @@ static void print_human(const char *time, const char *event,
 static void print_json(const char *time, const char *event,
 		       const struct dev_state *dev, uint32_t peer_held)
 {
-	const struct peer_state *peer = dev->n_peers ? &dev->peers[0] : NULL;
-	struct json j;
+	struct show_out o = { .mode = SHOW_JSON };
+	struct json *j = &o.json;
 
-	json_init(&j, stdout);
-	json_begin_object(&j);
-	json_key_string(&j, "time", time);
-	json_key_string(&j, "event", event);
-	json_key_string(&j, "ifname", dev->ifname);
-	json_key_u64(&j, "ifindex", dev->ifindex);
-	if (peer) {
-		json_key(&j, "peer");
-		json_begin_object(&j);
-		json_public_key(&j, peer->public_key);
-		json_endpoint(&j, peer);
-		json_end_object(&j);
+	json_init(j, stdout);
+	json_begin_object(j);
+	json_key_string(j, "time", time);
+	json_key_string(j, "event", event);
+	json_key_string(j, "ifname", dev->ifname);
+	json_key_u64(j, "ifindex", dev->ifindex);
+	if (dev->n_peers) {
+		json_key(j, "peer");
+		json_begin_object(j);
+		print_subject(&o, dev);
+		json_end_object(j);
 	} else {
-		if (dev->has_public_key) {
-			json_public_key(&j, dev->public_key);
-		} else {
-			json_key(&j, "public_key");
-			json_null(&j);
-		}
-		json_key_u64(&j, "listen_port", dev->listen_port);
-		json_key_u64(&j, "fwmark", dev->fwmark);
+		print_subject(&o, dev);
 	}
-	json_key_u64(&j, "missed", dev->ntf_missed);
-	if (peer)
-		json_key_u64(&j, "peer_missed", peer_held);
+	json_key_u64(j, "missed", dev->ntf_missed);
+	if (dev->n_peers)
+		json_key_u64(j, "peer_missed", peer_held);
 	/* Closing the outermost object ends the line. */
-	json_end_object(&j);
+	json_end_object(j);
 }
 
 static int event_cb(const struct nlmsghdr *nlh, void *data)

@@ -47,6 +47,10 @@ static const char *const peer_names[XTUN_PEER_A_MAX + 1] = {
 	[XTUN_PEER_A_DROP_SOURCE] = "drop-source",
 	[XTUN_PEER_A_DROP_NO_SESSION] = "drop-no-session",
 	[XTUN_PEER_A_ALLOWEDIPS] = "allowedips",
+	[XTUN_PEER_A_LINK_RX_BYTES] = "link-rx-bytes",
+	[XTUN_PEER_A_LINK_TX_BYTES] = "link-tx-bytes",
+	[XTUN_PEER_A_LINK_RX_PACKETS] = "link-rx-packets",
+	[XTUN_PEER_A_LINK_TX_PACKETS] = "link-tx-packets",
 };
 
 static const struct nl_nest peer_nests[] = {

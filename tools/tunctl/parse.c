@@ -96,6 +96,28 @@ char *parse_trim(char *s)
 	return s;
 }
 
+int parse_env_seconds(const char *name, long def, bool infinity, long *out)
+{
+	const char *env = getenv(name);
+	char *end;
+
+	*out = def;
+	if (!env || !*env)
+		return XTUNCTL_OK;
+	if (infinity && !strcmp(env, "infinity")) {
+		*out = -1;
+		return XTUNCTL_OK;
+	}
+	errno = 0;
+	*out = strtol(env, &end, 10);
+	if (*end || errno || *out < 0) {
+		fprintf(stderr, "%s: %s '%s' is not a number of seconds%s\n",
+			prog, name, env, infinity ? " or 'infinity'" : "");
+		return XTUNCTL_EUSAGE;
+	}
+	return XTUNCTL_OK;
+}
+
 int parse_ifname(const char *arg)
 {
 	if (!arg[0])

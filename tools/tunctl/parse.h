@@ -38,6 +38,12 @@ int parse_invalid(const char *what, const char *arg, const char *reason);
 /* @s without the white space around it (cut off in place). */
 char *parse_trim(char *s);
 
+/*
+ * Whole seconds from the environment variable @name, @def when it is unset
+ * or empty; with @infinity also "infinity", for -1.
+ */
+int parse_env_seconds(const char *name, long def, bool infinity, long *out);
+
 int parse_ifname(const char *arg);
 int parse_public_key(const char *arg, uint8_t key[XTUN_KEY_LEN]);
 /*

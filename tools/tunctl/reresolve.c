@@ -21,6 +21,7 @@
 
 #include "batch.h"
 #include "config_file.h"
+#include "parse.h"
 #include "state.h"
 #include "xtunctl.h"
 
@@ -31,24 +32,6 @@ struct reresolve_job {
 	struct peer_change *peers;
 	size_t n;
 };
-
-static int reresolve_age(long *age)
-{
-	const char *env = getenv("XTUN_RERESOLVE_AGE");
-	char *end;
-
-	*age = RERESOLVE_AGE_DEFAULT;
-	if (!env || !*env)
-		return XTUNCTL_OK;
-	errno = 0;
-	*age = strtol(env, &end, 10);
-	if (*end || errno || *age < 0) {
-		fprintf(stderr, "%s: XTUN_RERESOLVE_AGE '%s' is not a number of seconds\n",
-			prog, env);
-		return XTUNCTL_EUSAGE;
-	}
-	return XTUNCTL_OK;
-}
 
 /* Whether the last handshake of @peer is older than @age seconds, or none. */
 static bool handshake_older(const struct peer_state *peer, long age)
@@ -115,13 +98,17 @@ int cmd_reresolve(int argc, char **argv)
 	job.ifname = argv[1];
 	/* A timer runs this again soon: one try per name is enough. */
 	setenv("XTUN_RESOLVE_TIMEOUT", "0", 0);
-	ret = reresolve_age(&age) ?: parse_ifname(argv[1]) ?:
+	ret = parse_env_seconds("XTUN_RERESOLVE_AGE", RERESOLVE_AGE_DEFAULT,
+				false, &age) ?: parse_ifname(argv[1]) ?:
 	      config_read(&config, argv[2]);
 	if (ret)
 		return ret;
 	ret = dev_state_read(&list, argv[1]);
 	if (ret)
 		goto out_config;
+	ret = dev_state_index_peers(&list);
+	if (ret)
+		goto out_list;
 	if (list.n_devices != 1) {
 		fprintf(stderr, "%s: %s: no such xtun device\n", prog, argv[1]);
 		ret = XTUNCTL_EKERNEL;

@@ -33,6 +33,36 @@
 
 /* --- checks before anything is sent -------------------------------------- */
 
+static bool is_own(const struct peer_change *peer, const uint8_t *own)
+{
+	return !memcmp(peer->public_key, own, XTUN_KEY_LEN);
+}
+
+/*
+ * The endpoint names of the peers kept, with each name's peer index as it
+ * will be once the peers with the key @own are left out.  Names come in
+ * the order of their peers (config_file.c appends them as it reads), so
+ * one walk counts the peers left out before each.
+ */
+static void skip_own_names(struct config *config, const uint8_t *own)
+{
+	size_t i, p = 0, skipped = 0, kept = 0;
+	struct config_name *n;
+
+	for (i = 0; i < config->n_names; i++) {
+		n = &config->names[i];
+		for (; p < n->peer; p++)
+			skipped += is_own(&config->peers[p], own);
+		if (is_own(&config->peers[n->peer], own)) {
+			free(n->endpoint);
+			continue;
+		}
+		n->peer -= skipped;
+		config->names[kept++] = *n;
+	}
+	config->n_names = kept;
+}
+
 /*
  * A peer with the device's own public key is left out, as wg leaves it
  * out, so that one peer list can serve every node of a mesh; the kernel
@@ -51,8 +81,9 @@ size_t setconf_skip_own_key(struct config *config, const struct dev_state *dev)
 		memcpy(own, dev->public_key, XTUN_KEY_LEN);
 	else
 		return 0;
+	skip_own_names(config, own);
 	for (i = 0; i < config->n_peers; i++) {
-		if (memcmp(config->peers[i].public_key, own, XTUN_KEY_LEN)) {
+		if (!is_own(&config->peers[i], own)) {
 			config->peers[kept] = config->peers[i];
 			config->origins[kept++] = config->origins[i];
 			continue;
@@ -169,6 +200,9 @@ static int conf_apply(const char *ifname, struct config *config,
 		ret = dev_state_read(&list, ifname);
 		if (ret)
 			return ret;
+		ret = dev_state_index_peers(&list);
+		if (ret)
+			goto out_list;
 		if (list.n_devices != 1) {
 			fprintf(stderr, "%s: %s: no such xtun device\n", prog, ifname);
 			ret = XTUNCTL_EKERNEL;

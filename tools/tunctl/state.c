@@ -330,6 +330,7 @@ void dev_state_free(struct dev_state_list *list)
 		for (j = 0; j < list->devices[i].n_peers; j++)
 			free(list->devices[i].peers[j].allowedips);
 		free(list->devices[i].peers);
+		key_index_free(&list->devices[i].by_key);
 	}
 	free(list->devices);
 	memset(list, 0, sizeof(*list));
@@ -368,6 +369,22 @@ static int dump_until_consistent(struct genl_session *g, void *ctx)
 	return XTUNCTL_EKERNEL;
 }
 
+int dev_state_index_peers(struct dev_state_list *list)
+{
+	struct dev_state *dev;
+	size_t i;
+
+	for (i = 0; i < list->n_devices; i++) {
+		dev = &list->devices[i];
+		if (!key_index_of(&dev->by_key, dev->peers, dev->n_peers,
+				  public_key)) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			return XTUNCTL_EUSAGE;
+		}
+	}
+	return XTUNCTL_OK;
+}
+
 int dev_state_read(struct dev_state_list *list, const char *ifname)
 {
 	struct read_job job = { .list = list, .ifname = ifname };
@@ -385,7 +402,12 @@ const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
 {
 	size_t i;
 
-	for (i = 0; dev && i < dev->n_peers; i++)
+	if (!dev)
+		return NULL;
+	if (dev->by_key.n == dev->n_peers)
+		return key_index_find(&dev->by_key, key);
+	/* Not indexed (dev_state_index_peers()): one lookup is O(N) anyway. */
+	for (i = 0; i < dev->n_peers; i++)
 		if (!memcmp(dev->peers[i].public_key, key, XTUN_KEY_LEN))
 			return &dev->peers[i];
 	return NULL;

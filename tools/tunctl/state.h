@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "base64.h"
+#include "key_index.h"
 
 /*
  * The state of xtun devices as GET_DEVICE reports it, merged from however
@@ -40,6 +41,7 @@ struct dev_state {
 	uint32_t ntf_missed;		/* notifications only */
 	struct peer_state *peers;
 	size_t n_peers;
+	struct key_index by_key;	/* of peers: dev_state_index_peers() */
 };
 
 struct dev_state_list {
@@ -52,6 +54,13 @@ struct dev_state_list {
  * Returns an xtunctl exit status, having printed why on failure.
  */
 int dev_state_read(struct dev_state_list *list, const char *ifname);
+
+/*
+ * Index each device's peers by key, for dev_state_find_peer() to find
+ * them in O(log N): for the commands that look many peers up, not for
+ * those that only print them.  Returns an xtunctl exit status.
+ */
+int dev_state_index_peers(struct dev_state_list *list);
 void dev_state_free(struct dev_state_list *list);
 
 /*

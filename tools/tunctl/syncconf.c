@@ -14,19 +14,9 @@
 
 #include "batch.h"
 #include "curve25519.h"
+#include "key_index.h"
 #include "syncconf.h"
 #include "xtunctl.h"
-
-static bool config_has_peer(const struct config *config,
-			    const uint8_t key[XTUN_KEY_LEN])
-{
-	size_t i;
-
-	for (i = 0; i < config->n_peers; i++)
-		if (!memcmp(config->peers[i].public_key, key, XTUN_KEY_LEN))
-			return true;
-	return false;
-}
 
 /* Whether @list has @p, however the host bits of either were written. */
 static bool prefix_in(const struct ip_prefix *p,
@@ -137,18 +127,21 @@ int syncconf_apply(struct genl_session *g, const char *ifname,
 	const struct peer_state *have;
 	struct dev_change c = { 0 };
 	struct peer_change *peers;
+	struct key_index wanted;
 	size_t i, n = 0;
 	bool dev_differs;
 	int ret;
 
 	peers = calloc(dev->n_peers + config->n_peers ?: 1, sizeof(*peers));
-	if (!peers) {
+	if (!peers || !key_index_of(&wanted, config->peers, config->n_peers,
+				    public_key)) {
+		free(peers);
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return XTUNCTL_EUSAGE;
 	}
 	dev_differs = sync_device(config, dev, &c);
 	for (i = 0; i < dev->n_peers; i++) {
-		if (config_has_peer(config, dev->peers[i].public_key))
+		if (key_index_find(&wanted, dev->peers[i].public_key))
 			continue;
 		peers[n].remove = true;
 		memcpy(peers[n++].public_key, dev->peers[i].public_key,
@@ -162,6 +155,7 @@ int syncconf_apply(struct genl_session *g, const char *ifname,
 			peers[n++].update_only = true;
 		}
 	}
+	key_index_free(&wanted);
 	ret = peers_batch_send(g, ifname, dev_differs ? &c : NULL, peers, n);
 	explicit_bzero(&c, sizeof(c));
 	peer_changes_free(peers, dev->n_peers + config->n_peers);

@@ -293,8 +293,10 @@ enum xtun_peer_flag {
  *	while the link is otherwise idle; 0 (the default) disables them.
  * @XTUN_PEER_A_LAST_HANDSHAKE: u64, read-only, nanoseconds since the Unix
  *	epoch (CLOCK_REALTIME) of the latest completed handshake; 0 if none.
- * @XTUN_PEER_A_RX_BYTES: u64, read-only, decrypted inner bytes received.
- * @XTUN_PEER_A_TX_BYTES: u64, read-only, inner bytes sent encrypted.
+ * @XTUN_PEER_A_RX_BYTES: u64, read-only, decrypted inner bytes received
+ *	(WireGuard's rx bytes are XTUN_PEER_A_LINK_RX_BYTES).
+ * @XTUN_PEER_A_TX_BYTES: u64, read-only, inner bytes sent encrypted
+ *	(WireGuard's tx bytes are XTUN_PEER_A_LINK_TX_BYTES).
  * @XTUN_PEER_A_RX_PACKETS: u64, read-only, data packets received.
  * @XTUN_PEER_A_TX_PACKETS: u64, read-only, data packets sent.
  * @XTUN_PEER_A_DROP_REPLAY: u64, read-only, data packets dropped because
@@ -313,6 +315,17 @@ enum xtun_peer_flag {
  *	the device moves to this one.  Host bits below the prefix length are
  *	ignored.
  * @XTUN_PEER_A_PAD: padding for 64-bit attributes.
+ * @XTUN_PEER_A_LINK_RX_BYTES: u64, read-only, bytes of UDP payload accepted
+ *	from the peer: handshake messages, keepalives and whole data messages,
+ *	as WireGuard counts rx bytes.  A data message counts once it is
+ *	authenticated and its inner source is allowed.
+ * @XTUN_PEER_A_LINK_TX_BYTES: u64, read-only, bytes of UDP payload sent to
+ *	the peer: handshake messages, keepalives and data messages, as
+ *	WireGuard counts tx bytes.
+ * @XTUN_PEER_A_LINK_RX_PACKETS: u64, read-only, the UDP datagrams of
+ *	XTUN_PEER_A_LINK_RX_BYTES.
+ * @XTUN_PEER_A_LINK_TX_PACKETS: u64, read-only, the UDP datagrams of
+ *	XTUN_PEER_A_LINK_TX_BYTES.
  * @__XTUN_PEER_A_MAX: one more than the last value, for the _MAX below
  */
 enum xtun_peer_attr {
@@ -334,6 +347,10 @@ enum xtun_peer_attr {
 	XTUN_PEER_A_DROP_NO_SESSION,
 	XTUN_PEER_A_ALLOWEDIPS,
 	XTUN_PEER_A_PAD,
+	XTUN_PEER_A_LINK_RX_BYTES,
+	XTUN_PEER_A_LINK_TX_BYTES,
+	XTUN_PEER_A_LINK_RX_PACKETS,
+	XTUN_PEER_A_LINK_TX_PACKETS,
 
 	__XTUN_PEER_A_MAX
 };
