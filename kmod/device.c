@@ -52,7 +52,7 @@ static int xtun_pm_notification(struct notifier_block *nb,
 
 	rtnl_lock();
 	list_for_each_entry(xtun, &xtun_device_list, device_list) {
-		mutex_lock(&xtun->update_lock);
+		xtun_device_lock(xtun);
 		list_for_each_entry(peer, &xtun->peer_list, peer_list) {
 			timer_delete(&peer->timer_zero_key_material);
 			xtun_noise_handshake_clear(&peer->handshake);
@@ -86,7 +86,7 @@ static int xtun_vm_notification(struct notifier_block *nb,
 
 	rtnl_lock();
 	list_for_each_entry(xtun, &xtun_device_list, device_list) {
-		mutex_lock(&xtun->update_lock);
+		xtun_device_lock(xtun);
 		list_for_each_entry(peer, &xtun->peer_list, peer_list)
 			if (xtun_noise_expire_current_peer_keypairs(peer))
 				xtun_notify_peers_peer(peer,
@@ -157,7 +157,7 @@ static int xtun_open(struct net_device *dev)
 	struct xtun_peer *peer;
 	int ret;
 
-	mutex_lock(&xtun->update_lock);
+	xtun_device_lock(xtun);
 	ret = xtun_open_sockets(xtun);
 	if (ret)
 		goto out;
@@ -206,7 +206,7 @@ static int xtun_stop(struct net_device *dev)
 	struct xtun_device *xtun = netdev_priv(dev);
 	struct xtun_peer *peer;
 
-	mutex_lock(&xtun->update_lock);
+	xtun_device_lock(xtun);
 	/*
 	 * Close the sockets first, so that no handshake message is queued any
 	 * more, then stop the worker that consumes the queued ones, and only
@@ -276,7 +276,7 @@ static void xtun_dev_uninit(struct net_device *dev)
 
 	ASSERT_RTNL();
 	list_del(&xtun->device_list);
-	mutex_lock(&xtun->update_lock);
+	xtun_device_lock(xtun);
 	/*
 	 * A netlink request may hold a reference and wait for the lock:
 	 * whatever it added after this point would never be freed.
@@ -448,6 +448,7 @@ static void xtun_dev_destruct(struct net_device *dev)
 	memzero_explicit(&xtun->cookie_checker.secret, XTUN_HASH_SIZE);
 	kvfree(xtun->index_table);
 	mutex_destroy(&xtun->update_lock);
+	mutex_destroy(&xtun->config_lock);
 	xtun_dev_free_tstats(dev);
 }
 
@@ -480,7 +481,9 @@ static void xtun_setup(struct net_device *dev)
 	netif_keep_dst(dev);
 
 	xtun->dev = dev;
+	mutex_init(&xtun->config_lock);
 	mutex_init(&xtun->update_lock);
+	INIT_LIST_HEAD(&xtun->dead_peers);
 	INIT_LIST_HEAD(&xtun->peer_list);
 	hash_init(xtun->peer_hashtable);
 	get_random_bytes(&xtun->peer_hash_key, sizeof(xtun->peer_hash_key));
@@ -566,6 +569,66 @@ struct net *xtun_device_get_creating_net(struct xtun_device *xtun)
 }
 
 /*
+ * update_lock for the RTNL side: ndo_open, ndo_stop, ndo_uninit and the
+ * notifiers.  Saying so first makes a request that holds the lock give it
+ * up at its next xtun_device_relax(), so RTNL waits for one peer's worth
+ * of a request, never for the whole of it.
+ */
+void xtun_device_lock(struct xtun_device *xtun)
+{
+	ASSERT_RTNL();
+	atomic_inc(&xtun->update_waiters);
+	mutex_lock(&xtun->update_lock);
+	if (atomic_dec_and_test(&xtun->update_waiters))
+		wake_up_var(&xtun->update_waiters);
+}
+
+/* Both locks of a netlink request or a dump message, in their order. */
+void xtun_device_lock_config(struct xtun_device *xtun)
+{
+	mutex_lock(&xtun->config_lock);
+	mutex_lock(&xtun->update_lock);
+}
+
+/*
+ * The end of a request: the peers it removed are finished once
+ * update_lock is released, so that the RTNL side does not wait for their
+ * grace period and timers.  config_lock is still held: the next request
+ * finds them finished, as it would have before.
+ */
+void xtun_device_unlock_config(struct xtun_device *xtun)
+{
+	LIST_HEAD(dead);
+
+	list_splice_init(&xtun->dead_peers, &dead);
+	mutex_unlock(&xtun->update_lock);
+	xtun_peer_remove_finish(&dead);
+	mutex_unlock(&xtun->config_lock);
+}
+
+/*
+ * Between two peers of a request's loop: if the RTNL side waits for
+ * update_lock, let it have it and take it back after.  What the RTNL side
+ * changes meanwhile (sockets, sessions, @dead) the loops do not depend on;
+ * the peer list they walk stays, as only requests, which config_lock
+ * keeps out, add or remove peers.
+ */
+void xtun_device_relax(struct xtun_device *xtun)
+{
+	lockdep_assert_held(&xtun->config_lock);
+	lockdep_assert_held(&xtun->update_lock);
+
+	if (likely(!atomic_read(&xtun->update_waiters))) {
+		cond_resched();
+		return;
+	}
+	mutex_unlock(&xtun->update_lock);
+	wait_var_event(&xtun->update_waiters,
+		       !atomic_read(&xtun->update_waiters));
+	mutex_lock(&xtun->update_lock);
+}
+
+/*
  * A namespace exits: devices created from it, wherever they live now,
  * lose their sockets and cannot open new ones; they stay, and send
  * nothing.  Holding a reference to the namespace instead would keep it
@@ -581,7 +644,7 @@ static void __net_exit xtun_net_pre_exit(struct net *net)
 	list_for_each_entry(xtun, &xtun_device_list, device_list) {
 		if (rcu_access_pointer(xtun->creating_net) != net)
 			continue;
-		mutex_lock(&xtun->update_lock);
+		xtun_device_lock(xtun);
 		RCU_INIT_POINTER(xtun->creating_net, NULL);
 		xtun_socket_reinit(xtun, NULL, NULL);
 		/* Remembered sources were addresses of that namespace. */

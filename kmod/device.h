@@ -40,12 +40,23 @@ struct xtun_rx_cells;
  * Lock order: a lock on a line may be taken while holding one on a line
  * above it, never the other way round.
  *
- *   RTNL				(ndo_open, ndo_stop, notifiers)
- *   xtun_device.update_lock		(configuration; mutex)
+ *   RTNL  or  xtun_device.config_lock	(ndo_open, ndo_stop, ndo_uninit and
+ *					 the notifiers; or a netlink request)
+ *   xtun_device.update_lock		(what the two sides share; mutex)
  *   xtun_static_identity.lock		(our private key; rwsem)
  *   xtun_handshake.lock		(a peer's handshake; rwsem)
  *   xtun_keypairs.keypair_update_lock	(a peer's session slots; BH)
  *   xtun_index_table.lock		(receiver indices; BH)
+ *
+ * RTNL and config_lock are never held together: no netlink request takes
+ * RTNL, and nothing under RTNL takes config_lock.  So what RTNL can wait
+ * for is update_lock alone, and a request holds that only in bounded
+ * stretches: its loops over the peers (a new private key's X25519 for
+ * each, REPLACE_PEERS, a batch) call xtun_device_relax() between peers,
+ * which hands update_lock to an RTNL-side waiter (xtun_device_lock()) and
+ * takes it back after.  config_lock keeps the request's own view whole
+ * meanwhile: the RTNL side neither adds nor removes peers.  Removed peers
+ * are finished (a grace period, their timers) with update_lock released.
  *
  * Handshake work takes the identity and handshake locks and what is below
  * them; the data path only the last two.  Every other lock is a leaf,
@@ -59,10 +70,19 @@ struct xtun_rx_cells;
 /**
  * struct xtun_device - private part of an xtun net_device
  * @dev: the net_device this is embedded in
- * @update_lock: serialises configuration changes (netlink writers), and
- *	guards @peer_list, @peer_hashtable, @num_peers, @listen_port,
- *	@fwmark, @generation, @dead and the writers of @allowedips and of
- *	the sockets.  The data path never takes it; it uses RCU.
+ * @config_lock: serialises the netlink requests on the device: changes
+ *	and each message of a dump.  Held across a whole request, with
+ *	@update_lock inside it; never under RTNL
+ * @update_lock: guards @peer_list, @peer_hashtable, @num_peers,
+ *	@listen_port, @fwmark, @generation, @dead and the writers of
+ *	@allowedips and of the sockets.  Writers hold @config_lock too,
+ *	except on the RTNL side, which takes this one alone and only
+ *	changes the sockets, @dead and the peers' sessions.  The data path
+ *	never takes it; it uses RCU.
+ * @update_waiters: RTNL-side callers waiting for @update_lock, to which a
+ *	request's loops give it up (see the lock order above)
+ * @dead_peers: peers a request took out of the device, finished when it
+ *	lets go of @update_lock; under @config_lock
  * @peer_list: every peer, in ascending order of internal_id
  * @peer_hashtable: every peer, by public key
  * @peer_hash_key: random key of @peer_hashtable's hash: public keys are
@@ -100,12 +120,15 @@ struct xtun_rx_cells;
  *	to the stack through GRO; each queue has its own lock (receive.c)
  * @device_list: entry in the list of every xtun device, under RTNL, for
  *	the suspend and VM-fork notifiers
- * @dead: set by ndo_uninit, which has freed the peers, prefixes and
- *	sockets for the last time: configuration must not add new ones
+ * @dead: set by ndo_uninit, which closed the sockets for the last time:
+ *	configuration must not open new ones
  */
 struct xtun_device {
 	struct net_device *dev;
+	struct mutex config_lock;	/* see above */
 	struct mutex update_lock;	/* see above */
+	atomic_t update_waiters;
+	struct list_head dead_peers;
 	struct list_head peer_list;
 	DECLARE_HASHTABLE(peer_hashtable, 11);
 	siphash_key_t peer_hash_key;
@@ -147,6 +170,10 @@ static inline bool xtun_is_xtun_dev(const struct net_device *dev)
 }
 
 struct net *xtun_device_get_creating_net(struct xtun_device *xtun);
+void xtun_device_lock(struct xtun_device *xtun);
+void xtun_device_lock_config(struct xtun_device *xtun);
+void xtun_device_unlock_config(struct xtun_device *xtun);
+void xtun_device_relax(struct xtun_device *xtun);
 
 int xtun_device_init(void);
 void xtun_device_uninit(void);

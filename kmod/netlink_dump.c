@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading xtun devices: GET_DEVICE's reply and dump, and the attributes
- * that notifications share with them.  A dump holds a device's update_lock
- * for one message at a time and keeps its place in a cursor, so that a
- * device with many peers, or a peer with many allowed IPs, spans messages.
+ * that notifications share with them.  A dump holds a device's config_lock
+ * and update_lock for one message at a time and keeps its place in a
+ * cursor, so that a device with many peers, or a peer with many allowed
+ * IPs, spans messages.
  */
 
 #include <linux/in.h>
@@ -368,10 +369,10 @@ int xtun_nl_get_device_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_put_dev;
 	}
 
-	mutex_lock(&xtun->update_lock);
+	xtun_device_lock_config(xtun);
 	ret = xtun_nl_fill_device(msg, xtun, &cursor, NULL, info->snd_portid,
 				  info->snd_seq, 0);
-	mutex_unlock(&xtun->update_lock);
+	xtun_device_unlock_config(xtun);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "device does not fit in one message; use a dump");
@@ -490,11 +491,11 @@ int xtun_nl_get_device_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			ctx->ifindex = dev->ifindex;
 		}
 		xtun = netdev_priv(dev);
-		mutex_lock(&xtun->update_lock);
+		xtun_device_lock_config(xtun);
 		ret = xtun_nl_fill_device(skb, xtun, &ctx->cursor, cb,
 					  NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, NLM_F_MULTI);
-		mutex_unlock(&xtun->update_lock);
+		xtun_device_unlock_config(xtun);
 		dev_put(dev);
 		if (ret)	/* full: the next call continues here */
 			return skb->len ?: ret;

@@ -31,9 +31,10 @@
 	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
 
 /*
- * A request's device, with its update_lock held, to be changed; unlock
- * with xtun_nl_unlock_device().  Refused once the device is being
- * unregistered: ndo_uninit has freed its peers for the last time.
+ * A request's device, with its config_lock and update_lock held, to be
+ * changed; unlock with xtun_nl_unlock_device().  Refused once the device
+ * is being unregistered: ndo_uninit has closed its sockets for the last
+ * time.
  */
 static struct xtun_device *xtun_nl_lock_device(struct genl_info *info)
 {
@@ -46,9 +47,9 @@ static struct xtun_device *xtun_nl_lock_device(struct genl_info *info)
 		return ERR_CAST(dev);
 	xtun = netdev_priv(dev);
 
-	mutex_lock(&xtun->update_lock);
+	xtun_device_lock_config(xtun);
 	if (unlikely(xtun->dead)) {
-		mutex_unlock(&xtun->update_lock);
+		xtun_device_unlock_config(xtun);
 		dev_put(dev);
 		NL_SET_ERR_MSG_MOD(info->extack, "device is being deleted");
 		return ERR_PTR(-ENODEV);
@@ -62,7 +63,7 @@ static void xtun_nl_unlock_device(struct xtun_device *xtun, bool changed)
 		xtun->generation++;
 		xtun_nl_config_changed(dev_net(xtun->dev));
 	}
-	mutex_unlock(&xtun->update_lock);
+	xtun_device_unlock_config(xtun);
 	dev_put(xtun->dev);
 }
 
@@ -86,6 +87,7 @@ static void xtun_nl_set_fwmark(struct xtun_device *xtun, u32 fwmark)
 		write_lock_bh(&peer->endpoint_lock);
 		dst_cache_reset(&peer->endpoint_cache);
 		write_unlock_bh(&peer->endpoint_lock);
+		xtun_device_relax(xtun);
 	}
 }
 
@@ -185,27 +187,23 @@ static bool xtun_nl_set_private_key(struct xtun_device *xtun,
 	}
 
 	down_write(&identity->lock);
-	if (has_public) {
-		xtun_noise_set_static_identity_private_key(identity,
-							   private_key);
-	} else {
-		memzero_explicit(identity->static_private, XTUN_KEY_SIZE);
-		memzero_explicit(identity->static_public, XTUN_KEY_SIZE);
-		identity->has_identity = false;
-	}
+	xtun_noise_set_static_identity_private_key(identity,
+						   has_public ? private_key : NULL);
 	xtun_cookie_checker_precompute_device_keys(&xtun->cookie_checker);
-	/*
-	 * Still under the identity lock: a handshake that starts now must not
-	 * pair the new private key with a static-static value of the old one.
-	 * Each handshake lock nests inside the identity lock, as in noise.c.
-	 */
-	list_for_each_entry(peer, &xtun->peer_list, peer_list)
-		xtun_noise_precompute_static_static(peer);
 	up_write(&identity->lock);
 
-	list_for_each_entry(peer, &xtun->peer_list, peer_list)
+	/*
+	 * One X25519 a peer, seconds for many: not under the identity lock,
+	 * which a stop would wait for (it flushes handshake work), and with
+	 * RTNL let in between peers.  A handshake that starts first
+	 * computes its peer's value itself.
+	 */
+	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
+		xtun_noise_precompute_static_static(peer);
 		if (xtun_noise_expire_current_peer_keypairs(peer))
 			xtun_notify_peers_peer(peer, XTUN_CMD_SESSION_EXPIRE_NTF);
+		xtun_device_relax(xtun);
+	}
 	memzero_explicit(public_key, XTUN_KEY_SIZE);
 	return true;
 }
@@ -867,7 +865,6 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 {
 	struct xtun_nl_peer_req *req;
 	struct xtun_peer *peer;
-	LIST_HEAD(removed);
 	unsigned int i;
 	int ret = 0;
 
@@ -879,12 +876,13 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 			continue;
 		peer = xtun_peer_lookup(xtun, req->public_key);
 		if (req->flags & XTUN_PEER_F_REMOVE) {
-			/* Finished together below: one grace period for all. */
+			/* Finished with the request: one grace period for all. */
 			if (peer) {
 				xtun_notify_config_peer(peer,
 							XTUN_CMD_PEER_DEL_NTF);
-				xtun_peer_remove_begin(peer, &removed);
+				xtun_peer_remove(peer);
 			}
+			xtun_device_relax(xtun);
 			continue;
 		}
 		if (peer)
@@ -897,20 +895,24 @@ static int xtun_nl_apply_batch(struct xtun_device *xtun,
 			NL_SET_BAD_ATTR(extack, req->nest);
 			break;
 		}
-		cond_resched();
+		xtun_device_relax(xtun);
 	}
-	xtun_peer_remove_finish(&removed);
 	return ret;
 }
 
-/* REPLACE_PEERS: every peer goes, each announced. */
+/*
+ * REPLACE_PEERS: every peer goes, each announced, one at a time with RTNL
+ * let in between; the request finishes them together.
+ */
 static void xtun_nl_remove_all_peers(struct xtun_device *xtun)
 {
-	struct xtun_peer *peer;
+	struct xtun_peer *peer, *tmp;
 
-	list_for_each_entry(peer, &xtun->peer_list, peer_list)
+	list_for_each_entry_safe(peer, tmp, &xtun->peer_list, peer_list) {
 		xtun_notify_config_peer(peer, XTUN_CMD_PEER_DEL_NTF);
-	xtun_peer_remove_all(xtun);
+		xtun_peer_remove(peer);
+		xtun_device_relax(xtun);
+	}
 }
 
 /*

@@ -237,6 +237,7 @@ void xtun_noise_handshake_init(struct xtun_handshake *handshake,
 		       XTUN_KEY_SIZE);
 	handshake->static_identity = static_identity;
 	handshake->state = XTUN_HANDSHAKE_ZEROED;
+	/* Generation 0 with an all-zero value is only right for no key ever. */
 	xtun_noise_precompute_static_static(peer);
 }
 
@@ -284,9 +285,28 @@ static void xtun_noise_precompute_delay(void) { }
 #endif
 
 /*
- * Under update_lock, which every change of the identity holds, so the
- * private key read here is stable.  A caller that changed the identity
- * also holds its lock for writing until every peer is recomputed.
+ * Bring the static-static value up to the identity's generation.  Called
+ * with the identity's lock held for reading, or by the only writer of the
+ * identity, and the handshake's lock held for writing.
+ */
+static void xtun_refresh_static_static(struct xtun_handshake *handshake)
+{
+	struct xtun_static_identity *identity = handshake->static_identity;
+
+	if (likely(handshake->static_static_generation == identity->generation))
+		return;
+	if (!identity->has_identity ||
+	    !curve25519(handshake->precomputed_static_static,
+			identity->static_private, handshake->remote_static))
+		memset(handshake->precomputed_static_static, 0, XTUN_KEY_SIZE);
+	handshake->static_static_generation = identity->generation;
+}
+
+/*
+ * For configuration: a new peer, or every peer after a new private key,
+ * one at a time with RTNL let in between (xtun_device_relax()).  A
+ * handshake that comes first recomputes its own value, so none ever pairs
+ * the new key with a value of the old one.
  */
 void xtun_noise_precompute_static_static(struct xtun_peer *peer)
 {
@@ -295,11 +315,7 @@ void xtun_noise_precompute_static_static(struct xtun_peer *peer)
 	lockdep_assert_held(&peer->device->update_lock);
 	xtun_noise_precompute_delay();
 	down_write(&handshake->lock);
-	if (!handshake->static_identity->has_identity ||
-	    !curve25519(handshake->precomputed_static_static,
-			handshake->static_identity->static_private,
-			handshake->remote_static))
-		memset(handshake->precomputed_static_static, 0, XTUN_KEY_SIZE);
+	xtun_refresh_static_static(handshake);
 	up_write(&handshake->lock);
 }
 
@@ -346,14 +362,26 @@ bool xtun_noise_public_key_is_low_order(const u8 public_key[XTUN_KEY_SIZE])
 	return false;
 }
 
+/*
+ * Under the identity's lock for writing; NULL takes the identity away.
+ * Every peer's static-static value is stale after this.
+ */
 void xtun_noise_set_static_identity_private_key(struct xtun_static_identity *static_identity,
 						const u8 private_key[XTUN_KEY_SIZE])
 {
-	memcpy(static_identity->static_private, private_key, XTUN_KEY_SIZE);
-	curve25519_clamp_secret(static_identity->static_private);
-	static_identity->has_identity =
-		curve25519_generate_public(static_identity->static_public,
-					   private_key);
+	if (private_key) {
+		memcpy(static_identity->static_private, private_key,
+		       XTUN_KEY_SIZE);
+		curve25519_clamp_secret(static_identity->static_private);
+		static_identity->has_identity =
+			curve25519_generate_public(static_identity->static_public,
+						   private_key);
+	} else {
+		memzero_explicit(static_identity->static_private, XTUN_KEY_SIZE);
+		memzero_explicit(static_identity->static_public, XTUN_KEY_SIZE);
+		static_identity->has_identity = false;
+	}
+	static_identity->generation++;
 }
 
 void xtun_noise_set_preshared_key(struct xtun_handshake *handshake,
@@ -401,6 +429,7 @@ bool xtun_noise_handshake_create_initiation(struct xtun_msg_initiation *dst,
 			     XTUN_KEY_SIZE, key, handshake->hash);
 
 	/* ss */
+	xtun_refresh_static_static(handshake);
 	if (!xtun_mix_precomputed_dh(handshake->chaining_key, key,
 				     handshake->precomputed_static_static))
 		goto out;
@@ -473,13 +502,14 @@ xtun_noise_handshake_consume_initiation(struct xtun_msg_initiation *src,
 	handshake = &peer->handshake;
 
 	/* ss */
-	down_read(&handshake->lock);
+	down_write(&handshake->lock);
+	xtun_refresh_static_static(handshake);
 	if (!xtun_mix_precomputed_dh(chaining_key, key,
 				     handshake->precomputed_static_static)) {
-		up_read(&handshake->lock);
+		up_write(&handshake->lock);
 		goto out_put_peer;
 	}
-	up_read(&handshake->lock);
+	up_write(&handshake->lock);
 
 	/* {t} */
 	if (!xtun_message_decrypt(t, src->encrypted_timestamp,

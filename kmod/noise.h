@@ -72,6 +72,8 @@ struct xtun_keypairs {
  * @static_public: our public key, derived from @static_private
  * @static_private: our private key, as configured
  * @lock: readers are handshakes in progress, the writer is SET_DEVICE
+ * @generation: counts changes of the key pair (under @lock for writing):
+ *	a peer's static-static value is of the key pair it names
  * @has_identity: a private key is configured; without one no handshake
  *	is made or answered
  */
@@ -79,6 +81,7 @@ struct xtun_static_identity {
 	u8 static_public[XTUN_KEY_SIZE];
 	u8 static_private[XTUN_KEY_SIZE];
 	struct rw_semaphore lock;
+	u64 generation;
 	bool has_identity;
 };
 
@@ -102,6 +105,10 @@ enum xtun_handshake_state {
  * @remote_ephemeral: the peer's ephemeral public key
  * @precomputed_static_static: DH(our static, peer's static), recomputed when
  *	either key changes
+ * @static_static_generation: the generation of @static_identity that
+ *	@precomputed_static_static is of; a handshake that finds another
+ *	recomputes it first (a new private key is not applied to every peer
+ *	at once: see xtun_noise_precompute_static_static())
  * @preshared_key: the optional symmetric key mixed in (zero when none)
  * @hash: the running handshake hash (Noise's h)
  * @chaining_key: the running chaining key (Noise's ck)
@@ -118,6 +125,7 @@ struct xtun_handshake {
 	u8 remote_static[XTUN_KEY_SIZE];
 	u8 remote_ephemeral[XTUN_KEY_SIZE];
 	u8 precomputed_static_static[XTUN_KEY_SIZE];
+	u64 static_static_generation;
 	u8 preshared_key[XTUN_KEY_SIZE];
 	u8 hash[XTUN_HASH_SIZE];
 	u8 chaining_key[XTUN_HASH_SIZE];

@@ -228,15 +228,19 @@ void xtun_peer_remove_finish(struct list_head *dead)
 	list_for_each_entry_safe(peer, tmp, dead, peer_list) {
 		list_del_init(&peer->peer_list);
 		xtun_peer_finish_removal(peer);
+		cond_resched();
 	}
 }
 
+/*
+ * For netlink requests: the peer is finished, with the others the request
+ * removed, when it lets go of update_lock (xtun_device_unlock_config()).
+ */
 void xtun_peer_remove(struct xtun_peer *peer)
 {
-	LIST_HEAD(dead);
+	lockdep_assert_held(&peer->device->config_lock);
 
-	xtun_peer_remove_begin(peer, &dead);
-	xtun_peer_remove_finish(&dead);
+	xtun_peer_remove_begin(peer, &peer->device->dead_peers);
 }
 
 /*

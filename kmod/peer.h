@@ -8,8 +8,9 @@
  * receiver indices) and takes a reference with xtun_peer_get_maybe_zero()
  * for as long as it works on one.  Removal takes a peer out of the peer
  * list, the pubkey table and the allowed IPs, waits for one grace period
- * (one for all peers in xtun_peer_remove_all()), then stops its timers
- * and work, clears its sessions and drops the reference; the last
+ * (one for all peers in xtun_peer_remove_all(), one for all that a
+ * netlink request removed, once it let go of update_lock), then stops its
+ * timers and work, clears its sessions and drops the reference; the last
  * reference frees the peer after another grace period.
  */
 #ifndef _XTUN_PEER_H

@@ -123,9 +123,9 @@ session_without_its_index_is_not_installed() {
 }
 
 # A new private key and its static-static values change together: a
-# handshake that starts while they are recomputed waits for them, and
-# never pairs the new key with a value of the old one, which the peer
-# cannot match.  The debug build holds the recomputation
+# handshake that starts before its peer's value is recomputed computes it
+# itself, and never pairs the new key with a value of the old one, which
+# the peer cannot match.  The debug build holds the recomputation
 # (precompute_delay_ms) while a's first packet starts a handshake; b knows
 # a by its new key, so the first initiation must be answered.
 private_key_change_waits_for_its_static_static() {
@@ -155,9 +155,33 @@ private_key_change_waits_for_its_static_static() {
 		"the first handshake with a's new key"
 }
 
+# A private-key change holds update_lock for its recomputation of every
+# peer, one X25519 each; a stop, under RTNL, must get in between two peers
+# rather than wait for all of them.  The debug build holds each
+# recomputation (precompute_delay_ms) so that three peers take long
+# enough; scale.sh does it with 2,000 peers on any build.
+link_goes_down_while_the_private_key_changes() {
+	local i rc=0
+
+	[ "$TUN" = xtun ] || skip "xtun's own locking"
+	tunnel_pair xtun xtun 4
+	[ -w "$PRECOMPUTE_DELAY" ] || skip "not the debug build: no precompute_delay_ms"
+	for i in 1 2; do
+		key_pair "$KEYS" "x$i" || fail "making a key"
+		check_ok tun_peer "$NS_A" "$IF_A" add "$(cat "$KEYS/x$i.pub")"
+	done
+	key_pair "$KEYS" a2 || fail "making a's new key"
+	trap 'echo 0 > "$PRECOMPUTE_DELAY"' EXIT
+	echo $((500 * WAIT_SCALE)) > "$PRECOMPUTE_DELAY"
+	stop_during_key_change "$NS_A" "$IF_A" "$KEYS/a2.key" || rc=$?
+	echo 0 > "$PRECOMPUTE_DELAY"
+	[ "$rc" = 0 ] || skip "no kprobes on this kernel"
+}
+
 ktap_run_tests \
 	vm_fork_expires_every_session \
 	suspend_clears_every_session \
 	stop_with_a_handshake_in_hand_leaves_no_session \
 	session_without_its_index_is_not_installed \
-	private_key_change_waits_for_its_static_static
+	private_key_change_waits_for_its_static_static \
+	link_goes_down_while_the_private_key_changes
