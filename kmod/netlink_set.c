@@ -193,14 +193,12 @@ static bool xtun_nl_set_private_key(struct xtun_device *xtun,
 	up_write(&identity->lock);
 
 	/*
-	 * One X25519 a peer, seconds for many: not under the identity lock,
-	 * which a stop would wait for (it flushes handshake work), and with
-	 * RTNL let in between peers.  A handshake that starts first
-	 * computes its peer's value itself.
+	 * Each peer's static-static value is stale by the generation, and its
+	 * next handshake computes it; its sessions expire here, with RTNL let
+	 * in between peers.
 	 */
 	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
-		xtun_noise_precompute_static_static(peer);
-		if (xtun_noise_expire_current_peer_keypairs(peer))
+		if (xtun_noise_rekey_peer(peer))
 			xtun_notify_peers_peer(peer, XTUN_CMD_SESSION_EXPIRE_NTF);
 		xtun_device_relax(xtun);
 	}

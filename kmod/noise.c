@@ -237,8 +237,12 @@ void xtun_noise_handshake_init(struct xtun_handshake *handshake,
 		       XTUN_KEY_SIZE);
 	handshake->static_identity = static_identity;
 	handshake->state = XTUN_HANDSHAKE_ZEROED;
-	/* Generation 0 with an all-zero value is only right for no key ever. */
-	xtun_noise_precompute_static_static(peer);
+	/*
+	 * No X25519 here: generation 0 is stale for every private key, so the
+	 * first handshake computes the static-static value (and all zero is
+	 * right while no key was ever set).  Adding N peers costs no N
+	 * scalar multiplications, most of what configuring them took.
+	 */
 }
 
 static void xtun_handshake_zero(struct xtun_handshake *handshake)
@@ -264,24 +268,24 @@ void xtun_noise_handshake_clear(struct xtun_handshake *handshake)
 
 #ifdef XTUN_DEBUG
 /*
- * The debug build can hold every static-static recomputation this long
- * before it starts, so that a selftest can start a handshake while a new
- * private key waits for its recomputation (races.sh).
+ * The debug build can hold each peer of a private-key change this long,
+ * so that a selftest can start a handshake or take the device down while
+ * the change is under way (races.sh).
  */
-static unsigned int precompute_delay_ms;
-module_param(precompute_delay_ms, uint, 0644);
-MODULE_PARM_DESC(precompute_delay_ms,
-		 "debug build: hold each static-static recomputation this long");
+static unsigned int key_change_delay_ms;
+module_param(key_change_delay_ms, uint, 0644);
+MODULE_PARM_DESC(key_change_delay_ms,
+		 "debug build: hold each peer of a private-key change this long");
 
-static void xtun_noise_precompute_delay(void)
+static void xtun_noise_key_change_delay(void)
 {
-	unsigned int ms = READ_ONCE(precompute_delay_ms);
+	unsigned int ms = READ_ONCE(key_change_delay_ms);
 
 	if (ms)
 		msleep(ms);
 }
 #else
-static void xtun_noise_precompute_delay(void) { }
+static void xtun_noise_key_change_delay(void) { }
 #endif
 
 /*
@@ -302,21 +306,24 @@ static void xtun_refresh_static_static(struct xtun_handshake *handshake)
 	handshake->static_static_generation = identity->generation;
 }
 
-/*
- * For configuration: a new peer, or every peer after a new private key,
- * one at a time with RTNL let in between (xtun_device_relax()).  A
- * handshake that comes first recomputes its own value, so none ever pairs
- * the new key with a value of the old one.
+/**
+ * xtun_noise_rekey_peer() - one peer's part of a new private key
+ * @peer: a peer of the device whose identity just changed
+ *
+ * Its sessions, made with the old key, expire.  Its static-static value is
+ * already stale by the identity's generation: the next handshake computes
+ * it, so a key change costs no X25519 per peer.
+ *
+ * Return: whether a current session expired.
  */
-void xtun_noise_precompute_static_static(struct xtun_peer *peer)
+bool xtun_noise_rekey_peer(struct xtun_peer *peer)
 {
-	struct xtun_handshake *handshake = &peer->handshake;
+	bool expired;
 
 	lockdep_assert_held(&peer->device->update_lock);
-	xtun_noise_precompute_delay();
-	down_write(&handshake->lock);
-	xtun_refresh_static_static(handshake);
-	up_write(&handshake->lock);
+	expired = xtun_noise_expire_current_peer_keypairs(peer);
+	xtun_noise_key_change_delay();
+	return expired;
 }
 
 /*

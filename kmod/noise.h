@@ -103,12 +103,12 @@ enum xtun_handshake_state {
  * @ephemeral_private: our ephemeral private key for this handshake
  * @remote_static: the peer's public key, which identifies it
  * @remote_ephemeral: the peer's ephemeral public key
- * @precomputed_static_static: DH(our static, peer's static), recomputed when
- *	either key changes
+ * @precomputed_static_static: DH(our static, peer's static), computed by
+ *	the first handshake that needs it after either key changes
  * @static_static_generation: the generation of @static_identity that
  *	@precomputed_static_static is of; a handshake that finds another
- *	recomputes it first (a new private key is not applied to every peer
- *	at once: see xtun_noise_precompute_static_static())
+ *	computes it first, so neither adding a peer nor changing the private
+ *	key costs an X25519 per peer
  * @preshared_key: the optional symmetric key mixed in (zero when none)
  * @hash: the running handshake hash (Noise's h)
  * @chaining_key: the running chaining key (Noise's ck)
@@ -141,7 +141,7 @@ void xtun_noise_handshake_init(struct xtun_handshake *handshake,
 			       const u8 peer_preshared_key[XTUN_KEY_SIZE],
 			       struct xtun_peer *peer);
 void xtun_noise_handshake_clear(struct xtun_handshake *handshake);
-void xtun_noise_precompute_static_static(struct xtun_peer *peer);
+bool xtun_noise_rekey_peer(struct xtun_peer *peer);
 bool xtun_noise_public_key_is_low_order(const u8 public_key[XTUN_KEY_SIZE]);
 void xtun_noise_set_static_identity_private_key(struct xtun_static_identity *static_identity,
 						const u8 private_key[XTUN_KEY_SIZE]);

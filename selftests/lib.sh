@@ -585,27 +585,27 @@ calls_stop() {
 # --- RTNL against a long configuration request ----------------------------
 
 # stop_during_key_change NS IFNAME KEYFILE: give the xtun device IFNAME in
-# NS the private key KEYFILE in the background, which recomputes one X25519
-# a peer, and take the device down while that runs.  The stop holds RTNL:
-# it must not wait for the whole key change, so its sockets must close
-# (xtun_socket_reinit) before the last peer is recomputed.  Fails when they
+# NS the private key KEYFILE in the background, which walks every peer
+# (xtun_noise_rekey_peer), and take the device down while that runs.  The
+# stop holds RTNL: it must not wait for the whole key change, so its
+# sockets must close (xtun_socket_reinit) before the last peer's turn.  Fails when they
 # closed after it; skips when the key change was over before the stop even
 # began (too few peers to tell).  Returns 2 without kprobes.
 stop_during_key_change() {
 	local ns=$1 ifname=$2 key=$3 calls verdict pid
 
-	calls_start kc xtun_noise_precompute_static_static xtun_stop \
+	calls_start kc xtun_noise_rekey_peer xtun_stop \
 		xtun_socket_reinit || return 2
 	ip netns exec "$ns" "$XTUNCTL" dev set "$ifname" private-key "$key" &
 	pid=$!
-	wait_for 10 'calls_seen kc | grep -q precompute' ||
-		fail "the new key was recomputed for no peer"
+	wait_for 10 'calls_seen kc | grep -q rekey_peer' ||
+		fail "the key change reached no peer"
 	check_ok ip -n "$ns" link set "$ifname" down
 	wait "$pid" || fail "the key change failed"
 	calls=$(calls_seen kc)
 	calls_stop kc
 	verdict=$(echo "$calls" | awk '
-		/precompute/ { last = NR; n++; if (!closed) before++ }
+		/rekey_peer/ { last = NR; n++; if (!closed) before++ }
 		/xtun_stop/ && !stop { stop = NR }
 		/socket_reinit/ && stop && !closed { closed = NR }
 		END {
@@ -616,10 +616,10 @@ stop_during_key_change() {
 		}')
 	case "$verdict" in
 	ok*)	set -- $verdict
-		echo "the sockets closed after $2 of the $3 peers were recomputed" ;;
+		echo "the sockets closed after $2 of the $3 peers had their turn" ;;
 	late)	skip "the key change ended before the stop began" ;;
 	unseen)	fail "no stop or no socket close recorded" ;;
-	*)	fail "the stop closed the sockets only after the key change had recomputed all ${verdict#waited } peers: RTNL waited for it" ;;
+	*)	fail "the stop closed the sockets only after the key change had walked all ${verdict#waited } peers: RTNL waited for it" ;;
 	esac
 }
 

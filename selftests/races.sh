@@ -5,7 +5,7 @@
 # guest is neither forked nor suspended in the middle of a test, and a
 # race is lost only now and then: the debug build has hooks that set each
 # one up on demand (module parameters: run_notifier, handshake_delay_ms,
-# clear_before_begin_session, precompute_delay_ms), and the tests skip
+# clear_before_begin_session, key_change_delay_ms), and the tests skip
 # with any other build.  Kprobes tell the order of the calls that matter.
 #
 #   namespace "a"                               namespace "b"
@@ -19,7 +19,7 @@ require_cmd ping
 RUN_NOTIFIER=/sys/module/xtun/parameters/run_notifier
 HANDSHAKE_DELAY=/sys/module/xtun/parameters/handshake_delay_ms
 CLEAR_BEFORE=/sys/module/xtun/parameters/clear_before_begin_session
-PRECOMPUTE_DELAY=/sys/module/xtun/parameters/precompute_delay_ms
+KEY_CHANGE_DELAY=/sys/module/xtun/parameters/key_change_delay_ms
 
 # race_tunnel HOOK: the tunnel of tunnel_pair between two xtun devices,
 # whose module must be the debug build, with the hook HOOK (the file of a
@@ -122,59 +122,58 @@ session_without_its_index_is_not_installed() {
 		"the first calls"
 }
 
-# A new private key and its static-static values change together: a
-# handshake that starts before its peer's value is recomputed computes it
+# A new private key and its static-static values change together: no
+# peer's value is computed by the key change, so a handshake computes it
 # itself, and never pairs the new key with a value of the old one, which
-# the peer cannot match.  The debug build holds the recomputation
-# (precompute_delay_ms) while a's first packet starts a handshake; b knows
-# a by its new key, so the first initiation must be answered.
+# the peer cannot match.  The debug build holds the key change after its
+# peer (key_change_delay_ms) while a's first packet starts a handshake; b
+# knows a by its new key, so the first initiation must be answered.
 private_key_change_waits_for_its_static_static() {
 	local calls
 
-	race_tunnel "$PRECOMPUTE_DELAY"
+	race_tunnel "$KEY_CHANGE_DELAY"
 	key_pair "$KEYS" a2 || fail "making a's new key"
 	check_ok tun_peer "$NS_B" "$IF_B" del "$PUB_A"
 	check_ok tun_peer "$NS_B" "$IF_B" add "$(cat "$KEYS/a2.pub")" \
 		endpoint "$EP_A" allowed-ips "$IN4_A/32,$IN6_A/128"
-	race_arm "$PRECOMPUTE_DELAY" $((2000 * WAIT_SCALE)) pk \
-		xtun_noise_precompute_static_static \
+	race_arm "$KEY_CHANGE_DELAY" $((2000 * WAIT_SCALE)) pk \
+		xtun_noise_rekey_peer \
 		xtun_noise_handshake_create_initiation \
 		xtun_noise_handshake_create_response
 	ip netns exec "$NS_A" "$XTUNCTL" dev set "$IF_A" private-key "$KEYS/a2.key" &
-	wait_for 10 'calls_seen pk | grep -q precompute' ||
-		fail "a's new key was not recomputed for its peer"
+	wait_for 10 'calls_seen pk | grep -q rekey_peer' ||
+		fail "a's key change did not reach its peer"
 	# a has no session yet: its ping starts a handshake.
 	ip netns exec "$NS_A" ping -c 1 -W 1 "$IN4_B" >/dev/null 2>&1 &
 	wait
-	echo 0 > "$PRECOMPUTE_DELAY"
+	echo 0 > "$KEY_CHANGE_DELAY"
 	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply with a's new key"
-	calls=$(calls_seen pk | grep -v precompute | head -n 2 | paste -sd,)
+	calls=$(calls_seen pk | grep -v rekey_peer | head -n 2 | paste -sd,)
 	calls_stop pk
 	check_eq "$calls" \
 		"xtun_noise_handshake_create_initiation,xtun_noise_handshake_create_response" \
 		"the first handshake with a's new key"
 }
 
-# A private-key change holds update_lock for its recomputation of every
-# peer, one X25519 each; a stop, under RTNL, must get in between two peers
-# rather than wait for all of them.  The debug build holds each
-# recomputation (precompute_delay_ms) so that three peers take long
-# enough; scale.sh does it with 2,000 peers on any build.
+# A private-key change holds update_lock while it walks every peer; a
+# stop, under RTNL, must get in between two peers rather than wait for all
+# of them.  The debug build holds each peer (key_change_delay_ms) so that
+# three peers take long enough.
 link_goes_down_while_the_private_key_changes() {
 	local i rc=0
 
 	[ "$TUN" = xtun ] || skip "xtun's own locking"
 	tunnel_pair xtun xtun 4
-	[ -w "$PRECOMPUTE_DELAY" ] || skip "not the debug build: no precompute_delay_ms"
+	[ -w "$KEY_CHANGE_DELAY" ] || skip "not the debug build: no key_change_delay_ms"
 	for i in 1 2; do
 		key_pair "$KEYS" "x$i" || fail "making a key"
 		check_ok tun_peer "$NS_A" "$IF_A" add "$(cat "$KEYS/x$i.pub")"
 	done
 	key_pair "$KEYS" a2 || fail "making a's new key"
-	trap 'echo 0 > "$PRECOMPUTE_DELAY"' EXIT
-	echo $((500 * WAIT_SCALE)) > "$PRECOMPUTE_DELAY"
+	trap 'echo 0 > "$KEY_CHANGE_DELAY"' EXIT
+	echo $((500 * WAIT_SCALE)) > "$KEY_CHANGE_DELAY"
 	stop_during_key_change "$NS_A" "$IF_A" "$KEYS/a2.key" || rc=$?
-	echo 0 > "$PRECOMPUTE_DELAY"
+	echo 0 > "$KEY_CHANGE_DELAY"
 	[ "$rc" = 0 ] || skip "no kprobes on this kernel"
 }
 
