@@ -191,7 +191,7 @@ x25519_waits_for_each_peers_first_handshake() {
 	[ "$TUN" = xtun ] || skip "xtun's own configuration path"
 	xtun_load	# and the Curve25519 module it needs
 	for fn in curve25519_arch curve25519_generic ""; do
-		grep -q " $fn\( \|$\)" /proc/kallsyms && break
+		awk -v f="$fn" '$3 == f { n++ } END { exit !n }' /proc/kallsyms && break
 	done
 	[ -n "$fn" ] || skip "no Curve25519 symbol to probe"
 	calls_start x25519 "$fn" || skip "no kprobes on this kernel"
