@@ -131,7 +131,13 @@ run_dkms_check() {
 	done
 	[ ${#rels[@]} -gt 0 ] || return 0
 	echo "# dkms"
+	# dkms installs into and removes from the host's /lib/modules, which
+	# every guest sees through its overlay: a guest that boots meanwhile
+	# can find its updates/ directory gone (a harness guest did).  So no
+	# guest runs while it does.
+	VM_EXCLUSIVE=1 vm_slot_take
 	"$VM_DIR/dkms-check.sh" "${rels[@]}" | tee "$BUILD/dkms.log"
+	vm_slot_give
 	res=$(result_of "$BUILD/dkms.log")
 	if [ -z "$res" ]; then
 		grep -q '^1\.\.0 # SKIP' "$BUILD/dkms.log" && res="0 0 1" || res="0 1 0"
