@@ -186,10 +186,11 @@ static void xtun_peer_wipe_sessions(struct xtun_peer *peer)
 
 /*
  * Forget every session of @peer; it hand-shakes anew when used.  Its
- * cached route and our source address it last reached us at go too: the
- * device may come up in another namespace (a namespace move closes it
- * first) or with other addresses.  While it is down nothing refills them,
- * as without sockets nothing is sent or received.
+ * cached route and our source address it last reached us at are stale
+ * too (the device may come up in another namespace, as a namespace move
+ * closes it first, or with other addresses), but closing the sockets
+ * made them so for every peer at once (route_generation): the next send
+ * refreshes them, without a walk over each peer's per-CPU cache here.
  */
 static void xtun_peer_reset(struct xtun_peer *peer)
 {
@@ -198,7 +199,6 @@ static void xtun_peer_reset(struct xtun_peer *peer)
 	xtun_peer_wipe_sessions(peer);
 	xtun_send_purge_staged_packets(peer);
 	xtun_reset_last_sent_handshake(&peer->last_sent_handshake);
-	xtun_socket_clear_peer_endpoint_src(peer);
 }
 
 static int xtun_stop(struct net_device *dev)
@@ -647,9 +647,13 @@ static void __net_exit xtun_net_pre_exit(struct net *net)
 		xtun_device_lock(xtun);
 		RCU_INIT_POINTER(xtun->creating_net, NULL);
 		xtun_socket_reinit(xtun, NULL, NULL);
-		/* Remembered sources were addresses of that namespace. */
+		/*
+		 * Remembered sources were addresses of that namespace, and
+		 * cached routes hold its devices: let them go now, not at
+		 * the next send, which may never come.
+		 */
 		list_for_each_entry(peer, &xtun->peer_list, peer_list)
-			xtun_socket_clear_peer_endpoint_src(peer);
+			xtun_socket_drop_peer_routes(peer);
 		mutex_unlock(&xtun->update_lock);
 		netif_carrier_off(xtun->dev);
 	}

@@ -68,6 +68,7 @@ struct xtun_peer *xtun_peer_create(struct xtun_device *xtun,
 	xtun_cookie_init(&peer->latest_cookie);
 	xtun_cookie_checker_precompute_peer_keys(peer);
 	rwlock_init(&peer->endpoint_lock);
+	peer->endpoint_cache_generation = xtun->route_generation;
 	spin_lock_init(&peer->walltime_lock);
 	xtun_notify_bucket_init(&peer->notify_bucket);
 	skb_queue_head_init(&peer->staged_packet_queue);
