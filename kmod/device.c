@@ -125,7 +125,45 @@ static const struct kernel_param_ops xtun_run_notifier_ops = {
 };
 module_param_cb(run_notifier, &xtun_run_notifier_ops, NULL, 0200);
 MODULE_PARM_DESC(run_notifier, "debug build: run the \"suspend\" or \"vmfork\" notifier");
+
+/*
+ * The debug build counts the grace periods the module waits for while
+ * RTNL is held (by anyone: the selftests that read it run nothing else),
+ * so that a selftest can check what a device costs the host's other
+ * links.  Read /sys/module/xtun/parameters/rtnl_grace_periods.
+ */
+static atomic_t xtun_rtnl_grace_periods = ATOMIC_INIT(0);
+
+static int xtun_rtnl_grace_periods_get(char *buffer,
+				       const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%d\n",
+			  atomic_read(&xtun_rtnl_grace_periods));
+}
+
+static const struct kernel_param_ops xtun_rtnl_grace_periods_ops = {
+	.get = xtun_rtnl_grace_periods_get,
+};
+module_param_cb(rtnl_grace_periods, &xtun_rtnl_grace_periods_ops, NULL,
+		0444);
+MODULE_PARM_DESC(rtnl_grace_periods,
+		 "debug build: grace periods waited for under RTNL");
+
+static void xtun_count_grace_period(void)
+{
+	if (rtnl_is_locked())
+		atomic_inc(&xtun_rtnl_grace_periods);
+}
+#else
+static void xtun_count_grace_period(void) { }
 #endif
+
+/* Every grace period the module waits for goes through here. */
+void xtun_device_synchronize_net(void)
+{
+	xtun_count_grace_period();
+	synchronize_net();
+}
 
 /*
  * Bind the sockets for ndo_open.  A device told to pick its port keeps the

@@ -182,6 +182,7 @@ void xtun_device_lock(struct xtun_device *xtun);
 void xtun_device_lock_config(struct xtun_device *xtun);
 void xtun_device_unlock_config(struct xtun_device *xtun);
 void xtun_device_relax(struct xtun_device *xtun);
+void xtun_device_synchronize_net(void);
 
 int xtun_device_init(void);
 void xtun_device_uninit(void);

@@ -225,7 +225,7 @@ void xtun_peer_remove_finish(struct list_head *dead)
 	if (list_empty(dead))
 		return;
 	/* Let readers that found a peer before it died finish. */
-	synchronize_net();
+	xtun_device_synchronize_net();
 	list_for_each_entry_safe(peer, tmp, dead, peer_list) {
 		list_del_init(&peer->peer_list);
 		xtun_peer_finish_removal(peer);

@@ -596,7 +596,14 @@ void xtun_socket_reinit(struct xtun_device *xtun, struct sock *new4,
 	if (!new4)
 		xtun->incoming_port = 0;
 	xtun_socket_routes_changed(xtun);
-	synchronize_net();
+	/*
+	 * Senders that found an old socket must be done with it before it
+	 * goes.  With none (ndo_open, and ndo_uninit after ndo_stop) there
+	 * is nobody to wait for.
+	 */
+	if (!old4 && !old6)
+		return;
+	xtun_device_synchronize_net();
 	xtun_socket_release(old4 ? old4->sk_socket : NULL);
 	xtun_socket_release(old6 ? old6->sk_socket : NULL);
 }
