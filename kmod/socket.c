@@ -579,6 +579,38 @@ int xtun_socket_init(struct xtun_device *xtun, u16 port)
 	return ret;
 }
 
+static void xtun_socket_close(struct sock *sk)
+{
+	struct socket *sock;
+
+	if (!sk)
+		return;
+	sock = sk->sk_socket;
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_release(sock);
+}
+
+/*
+ * Release sockets taken out of use: senders may hold what they found in
+ * xtun->sock4 and sock6, and receivers may be in xtun_receive() with the
+ * device as the socket's user data.  One grace period covers both
+ * sockets and both sides; udp_tunnel_sock_release() would wait once per
+ * socket.  With no old socket (ndo_open, and ndo_uninit after ndo_stop)
+ * there is nobody to wait for.
+ */
+static void xtun_socket_release_old(struct sock *old4, struct sock *old6)
+{
+	if (!old4 && !old6)
+		return;
+	if (old4)
+		rcu_assign_sk_user_data(old4, NULL);
+	if (old6)
+		rcu_assign_sk_user_data(old6, NULL);
+	xtun_device_synchronize_net();
+	xtun_socket_close(old4);
+	xtun_socket_close(old6);
+}
+
 /* Swap in new sockets (NULL: close them); the old ones are released. */
 void xtun_socket_reinit(struct xtun_device *xtun, struct sock *new4,
 			struct sock *new6)
@@ -596,14 +628,5 @@ void xtun_socket_reinit(struct xtun_device *xtun, struct sock *new4,
 	if (!new4)
 		xtun->incoming_port = 0;
 	xtun_socket_routes_changed(xtun);
-	/*
-	 * Senders that found an old socket must be done with it before it
-	 * goes.  With none (ndo_open, and ndo_uninit after ndo_stop) there
-	 * is nobody to wait for.
-	 */
-	if (!old4 && !old6)
-		return;
-	xtun_device_synchronize_net();
-	xtun_socket_release(old4 ? old4->sk_socket : NULL);
-	xtun_socket_release(old6 ? old6->sk_socket : NULL);
+	xtun_socket_release_old(old4, old6);
 }
