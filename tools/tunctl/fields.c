@@ -179,7 +179,7 @@ static void print_dev_public_key(struct show_out *o, const struct field *f,
 	char b64[KEY_B64_LEN + 1];
 
 	if (dev->has_public_key)
-		key_to_base64(b64, dev->public_key);
+		public_key_to_base64(b64, dev->public_key);
 	out_string(o, f, dev->has_public_key ? b64 : NULL);
 }
 
@@ -215,7 +215,7 @@ static void print_peer_public_key(struct show_out *o, const struct field *f,
 	const struct palette *pal = o->pal;
 	char b64[KEY_B64_LEN + 1];
 
-	key_to_base64(b64, peer->public_key);
+	public_key_to_base64(b64, peer->public_key);
 	switch (o->mode) {
 	case SHOW_HUMAN:
 		printf("\n%s%s%s: %s%s%s\n", pal->peer, f->label, pal->reset,

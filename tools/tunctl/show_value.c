@@ -15,7 +15,7 @@ void value_key(const uint8_t key[XTUN_KEY_LEN], bool present)
 		fputs("(none)", stdout);
 		return;
 	}
-	key_to_base64(b64, key);
+	public_key_to_base64(b64, key);
 	fputs(b64, stdout);
 }
 
