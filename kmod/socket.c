@@ -6,7 +6,9 @@
  * ones use a per-peer cached route.
  */
 
+#include <linux/delay.h>
 #include <linux/inetdevice.h>
+#include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <linux/udp.h>
 #include <net/addrconf.h>
@@ -224,10 +226,45 @@ static int xtun_socket_send6(struct xtun_device *xtun, struct sk_buff *skb,
 	return xtun_socket_send_end(skb, 0);
 }
 
+#ifdef XTUN_DEBUG
+/*
+ * The debug build can hold the next send to a peer this long between
+ * reading its endpoint and caching its route, so that a selftest can roam
+ * the peer meanwhile (races.sh).  The sender spins, as it holds the
+ * peer's endpoint lock with bottom halves off.  The value reads 0 once a
+ * sender took it; xtun_socket_send_held() is there for a kprobe to time
+ * the hold.
+ */
+static unsigned int send_hold_ms;
+module_param(send_hold_ms, uint, 0644);
+MODULE_PARM_DESC(send_hold_ms,
+		 "debug build: hold the next send to a peer this long before its route");
+
+static noinline void xtun_socket_send_held(unsigned int ms)
+{
+	mdelay(ms);
+}
+
+static void xtun_socket_send_hold(struct dst_cache *cache)
+{
+	unsigned int ms;
+
+	if (!cache || likely(!READ_ONCE(send_hold_ms)))
+		return;
+	ms = xchg(&send_hold_ms, 0);
+	if (ms)
+		xtun_socket_send_held(ms);
+}
+#else
+static void xtun_socket_send_hold(struct dst_cache *cache) { }
+#endif
+
+/* @cache is the peer's; a reply to an skb has none and caches no route. */
 static int xtun_socket_send_skb(struct xtun_device *xtun, struct sk_buff *skb,
 				struct xtun_send_target *target, u8 ds,
 				struct dst_cache *cache)
 {
+	xtun_socket_send_hold(cache);
 	switch (target->endpoint->addr.sa_family) {
 	case AF_INET:
 		return xtun_socket_send4(xtun, skb, target, ds, cache);

@@ -5,13 +5,16 @@
 # guest is neither forked nor suspended in the middle of a test, and a
 # race is lost only now and then: the debug build has hooks that set each
 # one up on demand (module parameters: run_notifier, handshake_delay_ms,
-# clear_before_begin_session, key_change_delay_ms), and the tests skip
-# with any other build.  Kprobes tell the order of the calls that matter.
+# clear_before_begin_session, key_change_delay_ms, send_hold_ms), and the
+# tests skip with any other build.  Kprobes tell the order of the calls
+# that matter.
 #
 #   namespace "a"                               namespace "b"
 #   xtun0 10.241.0.1/24 fd00:f1::1/64           xtun0 10.241.0.2/24 fd00:f1::2/64
 #     listen 51820, peer b                        listen 51821, peer a
 #   veth0 192.168.241.1/24 fd00:241::1/64 <---> veth0 192.168.241.2/24 fd00:241::2/64
+#   veth1 192.168.242.1/24 <---> namespace "c": veth1 192.168.242.2/24
+#                                (a roam's new endpoint, no tunnel there)
 
 source "$(dirname "$0")/lib.sh"
 require_cmd ping
@@ -20,6 +23,7 @@ RUN_NOTIFIER=/sys/module/xtun/parameters/run_notifier
 HANDSHAKE_DELAY=/sys/module/xtun/parameters/handshake_delay_ms
 CLEAR_BEFORE=/sys/module/xtun/parameters/clear_before_begin_session
 KEY_CHANGE_DELAY=/sys/module/xtun/parameters/key_change_delay_ms
+SEND_HOLD=/sys/module/xtun/parameters/send_hold_ms
 
 # race_tunnel HOOK: the tunnel of tunnel_pair between two xtun devices,
 # whose module must be the debug build, with the hook HOOK (the file of a
@@ -177,10 +181,78 @@ link_goes_down_while_the_private_key_changes() {
 	[ "$rc" = 0 ] || skip "no kprobes on this kernel"
 }
 
+# calls_timed NAME: the calls recorded since calls_start, "SECONDS SYMBOL"
+# a line, SECONDS the trace's clock.
+calls_timed() {
+	sed -n "s/.* \([0-9][0-9]*\.[0-9]*\): ${1}_\([A-Za-z0-9_.]*\): .*/\1 \2/p" \
+		"$TRACE/instances/$1/trace"
+}
+
+# udp_no_ports NS: the UDP datagrams NS received for no socket.
+udp_no_ports() {
+	ip netns exec "$1" awk '/^Udp:/ && seen++ { print $3 }' /proc/net/snmp
+}
+
+# A peer roams while a send to it is between reading its endpoint and
+# caching its route.  That send may still go to the old endpoint, but the
+# route it caches must not outlive the roam, or every later packet takes
+# the old endpoint's route.  The debug build holds a send of a's ping
+# (send_hold_ms) on CPU 0 while xtunctl, on CPU 1, moves a's endpoint of b
+# to c, which a reaches by veth1 only: a packet on veth0's route never
+# gets there.  b forgets a first, so that no answer of b's roams the
+# endpoint back.
+roam_during_a_send_caches_no_stale_route() {
+	local c hold roam pid timed before after
+
+	require_cmd taskset
+	race_tunnel "$SEND_HOLD"
+	[ "$(nproc)" -ge 2 ] || skip "the held send spins on one CPU, the roam needs another"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	c=$(ns_new c) || fail "making namespace c"
+	check_ok ip link add veth1 netns "$NS_A" type veth peer name veth1 netns "$c"
+	check_ok ip -n "$NS_A" addr add 192.168.242.1/24 dev veth1
+	check_ok ip -n "$c" addr add 192.168.242.2/24 dev veth1
+	check_ok ip -n "$NS_A" link set veth1 up
+	check_ok ip -n "$c" link set veth1 up
+	check_ok tun_peer "$NS_B" "$IF_B" del "$PUB_A"
+	hold=$((1000 * WAIT_SCALE))
+	race_arm "$SEND_HOLD" "$hold" roam xtun_socket_send_held \
+		xtun_socket_set_peer_endpoint
+	# The roam waits, already started, for a send to be held: starting
+	# a process takes much of the hold in a slow guest.
+	ip netns exec "$NS_A" taskset -c 1 bash -c '
+		until read -r held < "$1" && [ "$held" = 0 ]; do :; done
+		exec "$2" peer set "$3" "$4" endpoint "$5"' - "$SEND_HOLD" \
+		"$XTUNCTL" "$IF_A" "$PUB_B" "192.168.242.2:$PORT_B" &
+	roam=$!
+	ip netns exec "$NS_A" taskset -c 0 ping -U -n -q -c 1 -W 1 "$IN4_B" >/dev/null 2>&1 &
+	pid=$!
+	bg_wait "$roam" 10 || fail "the roam failed, or no send of a's was held"
+	wait "$pid" || true
+	timed=$(calls_timed roam)
+	calls_stop roam
+	# The roam must have begun while the send was held, or there was no
+	# race to lose.
+	echo "$timed" | awk -v hold="$hold" '
+		/send_held/ && !held { held = $1 }
+		/set_peer_endpoint/ && held && !roam { roam = $1 }
+		END {
+			if (!held || !roam) exit 1
+			printf "the roam began %d ms into the %d ms hold\n", (roam - held) * 1000, hold
+			exit (roam - held) * 1000 >= hold
+		}' || fail "the roam did not begin while a's send was held: $(echo "$timed" | paste -sd,)"
+	before=$(udp_no_ports "$c")
+	taskset -c 0 ip netns exec "$NS_A" ping -U -n -q -c 3 -i 0.2 -W 1 "$IN4_B" >/dev/null 2>&1 || true
+	after=$(udp_no_ports "$c")
+	[ "$after" -gt "$before" ] ||
+		fail "no packet of a's reached b's new endpoint after the roam: a cached the old endpoint's route"
+}
+
 ktap_run_tests \
 	vm_fork_expires_every_session \
 	suspend_clears_every_session \
 	stop_with_a_handshake_in_hand_leaves_no_session \
 	session_without_its_index_is_not_installed \
 	private_key_change_waits_for_its_static_static \
-	link_goes_down_while_the_private_key_changes
+	link_goes_down_while_the_private_key_changes \
+	roam_during_a_send_caches_no_stale_route
