@@ -3,8 +3,10 @@
  * addr_test: prefix_to_str() of addr.c against inet_ntop() and
  * snprintf(), on the host, without a kernel.  selftests/xtunctl.sh runs it.
  *
- * IPv4 prefixes are formatted by hand there, so every octet value in every
- * place, every prefix length, random IPv6 prefixes and short buffers are
+ * Prefixes are formatted by hand there, so every octet value in every
+ * place, every prefix length, every arrangement of zero and non-zero IPv6
+ * groups (where "::" goes, and the dotted IPv4 tail of mapped and
+ * compatible addresses), random IPv6 prefixes and short buffers are
  * compared with the library's text.  Exits 0 when all agree, else 1 with a
  * line per difference.
  */
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "xtunctl.h"
 
 static unsigned int failures;
 
@@ -29,6 +32,30 @@ static void compare(const struct ip_prefix *p, size_t size)
 	if (strcmp(got, want) && failures++ < 20)
 		fprintf(stderr, "addr_test: '%s' for '%s' (buffer of %zu)\n",
 			got, want, size);
+}
+
+/*
+ * Each of the 256 arrangements of zero and non-zero groups, the non-zero
+ * ones of every hexadecimal width, and with a sixth group of ffff.
+ */
+static void compare_ipv6_zero_runs(void)
+{
+	static const unsigned int values[] = { 0x1, 0xffff, 0xab, 0x1000, 0xf0d };
+	struct ip_prefix p = { .family = AF_INET6, .cidr = 128 };
+	unsigned int zeros, g, v, w;
+
+	for (zeros = 0; zeros < 256; zeros++) {
+		for (v = 0; v < 2 * ARRAY_LEN(values); v++) {
+			for (g = 0; g < 8; g++) {
+				w = zeros & 1 << g ? 0 : values[(g + v) % ARRAY_LEN(values)];
+				if (g == 5 && v >= ARRAY_LEN(values) && w)
+					w = 0xffff;
+				p.addr[2 * g] = w >> 8;
+				p.addr[2 * g + 1] = w;
+			}
+			compare(&p, PREFIX_STRLEN);
+		}
+	}
 }
 
 int main(void)
@@ -48,7 +75,11 @@ int main(void)
 	for (p.cidr = 0; p.cidr <= 32; p.cidr++)
 		for (v = 1; v <= 20; v++)
 			compare(&p, v);
+	compare_ipv6_zero_runs();
 	p.family = AF_INET6;
+	for (p.cidr = 0; p.cidr <= 128; p.cidr++)
+		for (v = 1; v <= 50; v++)
+			compare(&p, v);
 	srand(1);
 	for (i = 0; i < 10000; i++) {
 		for (v = 0; v < 16; v++)

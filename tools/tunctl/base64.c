@@ -9,6 +9,9 @@
  * their values are therefore computed with arithmetic alone.  Only the
  * length of the input and the place of its '=', which are not secret,
  * decide anything before the end.
+ *
+ * Public keys, which a dump prints by the hundred thousand, have an
+ * encoder of their own that looks characters up in a table.
  */
 
 #include <string.h>
@@ -70,6 +73,29 @@ void key_to_base64(char out[KEY_B64_LEN + 1], const uint8_t key[XTUN_KEY_LEN])
 	out[o++] = b64_char((v >> 18) & 63);
 	out[o++] = b64_char((v >> 12) & 63);
 	out[o++] = b64_char((v >> 6) & 63);
+	out[o++] = '=';
+	out[o] = '\0';
+}
+
+void public_key_to_base64(char out[KEY_B64_LEN + 1],
+			  const uint8_t key[XTUN_KEY_LEN])
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t v;
+	int i, o = 0;
+
+	for (i = 0; i + 3 <= XTUN_KEY_LEN; i += 3) {
+		v = (uint32_t)key[i] << 16 | key[i + 1] << 8 | key[i + 2];
+		out[o++] = alphabet[(v >> 18) & 63];
+		out[o++] = alphabet[(v >> 12) & 63];
+		out[o++] = alphabet[(v >> 6) & 63];
+		out[o++] = alphabet[v & 63];
+	}
+	v = (uint32_t)key[30] << 16 | key[31] << 8;
+	out[o++] = alphabet[(v >> 18) & 63];
+	out[o++] = alphabet[(v >> 12) & 63];
+	out[o++] = alphabet[(v >> 6) & 63];
 	out[o++] = '=';
 	out[o] = '\0';
 }

@@ -5,10 +5,11 @@
  *
  * The codec computes characters and values with arithmetic (base64.c says
  * why), which is easy to get wrong for one character of 64, so this tries
- * them all: every byte value in every position of a key round-trips, every
- * character of the alphabet in every position decodes as the reference
- * decodes it, and every other byte, a wrong length, a misplaced '=' and a
- * non-canonical last character are refused.  Exits 0 when all hold, else 1
+ * them all: every byte value in every position of a key round-trips, and
+ * encodes as the public-key encoder encodes it; every character of the
+ * alphabet in every position decodes as the reference decodes it; and
+ * every other byte, a wrong length, a misplaced '=' and a non-canonical
+ * last character are refused.  Exits 0 when all hold, else 1
  * with a line per failure.
  */
 
@@ -74,6 +75,10 @@ static void check_round_trip(const uint8_t key[XTUN_KEY_LEN])
 	ref_encode(ref, key);
 	if (strcmp(text, ref))
 		fail("encoding differs from the reference", text);
+	public_key_to_base64(text, key);
+	if (strcmp(text, ref))
+		fail("public key encoding differs from the reference", text);
+	key_to_base64(text, key);
 	if (!key_from_base64(back, text) || memcmp(back, key, XTUN_KEY_LEN))
 		fail("does not decode to the key it encodes", text);
 }

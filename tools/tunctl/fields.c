@@ -15,6 +15,7 @@
 #include <linux/xtun.h>
 
 #include "fields.h"
+#include "outbuf.h"
 #include "show_human.h"
 #include "show_value.h"
 #include "state.h"
@@ -33,7 +34,7 @@ static void put_u64(uint64_t v)
 		*--p = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	fputs(p, stdout);
+	out_write(p, buf + sizeof(buf) - 1 - p);
 }
 
 /*
@@ -51,18 +52,18 @@ static void out_uint(struct show_out *o, const struct field *f, bool hex,
 		human_label(o->pal, f->label);
 		break;
 	case SHOW_CONF:
-		printf("%s = ", f->conf);
+		out_printf("%s = ", f->conf);
 		break;
 	case SHOW_DUMP:
 	case SHOW_FIELD:
 		break;
 	}
 	if (hex)
-		printf("0x%" PRIx64, v);
+		out_printf("0x%" PRIx64, v);
 	else
 		put_u64(v);
 	if (o->mode == SHOW_HUMAN || o->mode == SHOW_CONF)
-		putchar('\n');
+		out_putc('\n');
 }
 
 /* Text, or none (NULL): null in JSON, "(none)" for scripts, no line else. */
@@ -80,16 +81,16 @@ static void out_string(struct show_out *o, const struct field *f,
 	case SHOW_HUMAN:
 		if (s) {
 			human_label(o->pal, f->label);
-			printf("%s\n", s);
+			out_printf("%s\n", s);
 		}
 		return;
 	case SHOW_CONF:
 		if (s)
-			printf("%s = %s\n", f->conf, s);
+			out_printf("%s = %s\n", f->conf, s);
 		return;
 	case SHOW_DUMP:
 	case SHOW_FIELD:
-		fputs(s ?: "(none)", stdout);
+		out_puts(s ?: "(none)");
 		return;
 	}
 }
@@ -98,7 +99,7 @@ static void out_string(struct show_out *o, const struct field *f,
 static void out_script(struct show_out *o, const char *word)
 {
 	if (o->mode == SHOW_DUMP || o->mode == SHOW_FIELD)
-		fputs(word, stdout);
+		out_puts(word);
 }
 
 /*
@@ -116,14 +117,14 @@ static void out_secret(struct show_out *o, const struct field *f,
 	case SHOW_HUMAN:
 		if (present) {
 			human_label(o->pal, f->label);
-			printf("(hidden)\n");
+			out_puts("(hidden)\n");
 		}
 		return;
 	case SHOW_CONF:
 		if (present)
-			printf("# %s is set; the kernel keeps it write-only.\n", f->conf);
+			out_printf("# %s is set; the kernel keeps it write-only.\n", f->conf);
 		else if (say_none)
-			printf("# No %s is set.\n", f->conf);
+			out_printf("# No %s is set.\n", f->conf);
 		return;
 	case SHOW_DUMP:
 	case SHOW_FIELD:
@@ -143,11 +144,11 @@ static void print_ifname(struct show_out *o, const struct field *f,
 
 	switch (o->mode) {
 	case SHOW_HUMAN:
-		printf("%s%s%s: %s%s%s\n", pal->device, f->label, pal->reset,
+		out_printf("%s%s%s: %s%s%s\n", pal->device, f->label, pal->reset,
 		       pal->device_name, dev->ifname, pal->reset);
 		return;
 	case SHOW_CONF:
-		printf("[%s]\n", f->conf);
+		out_printf("[%s]\n", f->conf);
 		return;
 	default:
 		out_string(o, f, dev->ifname);
@@ -179,7 +180,7 @@ static void print_dev_public_key(struct show_out *o, const struct field *f,
 	char b64[KEY_B64_LEN + 1];
 
 	if (dev->has_public_key)
-		key_to_base64(b64, dev->public_key);
+		public_key_to_base64(b64, dev->public_key);
 	out_string(o, f, dev->has_public_key ? b64 : NULL);
 }
 
@@ -215,14 +216,14 @@ static void print_peer_public_key(struct show_out *o, const struct field *f,
 	const struct palette *pal = o->pal;
 	char b64[KEY_B64_LEN + 1];
 
-	key_to_base64(b64, peer->public_key);
+	public_key_to_base64(b64, peer->public_key);
 	switch (o->mode) {
 	case SHOW_HUMAN:
-		printf("\n%s%s%s: %s%s%s\n", pal->peer, f->label, pal->reset,
+		out_printf("\n%s%s%s: %s%s%s\n", pal->peer, f->label, pal->reset,
 		       pal->peer_key, b64, pal->reset);
 		return;
 	case SHOW_CONF:
-		printf("\n[Peer]\n");
+		out_puts("\n[Peer]\n");
 		out_string(o, f, b64);
 		return;
 	default:
@@ -271,13 +272,13 @@ static void print_allowedips(struct show_out *o, const struct field *f,
 	case SHOW_HUMAN:
 		human_label(o->pal, f->label);
 		value_allowedips(peer, ", ");
-		putchar('\n');
+		out_putc('\n');
 		return;
 	case SHOW_CONF:
 		if (peer->n_allowedips) {
-			printf("%s = ", f->conf);
+			out_printf("%s = ", f->conf);
 			value_allowedips(peer, ", ");
-			putchar('\n');
+			out_putc('\n');
 		}
 		return;
 	case SHOW_DUMP:
@@ -303,7 +304,7 @@ static void print_handshake(struct show_out *o, const struct field *f,
 		return;
 	human_label(o->pal, f->label);
 	human_age(o->pal, peer->last_handshake_ns);
-	putchar('\n');
+	out_putc('\n');
 }
 
 static void print_keepalive(struct show_out *o, const struct field *f,
@@ -317,7 +318,7 @@ static void print_keepalive(struct show_out *o, const struct field *f,
 		out_script(o, "off");
 	} else if (o->mode == SHOW_HUMAN) {
 		human_label(pal, f->label);
-		printf("every %u %ssecond%s%s\n", s, pal->unit, s == 1 ? "" : "s",
+		out_printf("every %u %ssecond%s%s\n", s, pal->unit, s == 1 ? "" : "s",
 		       pal->reset);
 	} else {
 		out_uint(o, f, false, s);
@@ -450,6 +451,10 @@ const struct field peer_fields[] = {
 };
 
 const size_t n_peer_fields = ARRAY_LEN(peer_fields);
+
+_Static_assert(ARRAY_LEN(dev_fields) <= FIELDS_MAX_ROWS &&
+	       ARRAY_LEN(peer_fields) <= FIELDS_MAX_ROWS,
+	       "a field table has more rows than FIELDS_MAX_ROWS");
 
 bool field_in(const struct field *f, enum show_mode mode)
 {

@@ -60,6 +60,9 @@ struct field {
 	unsigned char pos[SHOW_N_ORDERS];
 };
 
+/* The most rows a table may have (fields.c checks its own). */
+#define FIELDS_MAX_ROWS	32
+
 extern const struct field dev_fields[];
 extern const size_t n_dev_fields;
 extern const struct field peer_fields[];

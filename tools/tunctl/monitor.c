@@ -26,6 +26,7 @@
 #include "fields.h"
 #include "genl.h"
 #include "json.h"
+#include "outbuf.h"
 #include "parse.h"
 #include "state.h"
 #include "xtunctl.h"
@@ -159,7 +160,7 @@ static void print_fields(struct show_out *o, const struct field *table,
 	for (i = 0; i < n; i++) {
 		f = field_by_column(table, n_table, line[i].column);
 		if (o->mode == SHOW_FIELD)
-			printf(" %s ", line[i].word);
+			out_printf(" %s ", line[i].word);
 		f->print(o, f, obj);
 	}
 }
@@ -180,13 +181,15 @@ static void print_human(const char *time, const char *event,
 {
 	struct show_out o = { .mode = SHOW_FIELD };
 
-	printf("%s %s %s", time, dev->ifname, event);
+	/* The field printers write to the buffer of outbuf.h: so does this. */
+	out_printf("%s %s %s", time, dev->ifname, event);
 	print_subject(&o, dev);
 	if (dev->ntf_missed)
-		printf(" missed %u", dev->ntf_missed);
+		out_printf(" missed %u", dev->ntf_missed);
 	if (peer_held)
-		printf(" peer-missed %u", peer_held);
-	putchar('\n');
+		out_printf(" peer-missed %u", peer_held);
+	out_putc('\n');
+	out_flush();
 }
 
 static void print_json(const char *time, const char *event,

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outbuf.h"
 #include "show_human.h"
 #include "xtunctl.h"
 
@@ -44,7 +45,7 @@ const struct palette *human_palette(void)
 
 void human_label(const struct palette *pal, const char *name)
 {
-	printf("  %s%s%s: ", pal->label, name, pal->reset);
+	out_printf("  %s%s%s: ", pal->label, name, pal->reset);
 }
 
 void human_bytes(const struct palette *pal, uint64_t bytes)
@@ -54,12 +55,12 @@ void human_bytes(const struct palette *pal, uint64_t bytes)
 	unsigned int u = 0;
 
 	if (bytes < 1024) {
-		printf("%" PRIu64 " %sB%s", bytes, pal->unit, pal->reset);
+		out_printf("%" PRIu64 " %sB%s", bytes, pal->unit, pal->reset);
 		return;
 	}
 	for (v /= 1024; v >= 1024 && u + 1 < ARRAY_LEN(units); v /= 1024)
 		u++;
-	printf("%.2f %s%s%s", v, pal->unit, units[u], pal->reset);
+	out_printf("%.2f %s%s%s", v, pal->unit, units[u], pal->reset);
 }
 
 /* "1 minute, 3 seconds": every unit that is not zero. */
@@ -84,7 +85,7 @@ static void print_duration(const struct palette *pal, uint64_t seconds)
 		seconds %= units[i].seconds;
 		if (!n)
 			continue;
-		printf("%s%" PRIu64 " %s%s%s%s", sep, n, pal->unit,
+		out_printf("%s%" PRIu64 " %s%s%s%s", sep, n, pal->unit,
 		       units[i].name, n == 1 ? "" : "s", pal->reset);
 		sep = ", ";
 	}
@@ -98,11 +99,11 @@ void human_age(const struct palette *pal, uint64_t ns)
 	clock_gettime(CLOCK_REALTIME, &now);
 	age_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - (int64_t)ns;
 	if (age_ns < 0) {
-		printf("in the future (the system clock was set back)");
+		out_puts("in the future (the system clock was set back)");
 	} else if (age_ns < 1000000000) {
-		printf("Now");
+		out_puts("Now");
 	} else {
 		print_duration(pal, age_ns / 1000000000);
-		printf(" ago");
+		out_puts(" ago");
 	}
 }

@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "outbuf.h"
 #include "show_human.h"
 #include "show_print.h"
 #include "show_value.h"
@@ -29,11 +30,22 @@
 /* Lines of the list of fields in messages stay within this. */
 #define SHOW_FIELD_LIST_WIDTH	78
 
+/*
+ * The rows of a table in the order of one mode: row[pos] is at place
+ * @pos (from 1), NULL where no row is, and at n + 1.  Found once per
+ * show_print(), not once per field and peer.
+ */
+struct row_order {
+	const struct field *row[FIELDS_MAX_ROWS + 2];
+	size_t n;
+};
+
 struct printer {
 	struct show_out out;
 	const char *field;		/* SHOW_FIELD */
 	bool with_ifname;		/* SHOW_DUMP, SHOW_FIELD */
 	bool first_device;		/* SHOW_HUMAN */
+	struct row_order dev_rows, peer_rows;
 };
 
 /* The row of @table at place @pos of @mode's order, or NULL. */
@@ -49,6 +61,16 @@ static const struct field *row_at(const struct field *table, size_t n,
 	return NULL;
 }
 
+static void row_order_init(struct row_order *o, const struct field *table,
+			   size_t n, enum show_mode mode)
+{
+	size_t pos;
+
+	o->n = n;
+	for (pos = 1; pos <= n; pos++)
+		o->row[pos] = row_at(table, n, mode, pos);
+}
+
 static bool in_group(const struct field *f, const struct field *first)
 {
 	return f && f->word && !strcmp(f->label, first->label);
@@ -60,38 +82,37 @@ static void print_word(struct printer *p, const struct field *f,
 {
 	const char *v = strstr(f->word, "%s");
 
-	fwrite(f->word, 1, v - f->word, stdout);
+	out_write(f->word, v - f->word);
 	f->print(&p->out, f, obj);
-	fputs(v + 2, stdout);
+	out_puts(v + 2);
 }
 
 /*
  * For people, the counters from place @pos on that share a label share a
  * line, which is left out when all are zero.  Returns how many there are.
  */
-static unsigned int print_group(struct printer *p, const struct field *table,
-				size_t n, unsigned int pos,
-				const struct peer_state *peer)
+static unsigned int print_group(struct printer *p, const struct row_order *o,
+				unsigned int pos, const struct peer_state *peer)
 {
-	const struct field *first = row_at(table, n, SHOW_HUMAN, pos), *f;
+	const struct field *first = o->row[pos], *f;
 	unsigned int k;
 	bool zero = true;
 
-	for (k = 0; in_group(f = row_at(table, n, SHOW_HUMAN, pos + k), first); k++)
+	for (k = 0; in_group(f = o->row[pos + k], first); k++)
 		zero = zero && !peer->counters[f->attr];
 	if (zero)
 		return k;
 	human_label(p->out.pal, first->label);
-	for (k = 0; in_group(f = row_at(table, n, SHOW_HUMAN, pos + k), first); k++) {
-		fputs(k ? ", " : "", stdout);
+	for (k = 0; in_group(f = o->row[pos + k], first); k++) {
+		out_puts(k ? ", " : "");
 		print_word(p, f, peer);
 	}
-	putchar('\n');
+	out_putc('\n');
 	return k;
 }
 
-/* The rows of @table about @obj, in the order of the mode. */
-static void print_rows(struct printer *p, const struct field *table, size_t n,
+/* The rows of @o about @obj, in the order of the mode. */
+static void print_rows(struct printer *p, const struct row_order *o,
 		       const void *obj)
 {
 	enum show_mode mode = p->out.mode;
@@ -99,16 +120,16 @@ static void print_rows(struct printer *p, const struct field *table, size_t n,
 	const char *sep = "";
 	unsigned int pos;
 
-	for (pos = 1; pos <= n; pos++) {
-		f = row_at(table, n, mode, pos);
+	for (pos = 1; pos <= o->n; pos++) {
+		f = o->row[pos];
 		if (!f || (mode == SHOW_FIELD && strcmp(f->wg ?: "", p->field)))
 			continue;
 		if (mode == SHOW_DUMP || mode == SHOW_FIELD) {
-			fputs(sep, stdout);
+			out_puts(sep);
 			sep = "\t";
 		}
 		if (mode == SHOW_HUMAN && f->word)
-			pos += print_group(p, table, n, pos, obj) - 1;
+			pos += print_group(p, o, pos, obj) - 1;
 		else
 			f->print(&p->out, f, obj);
 	}
@@ -128,7 +149,7 @@ static bool has_field(const struct field *table, size_t n, const char *name)
 static void line_start(const struct printer *p, const struct dev_state *dev)
 {
 	if (p->with_ifname)
-		printf("%s\t", dev->ifname);
+		out_printf("%s\t", dev->ifname);
 }
 
 static void begin(void *ctx)
@@ -147,7 +168,7 @@ static void device(const struct dev_state *dev, void *ctx)
 	case SHOW_HUMAN:
 		/* A blank line between devices, as before each peer. */
 		if (!p->first_device)
-			putchar('\n');
+			out_putc('\n');
 		p->first_device = false;
 		break;
 	case SHOW_JSON:
@@ -163,12 +184,12 @@ static void device(const struct dev_state *dev, void *ctx)
 	case SHOW_CONF:
 		break;
 	}
-	print_rows(p, dev_fields, n_dev_fields, dev);
+	print_rows(p, &p->dev_rows, dev);
 	if (p->out.mode == SHOW_JSON) {
 		json_key(&p->out.json, "peers");
 		json_begin_array(&p->out.json);
 	} else if (p->out.mode == SHOW_DUMP || p->out.mode == SHOW_FIELD) {
-		putchar('\n');
+		out_putc('\n');
 	}
 }
 
@@ -188,10 +209,10 @@ static void peer(const struct dev_state *dev, const struct peer_state *peer,
 		line_start(p, dev);
 		value_key(peer->public_key, true);
 		if (!strcmp(p->field, peer_fields[0].wg)) {
-			putchar('\n');
+			out_putc('\n');
 			return;
 		}
-		putchar('\t');
+		out_putc('\t');
 		break;
 	case SHOW_DUMP:
 		line_start(p, dev);
@@ -200,11 +221,11 @@ static void peer(const struct dev_state *dev, const struct peer_state *peer,
 	case SHOW_CONF:
 		break;
 	}
-	print_rows(p, peer_fields, n_peer_fields, peer);
+	print_rows(p, &p->peer_rows, peer);
 	if (p->out.mode == SHOW_JSON)
 		json_end_object(&p->out.json);
 	else if (p->out.mode == SHOW_DUMP || p->out.mode == SHOW_FIELD)
-		putchar('\n');
+		out_putc('\n');
 }
 
 static void device_end(const struct dev_state *dev, void *ctx)
@@ -244,11 +265,14 @@ void show_print(const struct dev_state_list *list, enum show_mode mode,
 		.first_device	= true,
 	};
 
+	row_order_init(&p.dev_rows, dev_fields, n_dev_fields, mode);
+	row_order_init(&p.peer_rows, peer_fields, n_peer_fields, mode);
 	if (mode == SHOW_HUMAN)
 		p.out.pal = human_palette();
 	if (mode == SHOW_JSON)
 		json_init(&p.out.json, stdout);
 	show_walk(list, &table_printer, &p);
+	out_flush();
 }
 
 /* The fields of "show IFNAME FIELD" in wg's order: the device's, the peer's. */
@@ -305,7 +329,7 @@ static void interface_name(const struct dev_state *dev, void *ctx)
 {
 	bool *first = ctx;
 
-	printf("%s%s", *first ? "" : " ", dev->ifname);
+	out_printf("%s%s", *first ? "" : " ", dev->ifname);
 	*first = false;
 }
 
@@ -314,7 +338,7 @@ static void interfaces_end(void *ctx)
 	bool *first = ctx;
 
 	if (!*first)
-		putchar('\n');
+		out_putc('\n');
 }
 
 static const struct show_printer interfaces_printer = {
@@ -327,4 +351,5 @@ void show_interfaces(const struct dev_state_list *list)
 	bool first = true;
 
 	show_walk(list, &interfaces_printer, &first);
+	out_flush();
 }

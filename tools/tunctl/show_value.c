@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "outbuf.h"
 #include "show_value.h"
 
 void value_key(const uint8_t key[XTUN_KEY_LEN], bool present)
@@ -12,16 +13,16 @@ void value_key(const uint8_t key[XTUN_KEY_LEN], bool present)
 	char b64[KEY_B64_LEN + 1];
 
 	if (!present) {
-		fputs("(none)", stdout);
+		out_puts("(none)");
 		return;
 	}
-	key_to_base64(b64, key);
-	fputs(b64, stdout);
+	public_key_to_base64(b64, key);
+	out_puts(b64);
 }
 
 void value_secret(bool present)
 {
-	fputs(present ? "(hidden)" : "(none)", stdout);
+	out_puts(present ? "(hidden)" : "(none)");
 }
 
 void value_allowedips(const struct peer_state *peer, const char *sep)
@@ -30,11 +31,11 @@ void value_allowedips(const struct peer_state *peer, const char *sep)
 	size_t i;
 
 	if (!peer->n_allowedips)
-		fputs("(none)", stdout);
+		out_puts("(none)");
 	for (i = 0; i < peer->n_allowedips; i++) {
 		prefix_to_str(buf, sizeof(buf), &peer->allowedips[i]);
 		if (i)
-			fputs(sep, stdout);
-		fputs(buf, stdout);
+			out_puts(sep);
+		out_puts(buf);
 	}
 }

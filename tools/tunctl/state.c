@@ -52,23 +52,56 @@ static int table_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * The attributes of @nest by type, as mnl_attr_parse_nested() with
+ * table_cb() would find them, with the iteration inline: a dump of
+ * 100,000 peers is millions of attributes, and a call and a callback for
+ * each were a fifth of its time.
+ */
 static void parse_nest(const struct nlattr *nest, const struct nlattr **tb,
 		       unsigned int max)
 {
-	struct attr_table t = { .tb = tb, .max = max };
+	const struct nlattr *attr = mnl_attr_get_payload(nest);
+	int len = nest->nla_len - NLA_HDRLEN;
+	unsigned int type;
 
 	memset(tb, 0, (max + 1) * sizeof(*tb));
-	mnl_attr_parse_nested(nest, table_cb, &t);
+	while (len >= (int)sizeof(*attr) && attr->nla_len >= sizeof(*attr) &&
+	       attr->nla_len <= len) {
+		/* The ABI only grows: attributes newer than xtunctl are skipped. */
+		type = attr->nla_type & NLA_TYPE_MASK;
+		if (type <= max)
+			tb[type] = attr;
+		len -= NLA_ALIGN(attr->nla_len);
+		attr = (const void *)((const char *)attr + NLA_ALIGN(attr->nla_len));
+	}
 }
 
+static size_t payload_len(const struct nlattr *attr)
+{
+	return attr->nla_len - NLA_HDRLEN;
+}
+
+/* As mnl_attr_validate(), with the fixed sizes checked inline. */
 static bool valid(const struct nlattr *attr, enum mnl_attr_data_type type)
 {
-	return mnl_attr_validate(attr, type) == 0;
+	switch (type) {
+	case MNL_TYPE_U8:
+		return payload_len(attr) == sizeof(uint8_t);
+	case MNL_TYPE_U16:
+		return payload_len(attr) == sizeof(uint16_t);
+	case MNL_TYPE_U32:
+		return payload_len(attr) == sizeof(uint32_t);
+	case MNL_TYPE_U64:
+		return payload_len(attr) == sizeof(uint64_t);
+	default:
+		return mnl_attr_validate(attr, type) == 0;
+	}
 }
 
 static bool valid_len(const struct nlattr *attr, size_t len)
 {
-	return mnl_attr_get_payload_len(attr) == len;
+	return payload_len(attr) == len;
 }
 
 static int parse_allowedip(const struct nlattr *nest, struct ip_prefix *p)

@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Where the time of "show dump" goes, for Documentation/performance.rst:
+# the config files of the bench's SCALE part loaded into wireguard.ko and
+# xtun in one guest, then "wg show dump" and "xtunctl show dump" timed in
+# turns (wall, user, system), bpftrace counting the kernel's dump handler
+# and its peer lookups, and xtunctl's instructions under callgrind.  Not a
+# test, and not part of make check; run it as a selftest script:
+#
+#   selftests/vm/check.sh --only ../bench/dump_profile.sh 6.12
+#
+# The guest sees no environment: edit the settings below.  DUMP_BASE, if
+# that file exists, is another xtunctl (copy an older build there) timed
+# beside this one, and its output must be the same, byte for byte.
+# Without bpftrace or valgrind on the host, those parts are left out.
+SELF=$(cd "$(dirname "$0")/../selftests" && pwd)
+source "$SELF/lib.sh"
+SIZES=${DUMP_SIZES:-100000x2 10000x11}
+RUNS=${DUMP_RUNS:-5}
+DUMP_BASE=${DUMP_BASE:-${XTUN_BUILD:-$XTUN_REPO/.build}/xtunctl-base}
+DUMP_CALLGRIND=${DUMP_CALLGRIND:-100000x2}
+
+# T LABEL CMD...: CMD's wall, user and system seconds; its output is dropped.
+T() {
+	local label=$1
+	shift
+	/usr/bin/time -f "# $label: %e s wall, %U user, %S sys" "$@" > /dev/null
+}
+
+bt_prog() {
+	local f
+	for f in xtun_nl_get_device_dumpit xtun_peer_lookup_by_id xtun_nl_put_peer; do
+		grep -qw "$f" /proc/kallsyms || continue
+		echo "kprobe:$f { @s_${f}[tid] = nsecs; }"
+		echo "kretprobe:$f /@s_${f}[tid]/ { @us[\"$f\"] = sum((nsecs - @s_${f}[tid]) / 1000); @n[\"$f\"] = count(); delete(@s_${f}[tid]); }"
+	done
+}
+
+prof() {
+	local size=$1 n k dir wns xns bt btpid
+	n=${size%x*} k=${size#*x}
+	dir=$(tmp_dir) && key_pair "$dir" a && key_pair "$dir" last || fail setup
+	python3 "$SELF/scale_conf.py" --v4 $((k - 1)) "$n" "$dir" "$dir/a.key" \
+		"$(cat "$dir/last.pub")" "192.0.2.1:51820" || fail gen
+	chmod go= "$dir/a.conf"
+	wns=$(ns_new "dw$size") && xns=$(ns_new "dx$size") || fail ns
+	ip -n "$wns" link add wg0 type wireguard
+	xtun_load
+	ip -n "$xns" link add xtun0 type xtun
+	T "$size wg setconf" ip netns exec "$wns" wg setconf wg0 "$dir/a.conf"
+	T "$size xtun setconf" ip netns exec "$xns" "$XTUNCTL" setconf xtun0 "$dir/a.conf"
+	for _ in $(seq "$RUNS"); do
+		T "$size wg dump" ip netns exec "$wns" wg show wg0 dump
+		[ -x "$DUMP_BASE" ] &&
+			T "$size base dump" ip netns exec "$xns" "$DUMP_BASE" show xtun0 dump
+		T "$size xtun dump" ip netns exec "$xns" "$XTUNCTL" show xtun0 dump
+	done
+	ip netns exec "$xns" "$XTUNCTL" show xtun0 dump > "$dir/new.dump"
+	echo "# $size: $(wc -l < "$dir/new.dump") lines, $(wc -c < "$dir/new.dump") bytes"
+	if [ -x "$DUMP_BASE" ]; then
+		ip netns exec "$xns" "$DUMP_BASE" show xtun0 dump > "$dir/base.dump"
+		cmp "$dir/base.dump" "$dir/new.dump" || fail "$size: the dumps differ"
+		echo "# $size: base and new dumps are byte-identical"
+	fi
+	if command -v bpftrace > /dev/null; then
+		bt=$dir/bt.out
+		bpftrace -e "$(bt_prog)" > "$bt" 2>&1 &
+		btpid=$!
+		sleep 30
+		T "$size xtun dump (bpftrace)" ip netns exec "$xns" "$XTUNCTL" show xtun0 dump
+		kill -INT $btpid; wait $btpid
+		sed 's/^/# /' "$bt"
+	fi
+	if [ "$DUMP_CALLGRIND" = "$size" ] && command -v valgrind > /dev/null; then
+		ip netns exec "$xns" valgrind --tool=callgrind \
+			--callgrind-out-file="$dir/cg.out" "$XTUNCTL" show xtun0 dump > /dev/null 2>"$dir/cg.err"
+		callgrind_annotate --inclusive=yes "$dir/cg.out" 2>&1 | head -50 | sed 's/^/# /'
+		callgrind_annotate "$dir/cg.out" 2>&1 | head -45 | sed 's/^/# /'
+	fi
+	ip netns del "$wns"
+	ip netns del "$xns"
+}
+
+profile_dump() {
+	local s
+	for s in $SIZES; do prof "$s"; done
+}
+ktap_run_tests profile_dump
