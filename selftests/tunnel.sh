@@ -166,7 +166,8 @@ tapped_trains_stay_encrypted() {
 	bg_wait "$pid" 60 || fail "the tap failed: $(cat "$dir/tap.log")"
 	set -- $(cat "$dir/tap.log")
 	echo "the tap held $1 frames of messages to b, $2 of them in the clear"
-	[ "${1:-0}" -ge 100 ] || fail "the tap held only ${1:-no} frames"
+	# 2 MB is some 1,500 messages, in trains of up to 64.
+	[ "${1:-0}" -ge 10 ] || fail "the tap held only ${1:-no} frames"
 	check_eq "$2" 0 "frames the tap held that b decrypted in place"
 }
 
