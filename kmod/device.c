@@ -125,7 +125,45 @@ static const struct kernel_param_ops xtun_run_notifier_ops = {
 };
 module_param_cb(run_notifier, &xtun_run_notifier_ops, NULL, 0200);
 MODULE_PARM_DESC(run_notifier, "debug build: run the \"suspend\" or \"vmfork\" notifier");
+
+/*
+ * The debug build counts the grace periods the module waits for while
+ * RTNL is held (by anyone: the selftests that read it run nothing else),
+ * so that a selftest can check what a device costs the host's other
+ * links.  Read /sys/module/xtun/parameters/rtnl_grace_periods.
+ */
+static atomic_t xtun_rtnl_grace_periods = ATOMIC_INIT(0);
+
+static int xtun_rtnl_grace_periods_get(char *buffer,
+				       const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%d\n",
+			  atomic_read(&xtun_rtnl_grace_periods));
+}
+
+static const struct kernel_param_ops xtun_rtnl_grace_periods_ops = {
+	.get = xtun_rtnl_grace_periods_get,
+};
+module_param_cb(rtnl_grace_periods, &xtun_rtnl_grace_periods_ops, NULL,
+		0444);
+MODULE_PARM_DESC(rtnl_grace_periods,
+		 "debug build: grace periods waited for under RTNL");
+
+static void xtun_count_grace_period(void)
+{
+	if (rtnl_is_locked())
+		atomic_inc(&xtun_rtnl_grace_periods);
+}
+#else
+static void xtun_count_grace_period(void) { }
 #endif
+
+/* Every grace period the module waits for goes through here. */
+void xtun_device_synchronize_net(void)
+{
+	xtun_count_grace_period();
+	synchronize_net();
+}
 
 /*
  * Bind the sockets for ndo_open.  A device told to pick its port keeps the
@@ -186,10 +224,11 @@ static void xtun_peer_wipe_sessions(struct xtun_peer *peer)
 
 /*
  * Forget every session of @peer; it hand-shakes anew when used.  Its
- * cached route and our source address it last reached us at go too: the
- * device may come up in another namespace (a namespace move closes it
- * first) or with other addresses.  While it is down nothing refills them,
- * as without sockets nothing is sent or received.
+ * cached route and our source address it last reached us at are stale
+ * too (the device may come up in another namespace, as a namespace move
+ * closes it first, or with other addresses), but closing the sockets
+ * made them so for every peer at once (route_generation): the next send
+ * refreshes them, without a walk over each peer's per-CPU cache here.
  */
 static void xtun_peer_reset(struct xtun_peer *peer)
 {
@@ -198,7 +237,6 @@ static void xtun_peer_reset(struct xtun_peer *peer)
 	xtun_peer_wipe_sessions(peer);
 	xtun_send_purge_staged_packets(peer);
 	xtun_reset_last_sent_handshake(&peer->last_sent_handshake);
-	xtun_socket_clear_peer_endpoint_src(peer);
 }
 
 static int xtun_stop(struct net_device *dev)
@@ -647,9 +685,13 @@ static void __net_exit xtun_net_pre_exit(struct net *net)
 		xtun_device_lock(xtun);
 		RCU_INIT_POINTER(xtun->creating_net, NULL);
 		xtun_socket_reinit(xtun, NULL, NULL);
-		/* Remembered sources were addresses of that namespace. */
+		/*
+		 * Remembered sources were addresses of that namespace, and
+		 * cached routes hold its devices: let them go now, not at
+		 * the next send, which may never come.
+		 */
 		list_for_each_entry(peer, &xtun->peer_list, peer_list)
-			xtun_socket_clear_peer_endpoint_src(peer);
+			xtun_socket_drop_peer_routes(peer);
 		mutex_unlock(&xtun->update_lock);
 		netif_carrier_off(xtun->dev);
 	}

@@ -111,6 +111,13 @@ struct xtun_rx_cells;
  *	under @update_lock with WRITE_ONCE(), read by senders with READ_ONCE()
  * @generation: counts configuration changes, so that a dump split over
  *	several messages can tell it saw one state
+ * @route_generation: counts changes that make every peer's cached route
+ *	and remembered source stale: new sockets (up, down, a namespace
+ *	move, a new port) and a new @fwmark.  Bumped under @update_lock
+ *	with smp_store_release(), after what changed; a sender compares it
+ *	with its peer's and refreshes the peer's cache when they differ
+ *	(socket.c), so that none of these changes walks the peers' per-CPU
+ *	caches
  * @handshake_queue: received handshake messages, processed by
  *	@handshake_work in process context because they cost Curve25519
  * @handshake_work: processes @handshake_queue
@@ -145,6 +152,7 @@ struct xtun_device {
 	u16 chosen_port;
 	u32 fwmark;
 	u32 generation;
+	u32 route_generation;
 	struct sk_buff_head handshake_queue;
 	struct work_struct handshake_work;
 	unsigned long last_under_load;
@@ -174,6 +182,7 @@ void xtun_device_lock(struct xtun_device *xtun);
 void xtun_device_lock_config(struct xtun_device *xtun);
 void xtun_device_unlock_config(struct xtun_device *xtun);
 void xtun_device_relax(struct xtun_device *xtun);
+void xtun_device_synchronize_net(void);
 
 int xtun_device_init(void);
 void xtun_device_uninit(void);

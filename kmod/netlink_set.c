@@ -69,7 +69,7 @@ static void xtun_nl_unlock_device(struct xtun_device *xtun, bool changed)
 
 static void xtun_nl_set_fwmark(struct xtun_device *xtun, u32 fwmark)
 {
-	struct xtun_peer *peer;
+	lockdep_assert_held(&xtun->update_lock);
 
 	if (xtun->fwmark == fwmark)
 		return;
@@ -77,18 +77,14 @@ static void xtun_nl_set_fwmark(struct xtun_device *xtun, u32 fwmark)
 	WRITE_ONCE(xtun->fwmark, fwmark);
 	/*
 	 * Cached routes were looked up with the old mark.  A sender reads the
-	 * mark and caches its route under the peer's endpoint_lock, so the
-	 * reset takes it too: a sender that read the old mark has cached its
-	 * route before the reset, and one that comes after reads the new mark.
-	 * Without the lock, a route looked up with the old mark could be
-	 * cached just after the reset, and stay.
+	 * route generation, then the mark, and caches its route, all under
+	 * its peer's endpoint_lock; the generation moves after the mark.  So
+	 * a sender that read the old mark cached its route under the old
+	 * generation, and the next sender, which sees the new one, waits for
+	 * it on that lock and drops the route (socket.c).  No peer is walked
+	 * here.
 	 */
-	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
-		write_lock_bh(&peer->endpoint_lock);
-		dst_cache_reset(&peer->endpoint_cache);
-		write_unlock_bh(&peer->endpoint_lock);
-		xtun_device_relax(xtun);
-	}
+	xtun_socket_routes_changed(xtun);
 }
 
 /*

@@ -68,6 +68,7 @@ struct xtun_peer *xtun_peer_create(struct xtun_device *xtun,
 	xtun_cookie_init(&peer->latest_cookie);
 	xtun_cookie_checker_precompute_peer_keys(peer);
 	rwlock_init(&peer->endpoint_lock);
+	peer->endpoint_cache_generation = xtun->route_generation;
 	spin_lock_init(&peer->walltime_lock);
 	xtun_notify_bucket_init(&peer->notify_bucket);
 	skb_queue_head_init(&peer->staged_packet_queue);
@@ -224,7 +225,7 @@ void xtun_peer_remove_finish(struct list_head *dead)
 	if (list_empty(dead))
 		return;
 	/* Let readers that found a peer before it died finish. */
-	synchronize_net();
+	xtun_device_synchronize_net();
 	list_for_each_entry_safe(peer, tmp, dead, peer_list) {
 		list_del_init(&peer->peer_list);
 		xtun_peer_finish_removal(peer);

@@ -98,8 +98,11 @@ struct xtun_rx_load {
  * @latest_cookie: the last cookie it sent us, for the mac2 of our
  *	handshake messages while it is under load
  * @endpoint: where we send to, and from which of our addresses
- * @endpoint_lock: guards @endpoint and resets of @endpoint_cache
+ * @endpoint_lock: guards @endpoint, @endpoint_cache_generation and resets
+ *	of @endpoint_cache
  * @endpoint_cache: the route to @endpoint, per CPU
+ * @endpoint_cache_generation: the device's route_generation that
+ *	@endpoint_cache and our source in @endpoint were last made fresh for
  * @staged_packet_queue: packets waiting for a session
  * @transmit_handshake_work: sends an initiation in process context
  * @clear_peer_work: wipes the handshake and sessions when
@@ -142,6 +145,7 @@ struct xtun_peer {
 	struct xtun_endpoint endpoint;
 	rwlock_t endpoint_lock;
 	struct dst_cache endpoint_cache;
+	u32 endpoint_cache_generation;
 	struct sk_buff_head staged_packet_queue;
 	struct work_struct transmit_handshake_work;
 	struct work_struct clear_peer_work;

@@ -239,6 +239,42 @@ static int xtun_socket_send_skb(struct xtun_device *xtun, struct sk_buff *skb,
 	}
 }
 
+/*
+ * Whether @peer's cached route and remembered source are of the device's
+ * current sockets and mark.  Called under the peer's endpoint_lock, which
+ * the sender then holds until its route is cached: a route looked up
+ * with what was read after this (the acquire orders it) is either fresh,
+ * or stored under a generation that the next sender finds stale.
+ */
+static u32 xtun_socket_route_generation(struct xtun_device *xtun)
+{
+	/* Pairs with xtun_socket_routes_changed(): mark and sockets after. */
+	return smp_load_acquire(&xtun->route_generation);
+}
+
+static bool xtun_socket_peer_routes_fresh(struct xtun_peer *peer)
+{
+	return peer->endpoint_cache_generation ==
+	       xtun_socket_route_generation(peer->device);
+}
+
+/*
+ * Make @peer's cached route and remembered source fresh: the sockets or
+ * the mark changed since they were made (route_generation).  The write
+ * lock waits for senders that may still cache a route found with the old
+ * sockets or mark; the reset (lazy: each CPU's entry is dropped at its
+ * next use) comes after theirs.
+ */
+static void xtun_socket_refresh_peer_routes(struct xtun_peer *peer)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	peer->endpoint_cache_generation =
+		xtun_socket_route_generation(peer->device);
+	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
+	dst_cache_reset(&peer->endpoint_cache);
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
 /* Consumes @skb, a datagram or a train of them (send_gso.c). */
 int xtun_socket_send_skb_to_peer(struct xtun_peer *peer, struct sk_buff *skb,
 				 u8 ds)
@@ -249,6 +285,11 @@ int xtun_socket_send_skb_to_peer(struct xtun_peer *peer, struct sk_buff *skb,
 	int ret;
 
 	read_lock_bh(&peer->endpoint_lock);
+	if (unlikely(!xtun_socket_peer_routes_fresh(peer))) {
+		read_unlock_bh(&peer->endpoint_lock);
+		xtun_socket_refresh_peer_routes(peer);
+		read_lock_bh(&peer->endpoint_lock);
+	}
 	ret = xtun_socket_send_skb(peer->device, skb, &target, ds,
 				   &peer->endpoint_cache);
 	read_unlock_bh(&peer->endpoint_lock);
@@ -397,12 +438,43 @@ bool xtun_socket_set_peer_endpoint_from_skb(struct xtun_peer *peer,
 	       xtun_socket_set_peer_endpoint(peer, &endpoint);
 }
 
+/*
+ * Routing picks our source again, and the route with it, at the next
+ * send.  The cached route is dropped lazily, by each CPU at its next use.
+ */
 void xtun_socket_clear_peer_endpoint_src(struct xtun_peer *peer)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
+	dst_cache_reset(&peer->endpoint_cache);
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
+/*
+ * The same, but the cached routes are released now, on every CPU: they
+ * hold devices of a namespace that is going away (xtun_net_pre_exit()),
+ * and nothing may send again to drop them lazily.
+ */
+void xtun_socket_drop_peer_routes(struct xtun_peer *peer)
 {
 	write_lock_bh(&peer->endpoint_lock);
 	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
 	dst_cache_reset_now(&peer->endpoint_cache);
 	write_unlock_bh(&peer->endpoint_lock);
+}
+
+/*
+ * Every peer's cached route and remembered source are stale: the sockets
+ * or the mark changed, which the caller did before this.  Senders see it
+ * and refresh their peer (xtun_socket_refresh_peer_routes()), so this is
+ * O(1) whatever the number of peers and CPUs.
+ */
+void xtun_socket_routes_changed(struct xtun_device *xtun)
+{
+	lockdep_assert_held(&xtun->update_lock);
+
+	/* A sender that sees the new generation sees what changed before. */
+	smp_store_release(&xtun->route_generation, xtun->route_generation + 1);
 }
 
 static void xtun_socket_set_encap(struct net *net, struct socket *sock,
@@ -507,6 +579,38 @@ int xtun_socket_init(struct xtun_device *xtun, u16 port)
 	return ret;
 }
 
+static void xtun_socket_close(struct sock *sk)
+{
+	struct socket *sock;
+
+	if (!sk)
+		return;
+	sock = sk->sk_socket;
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_release(sock);
+}
+
+/*
+ * Release sockets taken out of use: senders may hold what they found in
+ * xtun->sock4 and sock6, and receivers may be in xtun_receive() with the
+ * device as the socket's user data.  One grace period covers both
+ * sockets and both sides; udp_tunnel_sock_release() would wait once per
+ * socket.  With no old socket (ndo_open, and ndo_uninit after ndo_stop)
+ * there is nobody to wait for.
+ */
+static void xtun_socket_release_old(struct sock *old4, struct sock *old6)
+{
+	if (!old4 && !old6)
+		return;
+	if (old4)
+		rcu_assign_sk_user_data(old4, NULL);
+	if (old6)
+		rcu_assign_sk_user_data(old6, NULL);
+	xtun_device_synchronize_net();
+	xtun_socket_close(old4);
+	xtun_socket_close(old6);
+}
+
 /* Swap in new sockets (NULL: close them); the old ones are released. */
 void xtun_socket_reinit(struct xtun_device *xtun, struct sock *new4,
 			struct sock *new6)
@@ -523,7 +627,6 @@ void xtun_socket_reinit(struct xtun_device *xtun, struct sock *new4,
 	rcu_assign_pointer(xtun->sock6, new6);
 	if (!new4)
 		xtun->incoming_port = 0;
-	synchronize_net();
-	xtun_socket_release(old4 ? old4->sk_socket : NULL);
-	xtun_socket_release(old6 ? old6->sk_socket : NULL);
+	xtun_socket_routes_changed(xtun);
+	xtun_socket_release_old(old4, old6);
 }

@@ -29,5 +29,7 @@ bool xtun_socket_set_peer_endpoint(struct xtun_peer *peer,
 bool xtun_socket_set_peer_endpoint_from_skb(struct xtun_peer *peer,
 					    const struct sk_buff *skb);
 void xtun_socket_clear_peer_endpoint_src(struct xtun_peer *peer);
+void xtun_socket_drop_peer_routes(struct xtun_peer *peer);
+void xtun_socket_routes_changed(struct xtun_device *xtun);
 
 #endif /* _XTUN_SOCKET_H */

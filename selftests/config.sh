@@ -16,6 +16,10 @@
 source "$(dirname "$0")/lib.sh"
 require_cmd python3 ping
 
+# The files here hold private keys: for their owner only, or xtunctl warns
+# at every read.  The tests of that warning give their files other modes.
+umask 077
+
 xc() {
 	ip netns exec "$NS" "$XTUNCTL" "$@"
 }
@@ -74,8 +78,6 @@ write_full_conf() {
 	endpoint = [2001:db8::2]:51821
 	allowedips = 10.2.0.0/24
 	EOF
-	# It holds a private key: for its owner only, or xtunctl warns.
-	chmod 600 "$1"
 }
 
 # --- setconf ------------------------------------------------------------

@@ -158,10 +158,61 @@ for _ in range(300):
 	done
 }
 
+GRACE_PERIODS=/sys/module/xtun/parameters/rtnl_grace_periods
+
+# grace_periods_of CMD...: run CMD; print how many grace periods xtun
+# waited for under RTNL meanwhile (debug build).
+grace_periods_of() {
+	local before
+
+	before=$(cat "$GRACE_PERIODS")
+	"$@" >/dev/null || return 1
+	echo $(($(cat "$GRACE_PERIODS") - before))
+}
+
+# device_life NS: create, configure with a peer, up, down, delete.
+device_life() {
+	ip -n "$1" link add xtun0 type xtun &&
+		ip netns exec "$1" "$XTUNCTL" peer add xtun0 "$2" \
+			endpoint 192.0.2.1:51820 allowed-ips 10.0.0.0/8 &&
+		ip -n "$1" link set xtun0 up &&
+		ip -n "$1" link set xtun0 down &&
+		ip -n "$1" link del xtun0
+}
+
+# up_then_del NS: the same, deleted while up.
+up_then_del() {
+	ip -n "$1" link add xtun0 type xtun &&
+		ip netns exec "$1" "$XTUNCTL" peer add xtun0 "$2" \
+			endpoint 192.0.2.1:51820 allowed-ips 10.0.0.0/8 &&
+		ip -n "$1" link set xtun0 up &&
+		ip -n "$1" link del xtun0
+}
+
+# A device's whole life holds the host's RTNL for one grace period of
+# xtun's: the one before its sockets are released when it goes down.
+# Opening sockets where there were none, closing none at unregistration,
+# and forgetting the peers' routes wait for nothing; the peers go after
+# RTNL is released.
+device_life_waits_for_one_grace_period_under_rtnl() {
+	local ns dir
+
+	[ "$TUN" = xtun ] || skip "a counter of xtun's debug build"
+	[ -r "$GRACE_PERIODS" ] || skip "not the debug build: no rtnl_grace_periods"
+	ns=$(ns_new a)
+	dir=$(tmp_dir)
+	key_pair "$dir" p
+	check_eq "$(grace_periods_of device_life "$ns" "$(cat "$dir/p.pub")")" 1 \
+		"grace periods under RTNL: add, up, down, del"
+	check_eq "$(grace_periods_of up_then_del "$ns" "$(cat "$dir/p.pub")")" 1 \
+		"grace periods under RTNL: add, up, del"
+}
+
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	namespace_deletion_removes_device
 	peers_added_during_deletion_go_with_the_device
+	device_life_waits_for_one_grace_period_under_rtnl
 "
 
 ktap_run_tests \
@@ -173,4 +224,5 @@ ktap_run_tests \
 	waiting_packets_do_not_hold_the_senders_buffer \
 	device_moves_between_namespaces \
 	namespace_deletion_removes_device \
-	peers_added_during_deletion_go_with_the_device
+	peers_added_during_deletion_go_with_the_device \
+	device_life_waits_for_one_grace_period_under_rtnl

@@ -20,6 +20,10 @@ source "$(dirname "$0")/lib.sh"
 require_cmd python3 ping
 [ "$TUN" = wg ] && require_cmd wg
 
+# a's config file holds its private key: for its owner only, or xtunctl
+# warns at every read.
+umask 077
+
 SCALE_PEERS=${SCALE_PEERS:-2000}
 SCALE_GEN="$(cd "$(dirname "$0")" && pwd)/scale_conf.py"
 

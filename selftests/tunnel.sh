@@ -389,6 +389,29 @@ source_follows_a_better_route_to_another_interface() {
 			"$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)"
 }
 
+# The source a remembered for b stays while it is valid, even when the
+# route to b now prefers another address of the same interface; taking the
+# device down and up forgets it (as it forgets the cached route), and the
+# next packets leave from the route's source.  The device only marks the
+# peers' routes stale when it goes down; the next send refreshes them.
+down_and_up_forget_the_remembered_source() {
+	[ "$TUN" = xtun ] || skip "WireGuard keeps the source across down and up"
+	two_paths || fail "setting up two paths"
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	wait_until 10 b_sees_a_from 192.168.241.1 ||
+		fail "b sees a at $(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint), not on veth1"
+	check_ok ip -n "$NS_A" addr add 192.168.241.11/24 dev veth1
+	check_ok ip -n "$NS_A" route replace 10.99.0.2/32 via 192.168.241.2 \
+		metric 100 src 192.168.241.11
+	check_ok pings "$NS_A" "$IN4_B" 3
+	check_ok b_sees_a_from 192.168.241.1
+	check_ok ip -n "$NS_A" link set "$IF_A" down
+	check_ok ip -n "$NS_A" link set "$IF_A" up
+	wait_until 10 b_sees_a_from 192.168.241.11 ||
+		fail "after down and up, b sees a at" \
+			"$(tun_peer_field "$NS_B" "$IF_B" "$PUB_A" endpoint)"
+}
+
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	tcp_streams_arrive_intact_over_ipv6
@@ -397,6 +420,7 @@ DEBUG_KERNEL_TESTS="
 	tapped_trains_stay_encrypted
 	peer_roams_to_new_ipv4_endpoint
 	source_follows_a_better_route_to_another_interface
+	down_and_up_forget_the_remembered_source
 "
 
 ktap_run_tests \
@@ -415,6 +439,7 @@ ktap_run_tests \
 	peer_roams_to_new_ipv4_endpoint \
 	peer_roams_to_new_ipv6_endpoint \
 	source_follows_a_better_route_to_another_interface \
+	down_and_up_forget_the_remembered_source \
 	matching_preshared_keys_connect \
 	mismatched_preshared_keys_never_connect \
 	counters_match_ipv4_traffic_sent \

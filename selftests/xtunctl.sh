@@ -252,10 +252,12 @@ peers_are_found_by_key_as_a_linear_search_finds_them() {
 }
 
 # addr_test (tools/tunctl) holds the prefix text every show format prints
-# (IPv4 written by hand, for the speed of dumps) against inet_ntop().
-prefixes_print_as_inet_ntop_prints_them() {
+# (IPv4 written by hand, for the speed of dumps) against inet_ntop(), and
+# the numbers written by hand against printf().
+prefixes_and_numbers_print_as_the_c_library_prints_them() {
 	check_ok "$(dirname "$XTUNCTL")/addr_test"
-	check_match "$OUT" 'prefixes read as inet_ntop writes them' "addr_test's verdict"
+	check_match "$OUT" 'prefixes and numbers read as inet_ntop and printf write them' \
+		"addr_test's verdict"
 }
 
 pubkey_rejects_malformed_keys() {
@@ -706,7 +708,7 @@ ktap_run_tests \
 	missing_attributes_are_named_as_the_spec_names_them \
 	field_table_fits_every_output_and_keeps_wg_dump_columns \
 	peers_are_found_by_key_as_a_linear_search_finds_them \
-	prefixes_print_as_inet_ntop_prints_them \
+	prefixes_and_numbers_print_as_the_c_library_prints_them \
 	pubkey_rejects_malformed_keys \
 	help_lists_every_command \
 	version_matches_the_module_sources \

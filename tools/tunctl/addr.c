@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Endpoints and prefixes: their text forms for output, and comparing
- * prefixes whatever host bits were written (see addr.h).
+ * Endpoints, prefixes and numbers: their text forms for output, and
+ * comparing prefixes whatever host bits were written (see addr.h).
  */
 
 #include <arpa/inet.h>
@@ -28,15 +28,21 @@ void endpoint_to_str(char *buf, size_t size, const union inet_sockaddr *ep)
 		snprintf(buf, size, "%s:%u", host, ntohs(ep->sin.sin_port));
 }
 
-/* The decimal digits of @v, below 1000, at @p; returns their end. */
-static char *put_small_decimal(char *p, unsigned int v)
+char *put_decimal(char *p, uint64_t v)
 {
-	if (v >= 100)
-		*p++ = '0' + v / 100;
-	if (v >= 10)
-		*p++ = '0' + v / 10 % 10;
-	*p++ = '0' + v % 10;
-	return p;
+	uint64_t rest = v;
+	char *end;
+
+	/* Where the digits end, then each from the last. */
+	do
+		p++;
+	while (rest /= 10);
+	end = p;
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
 }
 
 /* The four octets of @a in dotted decimal at @p; returns their end. */
@@ -47,7 +53,7 @@ static char *put_ipv4(char *p, const uint8_t a[4])
 	for (i = 0; i < 4; i++) {
 		if (i)
 			*p++ = '.';
-		p = put_small_decimal(p, a[i]);
+		p = put_decimal(p, a[i]);
 	}
 	return p;
 }
@@ -117,7 +123,7 @@ void prefix_to_str(char *buf, size_t size, const struct ip_prefix *p)
 	else
 		end = put_ipv6(text, p->addr);
 	*end++ = '/';
-	end = put_small_decimal(end, p->cidr);
+	end = put_decimal(end, p->cidr);
 	len = end - text;
 	if (!size)
 		return;

@@ -11,7 +11,8 @@
 
 /*
  * Endpoints and allowed-IPs prefixes as the kernel passes them, and their
- * text forms (parse.c reads them from the command line).
+ * text forms and those of numbers (parse.c reads them from the command
+ * line).
  */
 
 /* What XTUN_PEER_A_ENDPOINT carries: a struct sockaddr_in or _in6. */
@@ -28,6 +29,13 @@ struct ip_prefix {
 	uint8_t addr[16];	/* network byte order; 4 bytes for AF_INET */
 	uint32_t flags;		/* XTUN_ALLOWEDIP_F_*, requests only */
 };
+
+/*
+ * The decimal digits of @v at @p, without a NUL (at most 20); returns
+ * their end.  No printf(): dumps print every prefix's length and several
+ * counters of every peer, and parsing a format cost a third of their time.
+ */
+char *put_decimal(char *p, uint64_t v);
 
 /* "192.0.2.1:51820", "[fd00::1]:51820"; @buf of at least this size. */
 #define ENDPOINT_STRLEN	(NI_MAXHOST + 8)

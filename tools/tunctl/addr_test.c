@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * addr_test: prefix_to_str() of addr.c against inet_ntop() and
- * snprintf(), on the host, without a kernel.  selftests/xtunctl.sh runs it.
+ * addr_test: prefix_to_str() and put_decimal() of addr.c against
+ * inet_ntop() and snprintf(), on the host, without a kernel.
+ * selftests/xtunctl.sh runs it.
  *
  * Prefixes are formatted by hand there, so every octet value in every
  * place, every prefix length, every arrangement of zero and non-zero IPv6
@@ -12,6 +13,7 @@
  */
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,16 @@ static void compare_ipv6_zero_runs(void)
 	}
 }
 
+static void compare_decimal(uint64_t v)
+{
+	char want[21], got[21];
+
+	snprintf(want, sizeof(want), "%" PRIu64, v);
+	*put_decimal(got, v) = '\0';
+	if (strcmp(got, want) && failures++ < 20)
+		fprintf(stderr, "addr_test: '%s' for %s\n", got, want);
+}
+
 int main(void)
 {
 	struct ip_prefix p = { .family = AF_INET };
@@ -76,6 +88,17 @@ int main(void)
 		for (v = 1; v <= 20; v++)
 			compare(&p, v);
 	compare_ipv6_zero_runs();
+	/* Each power of ten and its neighbours, up to the largest value. */
+	for (i = 0; i < 20; i++) {
+		uint64_t ten = 1;
+
+		for (v = 0; v < i; v++)
+			ten *= 10;
+		compare_decimal(ten - 1);
+		compare_decimal(ten);
+		compare_decimal(ten + 1);
+	}
+	compare_decimal(UINT64_MAX);
 	p.family = AF_INET6;
 	for (p.cidr = 0; p.cidr <= 128; p.cidr++)
 		for (v = 1; v <= 50; v++)
@@ -89,6 +112,6 @@ int main(void)
 	}
 	if (failures)
 		return 1;
-	printf("addr_test: prefixes read as inet_ntop writes them\n");
+	printf("addr_test: prefixes and numbers read as inet_ntop and printf write them\n");
 	return 0;
 }

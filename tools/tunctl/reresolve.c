@@ -103,17 +103,9 @@ int cmd_reresolve(int argc, char **argv)
 	      config_read(&config, argv[2]);
 	if (ret)
 		return ret;
-	ret = dev_state_read(&list, argv[1]);
+	ret = dev_state_read_one(&list, argv[1]);
 	if (ret)
 		goto out_config;
-	ret = dev_state_index_peers(&list);
-	if (ret)
-		goto out_list;
-	if (list.n_devices != 1) {
-		fprintf(stderr, "%s: %s: no such xtun device\n", prog, argv[1]);
-		ret = XTUNCTL_EKERNEL;
-		goto out_list;
-	}
 	job.peers = calloc(config.n_names ?: 1, sizeof(*job.peers));
 	if (!job.peers) {
 		fprintf(stderr, "%s: out of memory\n", prog);

@@ -197,22 +197,13 @@ static int conf_apply(const char *ifname, struct config *config,
 
 	/* addconf and syncconf work from what the device has now. */
 	if (mode != CONF_SET) {
-		ret = dev_state_read(&list, ifname);
+		ret = dev_state_read_one(&list, ifname);
 		if (ret)
 			return ret;
-		ret = dev_state_index_peers(&list);
-		if (ret)
-			goto out_list;
-		if (list.n_devices != 1) {
-			fprintf(stderr, "%s: %s: no such xtun device\n", prog, ifname);
-			ret = XTUNCTL_EKERNEL;
-			goto out_list;
-		}
 	}
 	job.dev = list.n_devices ? list.devices : NULL;
 	setconf_skip_own_key(config, job.dev);
 	ret = genl_run(conf_send, &job);
-out_list:
 	dev_state_free(&list);
 	return ret;
 }

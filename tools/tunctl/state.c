@@ -402,7 +402,8 @@ static int dump_until_consistent(struct genl_session *g, void *ctx)
 	return XTUNCTL_EKERNEL;
 }
 
-int dev_state_index_peers(struct dev_state_list *list)
+/* Index each device's peers by key; returns an xtunctl exit status. */
+static int dev_state_index_peers(struct dev_state_list *list)
 {
 	struct dev_state *dev;
 	size_t i;
@@ -430,6 +431,20 @@ int dev_state_read(struct dev_state_list *list, const char *ifname)
 	return ret;
 }
 
+int dev_state_read_one(struct dev_state_list *list, const char *ifname)
+{
+	int ret;
+
+	ret = dev_state_read(list, ifname) ?: dev_state_index_peers(list);
+	if (!ret && list->n_devices != 1) {
+		fprintf(stderr, "%s: %s: no such xtun device\n", prog, ifname);
+		ret = XTUNCTL_EKERNEL;
+	}
+	if (ret)
+		dev_state_free(list);
+	return ret;
+}
+
 const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
 					     const uint8_t key[XTUN_KEY_LEN])
 {
@@ -439,7 +454,7 @@ const struct peer_state *dev_state_find_peer(const struct dev_state *dev,
 		return NULL;
 	if (dev->by_key.n == dev->n_peers)
 		return key_index_find(&dev->by_key, key);
-	/* Not indexed (dev_state_index_peers()): one lookup is O(N) anyway. */
+	/* Not indexed (dev_state_read_one()): one lookup is O(N) anyway. */
 	for (i = 0; i < dev->n_peers; i++)
 		if (!memcmp(dev->peers[i].public_key, key, XTUN_KEY_LEN))
 			return &dev->peers[i];

@@ -41,7 +41,7 @@ struct dev_state {
 	uint32_t ntf_missed;		/* notifications only */
 	struct peer_state *peers;
 	size_t n_peers;
-	struct key_index by_key;	/* of peers: dev_state_index_peers() */
+	struct key_index by_key;	/* of peers: dev_state_read_one() */
 };
 
 struct dev_state_list {
@@ -55,13 +55,15 @@ struct dev_state_list {
  */
 int dev_state_read(struct dev_state_list *list, const char *ifname);
 
-/*
- * Index each device's peers by key, for dev_state_find_peer() to find
- * them in O(log N): for the commands that look many peers up, not for
- * those that only print them.  Returns an xtunctl exit status.
- */
-int dev_state_index_peers(struct dev_state_list *list);
 void dev_state_free(struct dev_state_list *list);
+
+/*
+ * Read device @ifname, which must be an xtun device, with its peers
+ * indexed by key for dev_state_find_peer() to find them in O(log N): for
+ * the commands that look many peers up, not for those that only print
+ * them.  @list is empty on failure.
+ */
+int dev_state_read_one(struct dev_state_list *list, const char *ifname);
 
 /*
  * Merge one GET_DEVICE reply or one notification into the list passed as
