@@ -258,16 +258,47 @@ static void xtun_queue_handshake(struct xtun_device *xtun, struct sk_buff *skb)
 	queue_work(system_unbound_wq, &xtun->handshake_work);
 }
 
+/*
+ * Whether a data message may be decrypted where it lies, without the copy
+ * skb_cow_data() makes: ESP's rule (esp_input()), that the bytes are this
+ * skb's alone, made stricter for pages.  A clone shares them, and so does
+ * a frag list or a frag that may be a user's page.  So may a packet tap's
+ * clone of a train that UDP cut into this skb afterwards: the cut skbs
+ * are not clones but point into the train's pages.  Page-pool pages go
+ * back to their driver's pool, which we leave to the copy.  Decided here,
+ * where skb->dev is still the device the message arrived on.
+ */
+static bool xtun_may_decrypt_in_place(const struct sk_buff *skb)
+{
+	if (skb_cloned(skb))
+		return false;
+	if (!skb_is_nonlinear(skb))
+		return true;
+	return !skb_has_frag_list(skb) && !skb_has_shared_frag(skb) &&
+	       !skb->pp_recycle && !dev_nit_active(skb->dev);
+}
+
+/* Make the message's bytes the skb's own (a linear copy if need be). */
+noinline int xtun_receive_unshare(struct sk_buff *skb)
+{
+	struct sk_buff *trailer;
+
+	return skb_cow_data(skb, 0, &trailer);
+}
+
 static bool xtun_decrypt_packet(struct sk_buff *skb,
-				struct xtun_keypair *keypair, u64 counter)
+				struct xtun_keypair *keypair, u64 counter,
+				bool in_place)
 {
 	struct scatterlist sg[MAX_SKB_FRAGS + 8];
 	const unsigned int offset = sizeof(struct xtun_msg_data);
-	struct sk_buff *trailer;
 	unsigned int len;
 	int num_frags;
 
-	num_frags = skb_cow_data(skb, 0, &trailer);
+	if (in_place)
+		num_frags = skb_shinfo(skb)->nr_frags + 1;
+	else
+		num_frags = xtun_receive_unshare(skb);
 	if (unlikely(num_frags < 0 || num_frags > ARRAY_SIZE(sg)))
 		return false;
 
@@ -279,7 +310,7 @@ static bool xtun_decrypt_packet(struct sk_buff *skb,
 						 keypair->receiving.key))
 		return false;
 
-	/* Leave only the padded plaintext. */
+	/* Leave only the padded plaintext, maybe still in pages. */
 	if (pskb_trim(skb, skb->len - XTUN_AEAD_TAG_SIZE))
 		return false;
 	__skb_pull(skb, offset);
@@ -463,6 +494,7 @@ static void xtun_receive_data_finish(struct xtun_device *xtun,
 	struct xtun_peer *peer = cb->peer;
 	unsigned int msg_len = skb->len;	/* the whole UDP payload */
 	u64 counter = cb->counter;
+	bool in_place = cb->in_place;
 	u8 outer_ds = cb->outer_ds;
 
 	if (unlikely(!xtun_keypair_receiving_usable(keypair))) {
@@ -470,7 +502,7 @@ static void xtun_receive_data_finish(struct xtun_device *xtun,
 		DEV_STATS_INC(xtun->dev, rx_dropped);
 		goto drop;
 	}
-	if (unlikely(!xtun_decrypt_packet(skb, keypair, counter))) {
+	if (unlikely(!xtun_decrypt_packet(skb, keypair, counter, in_place))) {
 		xtun_rx_load_forged(peer);
 		atomic64_inc(&peer->stats.drop_auth);
 		DEV_STATS_INC(xtun->dev, rx_errors);
@@ -579,6 +611,7 @@ static void xtun_receive_data(struct xtun_device *xtun, struct sk_buff *skb)
 	}
 	cb->counter = le64_to_cpu(header->counter);
 	cb->outer_ds = xtun_outer_ds(skb);
+	cb->in_place = xtun_may_decrypt_in_place(skb);
 
 	cpu = xtun_rx_fan_out_cpu(cb->peer);
 	if (cpu >= 0) {

@@ -20,6 +20,7 @@ struct xtun_rx_cb {
 	struct xtun_peer *peer;
 	u64 counter;
 	u8 outer_ds;
+	bool in_place;
 };
 
 #define XTUN_RX_CB(skb) ((struct xtun_rx_cb *)(skb)->cb)
@@ -29,5 +30,7 @@ void xtun_receive_handshake_work(struct work_struct *work);
 void xtun_receive_queued(struct xtun_device *xtun, struct sk_buff *skb,
 			 struct napi_struct *napi);
 void xtun_receive_queued_drop(struct sk_buff *skb);
+/* Not static and never inlined: the selftests count its calls. */
+int xtun_receive_unshare(struct sk_buff *skb);
 
 #endif /* _XTUN_RECEIVE_H */

@@ -118,6 +118,59 @@ tcp_trains_complete_through_tcp_destructor() {
 	[ "$n" -gt 0 ] || fail "no train was released through tcp_wfree()"
 }
 
+# Data messages b decrypted only after a copy (receive.c).
+UNSHARE=xtst_unshare
+
+# A train that crossed the veth reaches b's UDP whole, and UDP cuts it into
+# datagrams whose messages still lie in the train's pages: nonlinear skbs
+# that nobody else holds.  b decrypts them there, without a copy.
+trains_are_decrypted_in_place() {
+	local msgs skbs n
+
+	[ "$TUN" = xtun ] || skip "xtun's receive path"
+	tunnel_pair xtun xtun 4
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	probe_start "$UNSHARE" xtun_receive_unshare ||
+		{ probe_stop "$UNSHARE"; skip "no kprobes on this kernel"; }
+	msgs=$(xtun_peer_field "$NS_B" "$IF_B" "$PUB_A" rx-packets)
+	skbs=$(veth_tx_packets "$NS_A")
+	run tcp_transfer "$NS_A" "$NS_B" "$IN4_B" 4
+	n=$(probe_count "$UNSHARE")
+	probe_stop "$UNSHARE"
+	[ "$RC" = 0 ] || fail "the stream failed: $OUT"
+	msgs=$(($(xtun_peer_field "$NS_B" "$IF_B" "$PUB_A" rx-packets) - msgs))
+	skbs=$(($(veth_tx_packets "$NS_A") - skbs))
+	echo "b received $msgs data messages in $skbs skbs and copied $n of them"
+	[ $((skbs * 4)) -le $((msgs * 3)) ] ||
+		fail "$msgs data messages came in $skbs skbs: no trains"
+	[ $((n * 100)) -le "$msgs" ] ||
+		fail "b copied $n of $msgs data messages before decrypting them"
+}
+
+# A packet tap on b's veth0 that reads nothing keeps a clone of every
+# train it saw, and the datagrams UDP then cuts from the train share its
+# pages.  b must not decrypt those in place, or the tap would read the
+# plaintext; the stream arrives intact through the copy.
+tapped_trains_stay_encrypted() {
+	local dir pid
+
+	tunnel_pair "$TUN" "$TUN" 4
+	tunnel_works "$NS_A" "$IN4_B" || fail "no ping reply from $IN4_B"
+	dir=$(tmp_dir)
+	bg_start "$NS_B" "$dir/tap.log" "$XTUN_PKT" tap-hold veth0 $PORT_B \
+		"$IN4_A" "$IN4_B" "$dir/stop" "$dir/ready"
+	pid=$BG_PID
+	wait_until 20 test -e "$dir/ready" || fail "no tap: $(cat "$dir/tap.log")"
+	check_ok tcp_transfer "$NS_A" "$NS_B" "$IN4_B" 2
+	touch "$dir/stop"
+	bg_wait "$pid" 60 || fail "the tap failed: $(cat "$dir/tap.log")"
+	set -- $(cat "$dir/tap.log")
+	echo "the tap held $1 frames of messages to b, $2 of them in the clear"
+	# 2 MB is some 1,500 messages, in trains of up to 64.
+	[ "${1:-0}" -ge 10 ] || fail "the tap held only ${1:-no} frames"
+	check_eq "$2" 0 "frames the tap held that b decrypted in place"
+}
+
 # udp_works OUTER: datagrams to an echo server in b, in each inner family,
 # up to the largest that fits the 1420-byte MTU unfragmented.
 udp_works() {
@@ -363,6 +416,8 @@ down_and_up_forget_the_remembered_source() {
 DEBUG_KERNEL_TESTS="
 	tcp_streams_arrive_intact_over_ipv6
 	tcp_leaves_in_trains_over_ipv4
+	trains_are_decrypted_in_place
+	tapped_trains_stay_encrypted
 	peer_roams_to_new_ipv4_endpoint
 	source_follows_a_better_route_to_another_interface
 	down_and_up_forget_the_remembered_source
@@ -376,6 +431,8 @@ ktap_run_tests \
 	tcp_leaves_in_trains_over_ipv4 \
 	tcp_leaves_in_trains_over_ipv6 \
 	tcp_trains_complete_through_tcp_destructor \
+	trains_are_decrypted_in_place \
+	tapped_trains_stay_encrypted \
 	udp_datagrams_are_echoed_over_ipv4 \
 	udp_datagrams_are_echoed_over_ipv6 \
 	responder_learns_initiator_endpoint \

@@ -6,6 +6,13 @@
         Wait for one UDP datagram to PORT seen on IFNAME whose payload is a
         WireGuard message of TYPE (1..4) and at least MINLEN bytes; write the
         whole Ethernet frame to OUT as hex.  Creates OUT.ready once listening.
+    xtun_pkt.py tap-hold IFNAME PORT SRC DST STOPFILE READYFILE
+        A packet tap on IFNAME that reads nothing until STOPFILE appears, so
+        that the kernel keeps a clone of every frame it saw; then read them
+        all and print "HELD PLAIN": the frames carrying UDP datagrams to
+        PORT, and those of them that hold an inner IPv4 header from SRC to
+        DST in the clear (a clone someone decrypted in place).  Creates
+        READYFILE once listening.
     xtun_pkt.py frame-info FRAMEHEX-FILE
         Print "SRC SPORT DST DPORT TYPE INDEX COUNTER LEN" of a captured frame.
     xtun_pkt.py replay IFNAME FRAMEHEX-FILE
@@ -168,6 +175,33 @@ def cmd_capture(ifname, port, msg_type, min_len, out, timeout="30"):
     if want not in frames:
         die(f"no type {msg_type} message of {min_len}+ bytes to port {port} on {ifname}")
     write_frame(out, frames[want])
+
+
+def cmd_tap_hold(ifname, port, src, dst, stop, ready, timeout="300"):
+    sock = capture_socket(ifname)
+    # Room for every clone of a few megabytes of traffic (root only).
+    sock.setsockopt(socket.SOL_SOCKET, 33, 256 << 20)	# SO_RCVBUFFORCE
+    touch(ready)
+    deadline = time.monotonic() + float(timeout)
+    while not os.path.exists(stop):
+        if time.monotonic() > deadline:
+            die(f"tap-hold: no {stop} after {timeout}s")
+        time.sleep(0.1)
+    inner = socket.inet_aton(src) + socket.inet_aton(dst)
+    held = plain = 0
+    sock.setblocking(False)
+    while True:
+        try:
+            frame = sock.recv(1 << 17)
+        except BlockingIOError:
+            break
+        where = udp_of_frame(frame)
+        if not where or struct.unpack("!H", frame[where[1] + 2:where[1] + 4])[0] != int(port):
+            continue
+        held += 1
+        if inner in frame[where[1] + 8:]:
+            plain += 1
+    print(held, plain)
 
 
 def cmd_frame_info(path):
@@ -346,7 +380,7 @@ def cmd_tcp_send(dst, port, path, timeout):
 
 
 COMMANDS = {
-    "capture": cmd_capture, "frame-info": cmd_frame_info, "replay": cmd_replay,
+    "capture": cmd_capture, "tap-hold": cmd_tap_hold, "frame-info": cmd_frame_info, "replay": cmd_replay,
     "forge-data": cmd_forge_data, "junk": cmd_junk, "udp-sink": cmd_udp_sink,
     "udp-send": cmd_udp_send, "udp-echo": cmd_udp_echo, "udp-ping": cmd_udp_ping,
     "tcp-recv": cmd_tcp_recv, "tcp-send": cmd_tcp_send,
