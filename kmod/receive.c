@@ -260,26 +260,22 @@ static void xtun_queue_handshake(struct xtun_device *xtun, struct sk_buff *skb)
 
 /*
  * Whether a data message may be decrypted where it lies, without the copy
- * skb_cow_data() makes: ESP's rule (esp_input()), that the bytes are this
- * skb's alone, made stricter for pages.  A clone shares them, and so does
- * a frag list or a frag that may be a user's page.  So may a packet tap's
- * clone of a train that UDP cut into this skb afterwards: the cut skbs
- * are not clones but point into the train's pages.  Page-pool pages go
- * back to their driver's pool, which we leave to the copy.  Decided here,
- * where skb->dev is still the device the message arrived on.
+ * skb_cow_data() makes: only when it is in the linear area of an skb that
+ * is not a clone.  ESP (esp_input()) also decrypts page fragments in
+ * place, but a message in pages is most often one of the datagrams UDP
+ * cut from a train (a veth's GSO skb), and those point into the train's
+ * pages without being clones.  A clone of the train taken before it got
+ * here (a packet tap at the sending end, a bridge flooding it to other
+ * ports, tc mirred) still holds those pages and would read the plaintext;
+ * nothing here can see it.  So pages are copied, as before.
  */
 static bool xtun_may_decrypt_in_place(const struct sk_buff *skb)
 {
-	if (skb_cloned(skb))
-		return false;
-	if (!skb_is_nonlinear(skb))
-		return true;
-	return !skb_has_frag_list(skb) && !skb_has_shared_frag(skb) &&
-	       !skb->pp_recycle && !dev_nit_active(skb->dev);
+	return !skb_cloned(skb) && !skb_is_nonlinear(skb);
 }
 
 /* Make the message's bytes the skb's own (a linear copy if need be). */
-noinline int xtun_receive_unshare(struct sk_buff *skb)
+static int xtun_receive_unshare(struct sk_buff *skb)
 {
 	struct sk_buff *trailer;
 

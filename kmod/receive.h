@@ -30,7 +30,5 @@ void xtun_receive_handshake_work(struct work_struct *work);
 void xtun_receive_queued(struct xtun_device *xtun, struct sk_buff *skb,
 			 struct napi_struct *napi);
 void xtun_receive_queued_drop(struct sk_buff *skb);
-/* Not static and never inlined: the selftests count its calls. */
-int xtun_receive_unshare(struct sk_buff *skb);
 
 #endif /* _XTUN_RECEIVE_H */
