@@ -296,6 +296,17 @@ static bool xtun_socket_peer_routes_fresh(struct xtun_peer *peer)
 }
 
 /*
+ * Routing picks our source again, and the route with it, at the next
+ * send; the cached route is dropped lazily, by each CPU at its next use.
+ * Under @peer's endpoint_lock, for writing.
+ */
+static void xtun_socket_forget_peer_route(struct xtun_peer *peer)
+{
+	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
+	dst_cache_reset(&peer->endpoint_cache);
+}
+
+/*
  * Make @peer's cached route and remembered source fresh: the sockets or
  * the mark changed since they were made (route_generation).  The write
  * lock waits for senders that may still cache a route found with the old
@@ -307,8 +318,7 @@ static void xtun_socket_refresh_peer_routes(struct xtun_peer *peer)
 	write_lock_bh(&peer->endpoint_lock);
 	peer->endpoint_cache_generation =
 		xtun_socket_route_generation(peer->device);
-	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
-	dst_cache_reset(&peer->endpoint_cache);
+	xtun_socket_forget_peer_route(peer);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 
@@ -475,15 +485,11 @@ bool xtun_socket_set_peer_endpoint_from_skb(struct xtun_peer *peer,
 	       xtun_socket_set_peer_endpoint(peer, &endpoint);
 }
 
-/*
- * Routing picks our source again, and the route with it, at the next
- * send.  The cached route is dropped lazily, by each CPU at its next use.
- */
+/* Forget @peer's remembered source and cached route. */
 void xtun_socket_clear_peer_endpoint_src(struct xtun_peer *peer)
 {
 	write_lock_bh(&peer->endpoint_lock);
-	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
-	dst_cache_reset(&peer->endpoint_cache);
+	xtun_socket_forget_peer_route(peer);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 
