@@ -112,6 +112,7 @@ cleanup() {
 		ip netns del "$ns"
 	done
 	rm -rf "$XTST_TMP"
+	handshakes_unwatch
 	for dev in $(ip -o link show type xtun 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
 		ip link del "$dev"
 	done
@@ -580,6 +581,144 @@ calls_stop() {
 		echo "-:$ev" >> "$TRACE/kprobe_events"
 	done
 	return 0
+}
+
+# --- waiting for the handshakes to be over --------------------------------
+#
+# On a slow guest (the debug kernel: TCG, KASAN, lockdep) a handshake can
+# take longer than REKEY_TIMEOUT (5 s plus jitter).  The initiator's
+# retransmit timer then fires as the response comes in, and its worker
+# sends another initiation after the first handshake completed: a second
+# handshake follows, seconds later, with its own latest-handshake, transfer
+# bytes and notification.  A test that counts handshakes, or asserts that
+# none happened after some point, calls handshakes_watch before its first
+# packet and handshakes_quiet once the tunnel works, and counts from there.
+
+HS_TRACE=xtst_hs
+
+# handshakes_watch: record from now on, for every device, each initiation
+# and response created and each response consumed, with what consuming it
+# returned (the peer of a completed handshake, or 0), in trace instance
+# $HS_TRACE.  Returns 1 without kprobes.
+handshakes_watch() {
+	local p=xtun ev
+
+	[ "$TUN" = wg ] && p=wg
+	handshakes_unwatch
+	[ -d "$TRACE/instances" ] || mount -t tracefs nodev "$TRACE" || return 1
+	mkdir "$TRACE/instances/$HS_TRACE" || return 1
+	for ev in "p init create_initiation" "p resp create_response" \
+		"r cons consume_response ret=\$retval"; do
+		# shellcheck disable=SC2086 # the words of one event
+		set -- $ev
+		if ! echo "$1:${HS_TRACE}_$2 ${p}_noise_handshake_$3 ${4:-}" \
+				>> "$TRACE/kprobe_events" ||
+			! echo 1 > "$TRACE/instances/$HS_TRACE/events/kprobes/${HS_TRACE}_$2/enable"; then
+			handshakes_unwatch
+			return 1
+		fi
+	done
+	HS_WATCHED=1
+}
+
+handshakes_unwatch() {
+	local ev
+
+	HS_WATCHED=
+	[ -d "$TRACE/instances/$HS_TRACE" ] || return 0
+	for ev in init resp cons; do
+		[ -e "$TRACE/instances/$HS_TRACE/events/kprobes/${HS_TRACE}_$ev/enable" ] &&
+			echo 0 > "$TRACE/instances/$HS_TRACE/events/kprobes/${HS_TRACE}_$ev/enable"
+	done
+	rmdir "$TRACE/instances/$HS_TRACE"
+	for ev in init resp cons; do
+		echo "-:${HS_TRACE}_$ev" >> "$TRACE/kprobe_events" 2>/dev/null
+	done
+	return 0
+}
+
+# handshakes_state INITIATOR: "INITIATIONS RESPONSES CONSUMED COMPLETED SENT
+# RECEIVED": the handshake messages recorded since handshakes_watch (all 0
+# without it), the initiator's transfer-tx and the responder's transfer-rx
+# (INITIATOR a or b of tunnel_pair).
+handshakes_state() {
+	local counts="0 0 0 0" sent received
+
+	if [ -n "${HS_WATCHED:-}" ]; then
+		counts=$(awk -v p="${HS_TRACE}_" '
+			index($0, " " p "init: ") { i++ }
+			index($0, " " p "resp: ") { r++ }
+			index($0, " " p "cons: ") { c++; if ($NF !~ /^ret=(0x)?0+$/) d++ }
+			END { print i + 0, r + 0, c + 0, d + 0 }' \
+			"$TRACE/instances/$HS_TRACE/trace") || return 1
+	fi
+	if [ "$1" = a ]; then
+		sent=$(hs_transfer "$NS_A" "$IF_A" "$PUB_B" tx) &&
+			received=$(hs_transfer "$NS_B" "$IF_B" "$PUB_A" rx) || return 1
+	else
+		sent=$(hs_transfer "$NS_B" "$IF_B" "$PUB_A" tx) &&
+			received=$(hs_transfer "$NS_A" "$IF_A" "$PUB_B" rx) || return 1
+	fi
+	echo "$counts $sent $received"
+}
+
+# hs_transfer NS IFNAME PUBKEY rx|tx: the peer's transfer-rx or -tx, with
+# as few processes as can be (each costs a second on a loaded debug guest).
+hs_transfer() {
+	local cmd=("$XTUNCTL" show "$2" dump)
+
+	[ "$TUN" = wg ] && cmd=(wg show "$2" dump)
+	ip netns exec "$1" "${cmd[@]}" | awk -F'\t' -v key="$3" -v i="$4" '
+		NR > 1 && $1 == key { print (i == "rx" ? $6 : $7); found = 1 }
+		END { exit !found }'
+}
+
+# handshakes_over STATE: every initiation was answered and every response
+# consumed (a response may be refused: the retry it answered superseded
+# its initiation), and the responder received all the initiator sent (it
+# counts a handshake message once it consumed it).
+handshakes_over() {
+	local inits resps consumed _ sent received
+
+	read -r inits resps consumed _ sent received <<<"$1"
+	[ "$inits" = "$resps" ] && [ "$resps" = "$consumed" ] && [ "$sent" = "$received" ]
+}
+
+# handshakes_quiet [INITIATOR]: wait, for up to 30 s (WAIT_SCALE), until
+# the handshakes INITIATOR (default a) started are over and stayed so for
+# 2 s, the time a retransmit the timer queued before the handshake
+# completed takes to reach its worker; then stop counting.  (A keepalive
+# crossing meanwhile does not count: only handshake messages.)  Prints "N
+# handshakes" when more than one completed; leaves that number in
+# HANDSHAKES.  Without handshakes_watch's probes, waits for the transfer
+# counters to stay equal for REKEY_TIMEOUT and 2 s instead.  PUB_A and
+# PUB_B must be the keys the devices know each other by.
+handshakes_quiet() {
+	local who=${1:-a} deadline=$((SECONDS + 30 * WAIT_SCALE)) state again hold=2
+
+	[ -n "${HS_WATCHED:-}" ] || hold=7
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		if ! state=$(handshakes_state "$who") || ! handshakes_over "$state"; then
+			sleep 0.5
+			continue
+		fi
+		sleep $hold
+		# The same handshake messages, all over; a keepalive may have
+		# crossed meanwhile.
+		if ! again=$(handshakes_state "$who") || ! handshakes_over "$again" ||
+			[ "${again% * *}" != "${state% * *}" ]; then
+			continue
+		fi
+		HANDSHAKES=
+		[ -n "${HS_WATCHED:-}" ] && read -r _ _ _ HANDSHAKES _ <<<"$state"
+		handshakes_unwatch
+		[ "${HANDSHAKES:-0}" -le 1 ] ||
+			echo "$HANDSHAKES handshakes completed: a retransmitted initiation"
+		return 0
+	done
+	handshakes_unwatch
+	echo "the handshakes never settled: $state (initiations, responses, consumed, completed, sent, received)"
+	return 1
 }
 
 # --- RTNL against a long configuration request ----------------------------
