@@ -208,11 +208,69 @@ device_life_waits_for_one_grace_period_under_rtnl() {
 		"grace periods under RTNL: add, up, del"
 }
 
+# xtun_waits_of CMD...: run CMD; print its exit status and how many grace
+# periods were waited for meanwhile with xtun's code on the stack: kprobes
+# on synchronize_rcu() and synchronize_rcu_expedited(), each hit with its
+# stack (one wait may hit both).  Returns 2 without kprobes.
+xtun_waits_of() {
+	local rc=0 n
+
+	calls_start xtun_gp synchronize_rcu synchronize_rcu_expedited || return 2
+	echo 1 > "$TRACE/instances/xtun_gp/options/stacktrace" || return 2
+	"$@" >/dev/null 2>&1 || rc=$?
+	n=$(awk '/ xtun_gp_synchronize/ { ev++; next }
+		/^ => xtun_/ && ev { ours[ev] = 1 }
+		END { print length(ours) }' "$TRACE/instances/xtun_gp/trace")
+	calls_stop xtun_gp
+	echo "$rc $n"
+}
+
+# udp6_hold NS PORT DIR: keep UDP port PORT of NS taken for IPv6 only, in
+# the background ($BG_PID), until bg_stop.
+udp6_hold() {
+	bg_start "$1" "$3/udp6_hold.log" python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.bind(("::", int(sys.argv[1])))
+print("bound", flush=True)
+time.sleep(600)' "$2"
+	wait_until 10 grep -q bound "$3/udp6_hold.log"
+}
+
+# An up whose IPv6 port is taken fails; the IPv4 socket it had opened,
+# never put in use, is released at once: the up waits for no grace period
+# under RTNL, and leaves the port free.
+up_on_a_taken_port_releases_its_socket_without_a_grace_period() {
+	local ns dir out
+
+	require_cmd python3
+	[ "$TUN" = xtun ] || skip "xtun's sockets"
+	xtun_load
+	ns=$(ns_new a)
+	dir=$(tmp_dir)
+	check_ok ip -n "$ns" link add xtun0 type xtun
+	check_ok ip netns exec "$ns" "$XTUNCTL" dev set xtun0 listen-port 40123
+	udp6_hold "$ns" 40123 "$dir" || fail "taking UDP port 40123 for IPv6"
+	out=$(xtun_waits_of ip -n "$ns" link set xtun0 up) ||
+		{ bg_stop "$BG_PID"; skip "no kprobes"; }
+	set -- $out
+	[ "$1" != 0 ] || fail "the up succeeded on a taken port"
+	check_no_match "$(ip -n "$ns" link show xtun0)" '[<,]UP[,>]' \
+		"the device after a refused up"
+	check_eq "$2" 0 "grace periods xtun waited for in the refused up"
+	bg_stop "$BG_PID"
+	# The IPv4 socket was really released: the port opens for both now.
+	check_ok ip -n "$ns" link set xtun0 up
+}
+
 # On the debug kernel (lib.sh, in_subset): one test of each code path.
 DEBUG_KERNEL_TESTS="
 	namespace_deletion_removes_device
 	peers_added_during_deletion_go_with_the_device
-	device_life_waits_for_one_grace_period_under_rtnl
+	device_life_waits_for_one_grace_period_under_rtnl \
+	up_on_a_taken_port_releases_its_socket_without_a_grace_period
+	up_on_a_taken_port_releases_its_socket_without_a_grace_period
 "
 
 ktap_run_tests \
@@ -225,4 +283,5 @@ ktap_run_tests \
 	device_moves_between_namespaces \
 	namespace_deletion_removes_device \
 	peers_added_during_deletion_go_with_the_device \
-	device_life_waits_for_one_grace_period_under_rtnl
+	device_life_waits_for_one_grace_period_under_rtnl \
+	up_on_a_taken_port_releases_its_socket_without_a_grace_period
