@@ -496,10 +496,12 @@ void xtun_socket_clear_peer_endpoint_src(struct xtun_peer *peer)
 /*
  * The same, but the cached routes are released now, on every CPU: they
  * hold devices of a namespace that is going away (xtun_net_pre_exit()),
- * and nothing may send again to drop them lazily.
+ * and nothing may send again to drop them lazily.  O(CPUs): never for
+ * every peer under RTNL.
  */
 void xtun_socket_drop_peer_routes(struct xtun_peer *peer)
 {
+	xtun_device_count_route_drop();
 	write_lock_bh(&peer->endpoint_lock);
 	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
 	dst_cache_reset_now(&peer->endpoint_cache);

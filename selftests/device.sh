@@ -208,6 +208,101 @@ device_life_waits_for_one_grace_period_under_rtnl() {
 		"grace periods under RTNL: add, up, del"
 }
 
+# --- the exit of the namespace a device was created in ----------------------
+
+ROUTE_DROPS=/sys/module/xtun/parameters/route_drops
+RTNL_ROUTE_DROPS=/sys/module/xtun/parameters/rtnl_route_drops
+EXIT_PEERS=${EXIT_PEERS:-2000}
+
+# many_peers_conf KEYFILE N: a config of N peers, each with its own /32 in
+# 10.242.0.0/16 and an endpoint behind veth0 (odd ones IPv4, even ones
+# IPv6); peer i's key is on line i of the file's comment block.
+many_peers_conf() {
+	python3 - "$1" "$2" "$(endpoint "$OUT4_B" "$PORT_B")" \
+		"$(endpoint "$OUT6_B" "$PORT_B")" <<'PY'
+import base64, os, sys
+key_file, n, ep4, ep6 = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+with open(key_file) as f:
+    print("[Interface]\nPrivateKey = " + f.read().strip())
+for i in range(1, n + 1):
+    key = base64.b64encode(os.urandom(32)).decode()
+    print(f"# peer {i} {key}")
+    print(f"[Peer]\nPublicKey = {key}")
+    print(f"AllowedIPs = 10.242.{i // 250}.{i % 250 + 1}/32")
+    print(f"Endpoint = {ep4 if i % 2 else ep6}")
+PY
+}
+
+# peer_key CONF I: the key of peer I of a many_peers_conf.
+peer_key() {
+	awk -v i="$2" '$1 == "#" && $2 == "peer" && $3 == i { print $4 }' "$1"
+}
+
+# peer_sent NS KEY: the peer was sent a datagram (a handshake initiation),
+# which cached a route to it through the creating namespace's veth0.
+peer_sent() {
+	[ "$(xtun_peer_field "$1" xtun0 "$2" tx-datagrams)" -gt 0 ]
+}
+
+# veth_of_ns_gone NS: NS's veth0 is gone, with the namespace at its other
+# end, which was freed (its pre_exit methods all returned).
+veth_of_ns_gone() {
+	! ip -n "$1" link show veth0 >/dev/null 2>&1
+}
+
+# A device created in namespace h and moved to c, with many peers: when h
+# exits, the device loses its sockets under RTNL, but the peers' cached
+# routes (which hold h's veth0 and IPv6 routing state) are released one by
+# one after RTNL is released, so that an unprivileged user namespace
+# cannot hold the host's RTNL for O(peers x CPUs).  h is still freed, its
+# veth0 unregistered without waiting for a route of ours (the harness
+# fails on "waiting for ... to become free"), and nothing leaks.
+creating_namespace_exit_walks_no_peer_under_rtnl() {
+	local h c p dir i drops rtnl_drops
+
+	require_cmd python3 ping
+	[ "$TUN" = xtun ] || skip "xtun's creating namespace"
+	xtun_load
+	h=$(ns_new h) && c=$(ns_new c) && p=$(ns_new p) && dir=$(tmp_dir) ||
+		fail "making the namespaces"
+	veth_link "$h" "$p" || fail "linking h and p"
+	key_pair "$dir" c
+	many_peers_conf "$dir/c.key" "$EXIT_PEERS" > "$dir/c.conf" ||
+		fail "writing the config"
+	check_ok ip -n "$h" link add xtun0 type xtun
+	check_ok ip -n "$h" link set xtun0 netns "$c"
+	check_ok ip netns exec "$c" "$XTUNCTL" setconf xtun0 "$dir/c.conf"
+	check_ok ip -n "$c" addr add 10.242.255.254/16 dev xtun0
+	check_ok ip -n "$c" link set xtun0 up
+	# Four peers, two of each family, get a handshake initiation, and so
+	# a cached route; p does not answer.
+	for i in 1 2 3 4; do
+		ip netns exec "$c" ping -c 1 -W 1 "10.242.0.$((i + 1))" >/dev/null 2>&1 || true
+	done
+	for i in 1 2 3 4; do
+		wait_until 20 peer_sent "$c" "$(peer_key "$dir/c.conf" $i)" ||
+			fail "no handshake sent to peer $i"
+	done
+	[ -r "$ROUTE_DROPS" ] && drops=$(cat "$ROUTE_DROPS") &&
+		rtnl_drops=$(cat "$RTNL_ROUTE_DROPS")
+
+	check_ok ip netns del "$h"
+	wait_until 60 veth_of_ns_gone "$p" ||
+		fail "h was not freed: something holds it"
+	check_ok ip -n "$c" link show xtun0
+	check_eq "$(ip netns exec "$c" "$XTUNCTL" show xtun0 peers | wc -l)" \
+		"$EXIT_PEERS" "peers of the device after h exited"
+	if [ -n "${drops:-}" ]; then
+		check_eq "$(($(cat "$ROUTE_DROPS") - drops))" "$EXIT_PEERS" \
+			"peers whose cached routes were released"
+		check_eq "$(($(cat "$RTNL_ROUTE_DROPS") - rtnl_drops))" 0 \
+			"of them, released while holding RTNL"
+	else
+		echo "not the debug build: no route_drops counters, RTNL not checked"
+	fi
+	check_ok ip -n "$c" link del xtun0
+}
+
 # xtun_waits_of CMD...: run CMD; print its exit status and how many grace
 # periods were waited for meanwhile with xtun's code on the stack: kprobes
 # on synchronize_rcu() and synchronize_rcu_expedited(), each hit with its
@@ -269,7 +364,9 @@ DEBUG_KERNEL_TESTS="
 	namespace_deletion_removes_device
 	peers_added_during_deletion_go_with_the_device
 	device_life_waits_for_one_grace_period_under_rtnl \
+	creating_namespace_exit_walks_no_peer_under_rtnl \
 	up_on_a_taken_port_releases_its_socket_without_a_grace_period
+	creating_namespace_exit_walks_no_peer_under_rtnl
 	up_on_a_taken_port_releases_its_socket_without_a_grace_period
 "
 
@@ -284,4 +381,5 @@ ktap_run_tests \
 	namespace_deletion_removes_device \
 	peers_added_during_deletion_go_with_the_device \
 	device_life_waits_for_one_grace_period_under_rtnl \
+	creating_namespace_exit_walks_no_peer_under_rtnl \
 	up_on_a_taken_port_releases_its_socket_without_a_grace_period
