@@ -16,34 +16,15 @@
 # Without bpftrace or valgrind on the host, those parts are left out.
 SELF=$(cd "$(dirname "$0")/../selftests" && pwd)
 source "$SELF/lib.sh"
+source "$SELF/../bench/profile_lib.sh"
 SIZES=${DUMP_SIZES:-100000x2 10000x11}
 RUNS=${DUMP_RUNS:-5}
 DUMP_BASE=${DUMP_BASE:-${XTUN_BUILD:-$XTUN_REPO/.build}/xtunctl-base}
 DUMP_CALLGRIND=${DUMP_CALLGRIND:-100000x2}
 
-# T LABEL CMD...: CMD's wall, user and system seconds; its output is dropped.
-T() {
-	local label=$1
-	shift
-	/usr/bin/time -f "# $label: %e s wall, %U user, %S sys" "$@" > /dev/null
-}
-
-bt_prog() {
-	local f
-	for f in xtun_nl_get_device_dumpit xtun_peer_lookup_by_id xtun_nl_put_peer; do
-		grep -qw "$f" /proc/kallsyms || continue
-		echo "kprobe:$f { @s_${f}[tid] = nsecs; }"
-		echo "kretprobe:$f /@s_${f}[tid]/ { @us[\"$f\"] = sum((nsecs - @s_${f}[tid]) / 1000); @n[\"$f\"] = count(); delete(@s_${f}[tid]); }"
-	done
-}
-
 prof() {
-	local size=$1 n k dir wns xns bt btpid
-	n=${size%x*} k=${size#*x}
-	dir=$(tmp_dir) && key_pair "$dir" a && key_pair "$dir" last || fail setup
-	python3 "$SELF/scale_conf.py" --v4 $((k - 1)) "$n" "$dir" "$dir/a.key" \
-		"$(cat "$dir/last.pub")" "192.0.2.1:51820" || fail gen
-	chmod go= "$dir/a.conf"
+	local size=$1 dir wns xns bt btpid
+	dir=$(scale_files "$size") || fail "generating $size"
 	wns=$(ns_new "dw$size") && xns=$(ns_new "dx$size") || fail ns
 	ip -n "$wns" link add wg0 type wireguard
 	xtun_load
@@ -65,7 +46,7 @@ prof() {
 	fi
 	if command -v bpftrace > /dev/null; then
 		bt=$dir/bt.out
-		bpftrace -e "$(bt_prog)" > "$bt" 2>&1 &
+		bpftrace -e "$(bt_prog xtun_nl_get_device_dumpit xtun_peer_lookup_by_id xtun_nl_put_peer)" > "$bt" 2>&1 &
 		btpid=$!
 		sleep 30
 		T "$size xtun dump (bpftrace)" ip netns exec "$xns" "$XTUNCTL" show xtun0 dump

@@ -95,12 +95,7 @@ key_pair "$DIR" p
 PUB=$(cat "$DIR/p.pub")
 
 life() {
-	ip -n "$NS" link add xtun0 type xtun &&
-		ip netns exec "$NS" "$XTUNCTL" peer add xtun0 "$PUB" \
-			endpoint 192.0.2.1:51820 allowed-ips 10.0.0.0/8 &&
-		ip -n "$NS" link set xtun0 up &&
-		ip -n "$NS" link set xtun0 down &&
-		ip -n "$NS" link del xtun0
+	device_life "$NS" "$PUB"
 }
 
 step() {

@@ -15,6 +15,7 @@
 # The guest runs the host's bpftrace and valgrind: apt-get install bpftrace.
 SELF=$(cd "$(dirname "$0")/../selftests" && pwd)
 source "$SELF/lib.sh"
+source "$SELF/../bench/profile_lib.sh"
 SIZES=${PROF_SIZES:-10000x11 100000x2}
 PROF_KINDS=${PROF_KINDS:-wg xtun xtunprof}
 PROF_CALLGRIND=${PROF_CALLGRIND:-}
@@ -27,29 +28,9 @@ xtun_index_replace xtun_ratelimiter_init kvmalloc_node
 xtun_nl_get_device_dumpit xtun_nl_put_peer xtun_nl_put_peer_state xtun_nl_put_aip
 xtun_allowedips_walk_by_peer"
 
-# T LABEL CMD...: CMD's wall, user and system seconds; its output is dropped.
-T() {
-	local label=$1
-	shift
-	/usr/bin/time -f "# $label: %e s wall, %U user, %S sys" "$@" > /dev/null
-}
-
-bt_prog() {
-	local f
-	for f in $FUNCS; do
-		grep -qw "$f" /proc/kallsyms || continue
-		echo "kprobe:$f { @s_$f[tid] = nsecs; }"
-		echo "kretprobe:$f /@s_$f[tid]/ { @us[\"$f\"] = sum((nsecs - @s_$f[tid]) / 1000); @n[\"$f\"] = count(); delete(@s_$f[tid]); }"
-	done
-}
-
 prof() {
-	local size=$1 n k dir ns start bt
-	n=${size%x*} k=${size#*x}
-	dir=$(tmp_dir) && key_pair "$dir" a && key_pair "$dir" last || fail setup
-	python3 "$SELF/scale_conf.py" --v4 $((k - 1)) "$n" "$dir" "$dir/a.key" \
-		"$(cat "$dir/last.pub")" "192.0.2.1:51820" || fail gen
-	chmod go= "$dir/a.conf"
+	local size=$1 dir ns start bt
+	dir=$(scale_files "$size") || fail "generating $size"
 	ls -la "$dir" >&2
 	for kind in ${PROF_KINDS:-wg xtun xtunprof}; do
 		ns=$(ns_new "p$kind${size/x/_}")
@@ -63,7 +44,7 @@ prof() {
 		ip -n "$ns" link add xtun0 type xtun
 		bt=$dir/bt.out btpid=
 		if [ $kind = xtunprof ]; then
-			bpftrace -e "$(bt_prog)" > "$bt" 2>&1 &
+			bpftrace -e "$(bt_prog $FUNCS)" > "$bt" 2>&1 &
 			btpid=$!
 			sleep 40
 		fi

@@ -170,16 +170,6 @@ grace_periods_of() {
 	echo $(($(cat "$GRACE_PERIODS") - before))
 }
 
-# device_life NS: create, configure with a peer, up, down, delete.
-device_life() {
-	ip -n "$1" link add xtun0 type xtun &&
-		ip netns exec "$1" "$XTUNCTL" peer add xtun0 "$2" \
-			endpoint 192.0.2.1:51820 allowed-ips 10.0.0.0/8 &&
-		ip -n "$1" link set xtun0 up &&
-		ip -n "$1" link set xtun0 down &&
-		ip -n "$1" link del xtun0
-}
-
 # up_then_del NS: the same, deleted while up.
 up_then_del() {
 	ip -n "$1" link add xtun0 type xtun &&

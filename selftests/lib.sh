@@ -276,6 +276,17 @@ key_pair() {
 		"$XTUNCTL" pubkey < "$1/$2.key" > "$1/$2.pub"
 }
 
+# device_life NS PUBKEY: an xtun0 in NS created, given the peer PUBKEY,
+# brought up and down, and deleted: one device's whole life.
+device_life() {
+	ip -n "$1" link add xtun0 type xtun &&
+		ip netns exec "$1" "$XTUNCTL" peer add xtun0 "$2" \
+			endpoint 192.0.2.1:51820 allowed-ips 10.0.0.0/8 &&
+		ip -n "$1" link set xtun0 up &&
+		ip -n "$1" link set xtun0 down &&
+		ip -n "$1" link del xtun0
+}
+
 # tun_dev NS KIND IFNAME KEYFILE PORT ADDR4 ADDR6: a tunnel device with a
 # private key, listen port, inner addresses (/24 and /64), up.
 tun_dev() {
