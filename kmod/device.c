@@ -154,8 +154,46 @@ static void xtun_count_grace_period(void)
 	if (rtnl_is_locked())
 		atomic_inc(&xtun_rtnl_grace_periods);
 }
+
+/*
+ * It also counts the peers whose cached routes were released on every
+ * CPU (the exit of the namespace a device was created in), in
+ * route_drops, and of those the ones released by a thread that held
+ * RTNL, in rtnl_route_drops: O(peers x CPUs) work that must not stall
+ * the host's other links.  Lockdep knows who holds RTNL; without it,
+ * anyone holding it counts.
+ */
+static atomic_t xtun_route_drops = ATOMIC_INIT(0);
+static atomic_t xtun_rtnl_route_drops = ATOMIC_INIT(0);
+
+static int xtun_counter_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%d\n", atomic_read(kp->arg));
+}
+
+static const struct kernel_param_ops xtun_counter_ops = {
+	.get = xtun_counter_get,
+};
+module_param_cb(route_drops, &xtun_counter_ops, &xtun_route_drops, 0444);
+MODULE_PARM_DESC(route_drops,
+		 "debug build: peers whose cached routes were released on every CPU");
+module_param_cb(rtnl_route_drops, &xtun_counter_ops, &xtun_rtnl_route_drops,
+		0444);
+MODULE_PARM_DESC(rtnl_route_drops,
+		 "debug build: of route_drops, those done while holding RTNL");
+
+void xtun_device_count_route_drop(void)
+{
+	bool rtnl = IS_ENABLED(CONFIG_PROVE_LOCKING) ? lockdep_rtnl_is_held() :
+						       rtnl_is_locked();
+
+	atomic_inc(&xtun_route_drops);
+	if (rtnl)
+		atomic_inc(&xtun_rtnl_route_drops);
+}
 #else
 static void xtun_count_grace_period(void) { }
+void xtun_device_count_route_drop(void) { }
 #endif
 
 /* Every grace period the module waits for goes through here. */
@@ -667,16 +705,53 @@ void xtun_device_relax(struct xtun_device *xtun)
 }
 
 /*
+ * Release every peer's cached routes of a device whose creating namespace
+ * exits (xtun_net_pre_exit()), on every CPU: O(peers x CPUs), so without
+ * RTNL.  config_lock keeps the peer list whole, so update_lock can be
+ * handed to the RTNL side between peers (xtun_device_relax()): an
+ * ndo_stop or a namespace move of the device waits for one peer, never
+ * for the walk.  No route can be cached again: the sockets are gone and
+ * no new ones can be opened.
+ */
+static void xtun_device_drop_routes(struct xtun_device *xtun)
+{
+	struct xtun_peer *peer;
+
+	xtun_device_lock_config(xtun);
+	list_for_each_entry(peer, &xtun->peer_list, peer_list) {
+		xtun_socket_drop_peer_routes(peer);
+		xtun_device_relax(xtun);
+	}
+	xtun_device_unlock_config(xtun);
+}
+
+/*
  * A namespace exits: devices created from it, wherever they live now,
  * lose their sockets and cannot open new ones; they stay, and send
  * nothing.  Holding a reference to the namespace instead would keep it
  * (and everything in it) alive for as long as the device lives in a
  * container.  Its own devices go on afterwards, as every device does.
+ *
+ * Under RTNL only what is O(1) per device: the sockets close, which
+ * makes every peer's cached route stale (route_generation).  Stale is
+ * not enough, though: the routes hold that namespace's devices, and an
+ * IPv6 route its per-namespace dst_ops, and a device without sockets
+ * never sends again to drop them lazily.  So each peer's routes are
+ * released on every CPU, but after RTNL is released, still here and not
+ * in a work item: pre_exit runs in the namespace's cleanup, without
+ * RTNL, before the grace period that precedes the exit methods, which
+ * unregister the namespace's devices (their unregistration then waits
+ * for no route of ours; the kernel would move a route's device to
+ * blackhole_netdev anyway, dst_dev_put(), but not free the route) and
+ * free its IPv6 routing state.  Doing it here orders it before all
+ * that without anything to flush.  A reference keeps the device, and
+ * so its peers (freed by its destructor), across the walk; should the
+ * device be deleted meanwhile, its unregistration waits for one walk.
  */
 static void __net_exit xtun_net_pre_exit(struct net *net)
 {
-	struct xtun_device *xtun;
-	struct xtun_peer *peer;
+	struct xtun_device *xtun, *next;
+	LIST_HEAD(exiting);
 
 	rtnl_lock();
 	list_for_each_entry(xtun, &xtun_device_list, device_list) {
@@ -685,17 +760,18 @@ static void __net_exit xtun_net_pre_exit(struct net *net)
 		xtun_device_lock(xtun);
 		RCU_INIT_POINTER(xtun->creating_net, NULL);
 		xtun_socket_reinit(xtun, NULL, NULL);
-		/*
-		 * Remembered sources were addresses of that namespace, and
-		 * cached routes hold its devices: let them go now, not at
-		 * the next send, which may never come.
-		 */
-		list_for_each_entry(peer, &xtun->peer_list, peer_list)
-			xtun_socket_drop_peer_routes(peer);
 		mutex_unlock(&xtun->update_lock);
 		netif_carrier_off(xtun->dev);
+		dev_hold(xtun->dev);
+		list_add_tail(&xtun->exit_list, &exiting);
 	}
 	rtnl_unlock();
+
+	list_for_each_entry_safe(xtun, next, &exiting, exit_list) {
+		list_del(&xtun->exit_list);
+		xtun_device_drop_routes(xtun);
+		dev_put(xtun->dev);
+	}
 }
 
 static struct pernet_operations xtun_net_ops = {

@@ -41,7 +41,9 @@ struct xtun_rx_cells;
  * above it, never the other way round.
  *
  *   RTNL  or  xtun_device.config_lock	(ndo_open, ndo_stop, ndo_uninit and
- *					 the notifiers; or a netlink request)
+ *					 the notifiers; or a netlink request,
+ *					 or a creating namespace's exit
+ *					 releasing the peers' routes)
  *   xtun_device.update_lock		(what the two sides share; mutex)
  *   xtun_static_identity.lock		(our private key; rwsem)
  *   xtun_handshake.lock		(a peer's handshake; rwsem)
@@ -49,7 +51,8 @@ struct xtun_rx_cells;
  *   xtun_index_table.lock		(receiver indices; BH)
  *
  * RTNL and config_lock are never held together: no netlink request takes
- * RTNL, and nothing under RTNL takes config_lock.  So what RTNL can wait
+ * RTNL, and nothing under RTNL takes config_lock (xtun_net_pre_exit()
+ * releases RTNL before it walks the peers under config_lock).  So what RTNL can wait
  * for is update_lock alone, and a request holds that only in bounded
  * stretches: its loops over the peers (a new private key's X25519 for
  * each, REPLACE_PEERS, a batch) call xtun_device_relax() between peers,
@@ -127,6 +130,8 @@ struct xtun_rx_cells;
  *	to the stack through GRO; each queue has its own lock (receive.c)
  * @device_list: entry in the list of every xtun device, under RTNL, for
  *	the suspend and VM-fork notifiers
+ * @exit_list: entry in xtun_net_pre_exit()'s list of the devices whose
+ *	peers' cached routes it releases after RTNL, with a reference held
  * @dead: set by ndo_uninit, which closed the sockets for the last time:
  *	configuration must not open new ones
  */
@@ -158,6 +163,7 @@ struct xtun_device {
 	unsigned long last_under_load;
 	struct xtun_rx_cells *rx_cells;
 	struct list_head device_list;
+	struct list_head exit_list;
 	bool dead;
 };
 
@@ -183,6 +189,7 @@ void xtun_device_lock_config(struct xtun_device *xtun);
 void xtun_device_unlock_config(struct xtun_device *xtun);
 void xtun_device_relax(struct xtun_device *xtun);
 void xtun_device_synchronize_net(void);
+void xtun_device_count_route_drop(void);
 
 int xtun_device_init(void);
 void xtun_device_uninit(void);

@@ -496,10 +496,12 @@ void xtun_socket_clear_peer_endpoint_src(struct xtun_peer *peer)
 /*
  * The same, but the cached routes are released now, on every CPU: they
  * hold devices of a namespace that is going away (xtun_net_pre_exit()),
- * and nothing may send again to drop them lazily.
+ * and nothing may send again to drop them lazily.  O(CPUs): never for
+ * every peer under RTNL.
  */
 void xtun_socket_drop_peer_routes(struct xtun_peer *peer)
 {
+	xtun_device_count_route_drop();
 	write_lock_bh(&peer->endpoint_lock);
 	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
 	dst_cache_reset_now(&peer->endpoint_cache);
@@ -551,10 +553,34 @@ static int xtun_socket_create(struct net *net, int family, u16 port,
 	return udp_sock_create(net, &cfg, sockp);
 }
 
-static void xtun_socket_release(struct socket *sock)
+static void xtun_socket_close(struct sock *sk)
 {
-	if (sock)
-		udp_tunnel_sock_release(sock);
+	struct socket *sock;
+
+	if (!sk)
+		return;
+	sock = sk->sk_socket;
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_release(sock);
+}
+
+/*
+ * Release a socket that was never put in xtun->sock4 or sock6, without a
+ * grace period.  Bound and given our encap, it may have received: a
+ * receiver may still be in xtun_receive() with it.  But the socket's
+ * memory waits for receivers by itself (UDP sockets are SOCK_RCU_FREE),
+ * and all a receiver took from it is the device, which is alive (we hold
+ * update_lock) and outlives such a receiver: whatever closes the device
+ * waits for a grace period after this (the release of its published
+ * sockets, or unregister_netdevice_many()'s synchronize_net() before
+ * ndo_uninit).  No sender ever found it.  udp_tunnel_sock_release()
+ * would wait for a grace period, under RTNL at ndo_open, for each socket
+ * given up.
+ */
+static void xtun_socket_discard(struct socket *sock)
+{
+	rcu_assign_sk_user_data(sock->sk, NULL);
+	xtun_socket_close(sock->sk);
 }
 
 /* Open @xtun's sockets in @net; see xtun_socket_init(). */
@@ -579,7 +605,7 @@ retry:
 	if (ret < 0) {
 		/* The random port may be taken for IPv6 only: try another. */
 		if (ret == -EADDRINUSE && !port && retries++ < 100) {
-			xtun_socket_release(new4);
+			xtun_socket_discard(new4);
 			new4 = NULL;
 			goto retry;
 		}
@@ -587,7 +613,7 @@ retry:
 		if (ret != -EAFNOSUPPORT && ret != -EPFNOSUPPORT) {
 			netdev_err(xtun->dev, "cannot open UDP port %u for IPv6: %d\n",
 				   port, ret);
-			xtun_socket_release(new4);
+			xtun_socket_discard(new4);
 			return ret;
 		}
 		new6 = NULL;
@@ -620,17 +646,6 @@ int xtun_socket_init(struct xtun_device *xtun, u16 port)
 	ret = xtun_socket_init_in(xtun, net, port);
 	put_net(net);
 	return ret;
-}
-
-static void xtun_socket_close(struct sock *sk)
-{
-	struct socket *sock;
-
-	if (!sk)
-		return;
-	sock = sk->sk_socket;
-	kernel_sock_shutdown(sock, SHUT_RDWR);
-	sock_release(sock);
 }
 
 /*

@@ -129,7 +129,12 @@ run_dkms_check() {
 		[ "$series" = debug ] && continue
 		rels+=("$(release_of "$series")") || exit 1
 	done
-	[ ${#rels[@]} -gt 0 ] || return 0
+	if [ ${#rels[@]} = 0 ]; then
+		# A run of the debug kernel alone: job_finish counts a part
+		# without a closing line as a failure.
+		tally dkms 0 0 1
+		return 0
+	fi
 	echo "# dkms"
 	# dkms installs into and removes from the host's /lib/modules, which
 	# every guest sees through its overlay: a guest that boots meanwhile
